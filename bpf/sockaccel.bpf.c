@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockaccel.bpf.c: local TCP socket acceleration.
+ *
+ * sockops (attached to a cgroup v2): when a TCP connection of the cgroup is
+ * established, put the socket into the sockhash under its own key.
+ *
+ * sk_msg (attached to the sockhash): runs on every sendmsg() of a socket in
+ * the sockhash.  If the peer socket is in the sockhash too, the message is
+ * queued straight onto the peer's receive side (BPF_F_INGRESS), skipping the
+ * TCP/IP stack; otherwise it goes through the stack untouched.
+ *
+ * Needs Linux 5.15: bpf_get_netns_cookie() for sock_ops and sk_msg.
+ */
+#include <linux/bpf.h>
+#define AF_INET		2	/* values are ABI; <sys/socket.h> is libc, not UAPI */
+#define AF_INET6	10
+#include "bpf_api.h"
+#include "sockaccel.h"
+
+/* Map symbols must not be static: the loader finds them in the symbol table. */
+struct bpf_map_def SEC("maps") sock_hash = {
+	.type = BPF_MAP_TYPE_SOCKHASH,
+	.key_size = sizeof(struct sa_key),
+	/*
+	 * 8, not 4: user space reads a socket's value back as its u64 socket
+	 * cookie (Linux 5.1), and 4-byte values make bpftool's dump fail.
+	 */
+	.value_size = sizeof(__u64),
+	.max_entries = SA_SOCKHASH_MAX,
+};
+
+struct bpf_map_def SEC("maps") counters = {
+	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
+	.key_size = sizeof(__u32),
+	.value_size = sizeof(__u64),
+	.max_entries = SA_COUNTER_MAX,
+};
+
+struct bpf_map_def SEC("maps") config = {
+	.type = BPF_MAP_TYPE_ARRAY,
+	.key_size = sizeof(__u32),
+	.value_size = sizeof(struct sa_config),
+	.max_entries = 1,
+};
+
+struct bpf_map_def SEC("maps") ports = {
+	.type = BPF_MAP_TYPE_HASH,
+	.key_size = sizeof(__u32),
+	.value_size = sizeof(__u32),
+	.max_entries = SA_PORTS_MAX,
+};
+
+/* Socket-local storage: no max_entries, entries die with their socket. */
+struct bpf_map_def SEC("maps") sk_state = {
+	.type = BPF_MAP_TYPE_SK_STORAGE,
+	.key_size = sizeof(int),
+	.value_size = sizeof(struct sa_sk_state),
+	.max_entries = 0,
+	.map_flags = BPF_F_NO_PREALLOC,
+};
+
+static __always_inline void count(__u32 idx, __u64 n)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		__sync_fetch_and_add(v, n);
+}
+
+/*
+ * Fill one side of a key.  An IPv4-mapped IPv6 address (::ffff:a.b.c.d, what
+ * a dual-stack socket on [::] sees of an IPv4 peer) is stored as plain IPv4,
+ * so that it matches the key its IPv4 peer builds.  Returns the family, or 0
+ * for a family we do not accelerate.
+ */
+static __always_inline __u32 set_addr(__u32 *dst, __u32 family, __u32 ip4,
+				      __u32 a0, __u32 a1, __u32 a2, __u32 a3)
+{
+	if (family == AF_INET) {
+		dst[0] = ip4;
+		return AF_INET;
+	}
+	if (family != AF_INET6)
+		return 0;
+	if (a0 == 0 && a1 == 0 && a2 == bpf_htonl(0x0000ffff)) {
+		dst[0] = a3;
+		return AF_INET;
+	}
+	dst[0] = a0;
+	dst[1] = a1;
+	dst[2] = a2;
+	dst[3] = a3;
+	return AF_INET6;
+}
+
+/*
+ * Fill a key from a context that has the sock_ops/sk_msg address fields.
+ * "me" and "peer" name the key members that receive the context's local and
+ * remote end: (local, remote) gives the socket's own key, (remote, local) the
+ * key its peer was stored under.
+ *
+ * Each context field is read with one 32-bit load: the only access size the
+ * verifier allows for them.  remote_port holds the port in network byte
+ * order in its upper half on little endian (bpf_ntohl gives the port), while
+ * local_port is in host byte order: UAPI struct bpf_sock_ops and struct
+ * sk_msg_md agree on this.  Evaluates to non-zero when the key is usable.
+ */
+#define SA_KEY_FROM_CTX(k, ctx, me, peer)				\
+	({								\
+		__u32 fam = (ctx)->family;				\
+		__u32 f_me = set_addr((k)->me##_ip, fam, (ctx)->local_ip4, \
+			(ctx)->local_ip6[0], (ctx)->local_ip6[1],	\
+			(ctx)->local_ip6[2], (ctx)->local_ip6[3]);	\
+		__u32 f_peer = set_addr((k)->peer##_ip, fam,		\
+			(ctx)->remote_ip4,				\
+			(ctx)->remote_ip6[0], (ctx)->remote_ip6[1],	\
+			(ctx)->remote_ip6[2], (ctx)->remote_ip6[3]);	\
+		(k)->me##_port = (__u16)(ctx)->local_port;		\
+		(k)->peer##_port = (__u16)bpf_ntohl((ctx)->remote_port); \
+		(k)->family = f_me;					\
+		f_me != 0 && f_me == f_peer;				\
+	})
+
+static __always_inline int port_allowed(const struct sa_key *k)
+{
+	__u32 zero = 0, port;
+	struct sa_config *cfg = bpf_map_lookup_elem(&config, &zero);
+
+	if (!cfg || !cfg->port_filter)
+		return 1;
+	port = k->local_port;
+	if (bpf_map_lookup_elem(&ports, &port))
+		return 1;
+	port = k->remote_port;
+	return bpf_map_lookup_elem(&ports, &port) != 0;
+}
+
+SEC("sockops")
+int sockaccel_ops(struct bpf_sock_ops *skops)
+{
+	struct sa_key key = {};
+	struct bpf_sock *sk;
+	__u32 op = skops->op;
+
+	if (op != BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB &&
+	    op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		return 1;
+
+	if (!SA_KEY_FROM_CTX(&key, skops, local, remote))
+		return 1;
+	key.netns = bpf_get_netns_cookie(skops);
+
+	/*
+	 * Data that crossed the stack before we could see the socket (TCP Fast
+	 * Open puts it in the SYN) could be overtaken by redirected data: leave
+	 * such a connection to the stack.
+	 */
+	if (!port_allowed(&key) || skops->data_segs_in || skops->data_segs_out) {
+		count(SA_SOCK_FILTERED, 1);
+		return 1;
+	}
+
+	/* The state must exist before the socket is in the sockhash. */
+	sk = skops->sk;
+	if (!sk || !bpf_sk_storage_get(&sk_state, sk, 0,
+				       BPF_SK_STORAGE_GET_F_CREATE)) {
+		count(SA_SOCK_ADD_FAILED, 1);
+		return 1;
+	}
+	if (bpf_sock_hash_update(skops, &sock_hash, &key, BPF_ANY) == 0)
+		count(SA_SOCK_ADDED, 1);
+	else
+		count(SA_SOCK_ADD_FAILED, 1);
+	return 1;
+}
+
+SEC("sk_msg")
+int sockaccel_msg(struct sk_msg_md *msg)
+{
+	struct sa_key peer = {};
+	struct sa_sk_state *st;
+	struct bpf_sock *sk = msg->sk;
+	__u64 size = msg->size;
+
+	if (!sk)
+		goto pass;
+	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
+	if (!st || st->stack_only)
+		goto pass;
+
+	/* The peer's key: our remote end is its local end. */
+	if (!SA_KEY_FROM_CTX(&peer, msg, remote, local))
+		goto pass;
+	peer.netns = bpf_get_netns_cookie(msg);
+
+	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) ==
+	    SK_PASS) {
+		count(SA_MSG_REDIRECTED, 1);
+		count(SA_BYTES_REDIRECTED, size);
+		return SK_PASS;
+	}
+	st->stack_only = 1;
+pass:
+	count(SA_MSG_PASSED, 1);
+	count(SA_BYTES_PASSED, size);
+	return SK_PASS;
+}
+
+char _license[] SEC("license") = "GPL";

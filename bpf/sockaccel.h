@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockaccel.h: the layouts that the BPF programs and user space share: the
+ * socket key, the counters, the names of maps, programs and pins.
+ * Included by bpf/sockaccel.bpf.c and by loader/.
+ */
+#ifndef SOCKACCEL_H
+#define SOCKACCEL_H
+
+#include <linux/types.h>
+
+/*
+ * Key of one socket in the sockhash: the connection seen from that socket.
+ * The sk_msg program builds the peer's key by swapping local and remote.
+ * The network namespace cookie keeps two namespaces that use the same
+ * addresses and ports apart.  IPv4 (and IPv4-mapped IPv6) addresses are stored
+ * in ip[0] with ip[1..3] zero, family AF_INET.  48 bytes, no padding.
+ */
+struct sa_key {
+	__u64 netns;		/* bpf_get_netns_cookie() */
+	__u32 local_ip[4];	/* network byte order */
+	__u32 remote_ip[4];	/* network byte order */
+	__u32 family;		/* AF_INET or AF_INET6 */
+	__u16 local_port;	/* host byte order */
+	__u16 remote_port;	/* host byte order */
+};
+
+/* Per-socket state kept in BPF_MAP_TYPE_SK_STORAGE (freed with the socket). */
+struct sa_sk_state {
+	/*
+	 * Set when one message of this socket went through the TCP stack
+	 * because its peer was not in the sockhash.  From then on every
+	 * message takes the stack: a later redirect could overtake bytes still
+	 * sitting in the peer's TCP receive queue (the peer reads its sk_msg
+	 * queue first), and that would reorder the stream.
+	 */
+	__u32 stack_only;
+};
+
+/* Index into the per-CPU counter array. */
+enum sa_counter {
+	SA_SOCK_ADDED,		/* sockets put into the sockhash */
+	SA_SOCK_ADD_FAILED,	/* insert failed (sockhash full, no memory) */
+	SA_SOCK_FILTERED,	/* not added: port filter or data sent early */
+	SA_MSG_REDIRECTED,	/* sendmsg calls redirected to the peer */
+	SA_BYTES_REDIRECTED,
+	SA_MSG_PASSED,		/* sendmsg calls that went through the stack */
+	SA_BYTES_PASSED,
+	SA_COUNTER_MAX
+};
+
+/* config[0]: install-time settings. */
+struct sa_config {
+	__u32 port_filter;	/* non-zero: only ports listed in "ports" */
+	__u32 reserved;
+};
+
+#define SA_SOCKHASH_MAX	65536
+#define SA_PORTS_MAX	64
+
+/* Map and program names: kernel object names (at most 15 chars) and pins. */
+#define SA_MAP_SOCKHASH	"sock_hash"
+#define SA_MAP_COUNTERS	"counters"
+#define SA_MAP_CONFIG	"config"
+#define SA_MAP_PORTS	"ports"
+#define SA_MAP_SKSTATE	"sk_state"
+#define SA_PROG_SOCKOPS	"sockaccel_ops"
+#define SA_PROG_SKMSG	"sockaccel_msg"
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SOCKACCEL_CLI_H
+#define SOCKACCEL_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/sockaccel.h"
+#include "ctx.h"
+
+#define EXIT_FAIL  1
+#define EXIT_USAGE 2
+
+/* Options, parsed once for every command (each says which it takes). */
+struct sa_args {
+	const char *cmd;
+	const char *cgroup, *pin_dir, *objects, *type;
+	uint16_t ports[SA_PORTS_MAX];
+	size_t nports;
+	int json, disasm;
+	int argc;		/* positional arguments after the command */
+	char **argv;
+	struct sa_ctx ctx;
+};
+
+/* Print "sockaccel: <cmd>: <message>" (and the verifier log); returns 1. */
+int sa_report(struct sa_args *a);
+int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int cmd_install(struct sa_args *a);
+int cmd_remove(struct sa_args *a);
+int cmd_status(struct sa_args *a);
+int cmd_load(struct sa_args *a);
+int cmd_unload(struct sa_args *a);
+int cmd_attach(struct sa_args *a);
+int cmd_detach(struct sa_args *a);
+int cmd_inspect(struct sa_args *a);
+
+#endif

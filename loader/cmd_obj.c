@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_obj.c: the generic commands, for any BPF object: load, unload,
+ * attach, detach, inspect.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accel.h"
+#include "bpf.h"
+#include "cli.h"
+#include "disasm.h"
+#include "fs.h"
+#include "load.h"
+#include "names.h"
+#include "object.h"
+#include "util.h"
+
+static int parse_file(struct sa_args *a, const char *path, struct bpf_object *o)
+{
+	void *buf;
+	size_t len;
+	int err;
+
+	err = sa_read_file(&a->ctx, path, &buf, &len);
+	if (err)
+		return err;
+	err = bpf_object_parse(o, elf_reader_default, buf, len, path, a->type);
+	free(buf);
+	if (err)
+		return sa_failx(&a->ctx, err, "elf: %s: %s", path, o->err);
+	return 0;
+}
+
+/* /sys/fs/bpf/<file name up to the first '.'> */
+static void default_pin_dir(const char *obj, char *buf, size_t len)
+{
+	const char *base = strrchr(obj, '/');
+
+	base = base ? base + 1 : obj;
+	snprintf(buf, len, "%s/%.*s", SA_BPFFS_ROOT, (int)strcspn(base, "."), base);
+}
+
+int cmd_load(struct sa_args *a)
+{
+	struct bpf_object o;
+	struct sa_loaded l = { 0 };
+	char dir[PATH_MAX], path[PATH_MAX];
+	int created = 0, lock = -1, err;
+	size_t i;
+
+	if (sa_check_caps(&a->ctx, "load"))
+		return sa_report(a);
+	if (parse_file(a, a->argv[0], &o))
+		return sa_report(a);
+	if (a->pin_dir)
+		snprintf(dir, sizeof(dir), "%s", a->pin_dir);
+	else
+		default_pin_dir(a->argv[0], dir, sizeof(dir));
+
+	err = sa_bpffs_ensure(&a->ctx, dir);
+	if (!err)
+		err = lock = sa_lock(&a->ctx, dir);
+	if (lock >= 0)
+		err = sa_load_maps(&a->ctx, &o, &l, dir);
+	if (!err)
+		err = sa_load_progs(&a->ctx, &l);
+	if (!err)
+		err = sa_pin_dir_prepare(&a->ctx, dir, &created);
+	if (!err)
+		err = sa_pin_all(&a->ctx, &l, dir);
+	if (err && created)
+		rmdir(dir);
+	if (!err) {
+		for (i = 0; i < o.nmaps; i++) {
+			sa_path(path, sizeof(path), dir, o.maps[i].name);
+			printf("map %s (%s) %s %s\n", o.maps[i].name,
+			       bpf_map_type_name(o.maps[i].type),
+			       l.map_reused[i] ? "reused" : "pinned", path);
+		}
+		for (i = 0; i < o.nprogs; i++) {
+			sa_path(path, sizeof(path), dir, o.progs[i].name);
+			printf("program %s (%s) pinned %s\n", o.progs[i].name,
+			       bpf_prog_type_name(o.progs[i].type), path);
+		}
+	}
+	sa_loaded_close(&l);
+	if (lock >= 0)
+		close(lock);
+	bpf_object_free(&o);
+	return err ? sa_report(a) : 0;
+}
+
+int cmd_unload(struct sa_args *a)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int n = 0, r, lock;
+
+	if (!a->pin_dir)
+		return sa_usage_error(a, "--pin-dir is required");
+	if (sa_check_caps(&a->ctx, "unload"))
+		return sa_report(a);
+	r = sa_pin_dir_exists(&a->ctx, a->pin_dir);
+	if (r < 0)
+		return sa_report(a);
+	if (r == 0) {
+		printf("sockaccel: nothing pinned in %s\n", a->pin_dir);
+		return 0;
+	}
+	sa_path(path, sizeof(path), a->pin_dir, SA_PIN_RECORD);
+	if (!faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW)) {
+		sa_failx(&a->ctx, -EBUSY, "%s holds a sockaccel install; use 'sockaccel remove'",
+			 a->pin_dir);
+		return sa_report(a);
+	}
+	lock = sa_lock(&a->ctx, a->pin_dir);
+	if (lock < 0)
+		return sa_report(a);
+	d = opendir(a->pin_dir);
+	if (!d) {
+		sa_fail(&a->ctx, -errno, "pin directory '%s'", a->pin_dir);
+		close(lock);
+		return sa_report(a);
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, "..")))
+			continue;
+		if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
+			continue;	/* subdirectories are not ours */
+		sa_info(&a->ctx, "unpinned %s", path);
+		n++;
+	}
+	closedir(d);
+	if (rmdir(a->pin_dir) < 0)
+		sa_info(&a->ctx, "pin directory %s kept: %s", a->pin_dir, strerror(errno));
+	close(lock);
+	printf("sockaccel: unpinned %d objects from %s (programs still attached stay until detached)\n",
+	       n, a->pin_dir);
+	return 0;
+}
+
+/* ---- attach / detach ---- */
+
+static const struct { const char *name; uint32_t type; int map; } attach_names[] = {
+	{ "sock_ops", BPF_CGROUP_SOCK_OPS, 0 }, { "ingress", BPF_CGROUP_INET_INGRESS, 0 },
+	{ "egress", BPF_CGROUP_INET_EGRESS, 0 }, { "sock_create", BPF_CGROUP_INET_SOCK_CREATE, 0 },
+	{ "sock_release", BPF_CGROUP_INET_SOCK_RELEASE, 0 }, { "device", BPF_CGROUP_DEVICE, 0 },
+	{ "bind4", BPF_CGROUP_INET4_BIND, 0 }, { "bind6", BPF_CGROUP_INET6_BIND, 0 },
+	{ "post_bind4", BPF_CGROUP_INET4_POST_BIND, 0 }, { "post_bind6", BPF_CGROUP_INET6_POST_BIND, 0 },
+	{ "connect4", BPF_CGROUP_INET4_CONNECT, 0 }, { "connect6", BPF_CGROUP_INET6_CONNECT, 0 },
+	{ "getpeername4", BPF_CGROUP_INET4_GETPEERNAME, 0 }, { "getpeername6", BPF_CGROUP_INET6_GETPEERNAME, 0 },
+	{ "getsockname4", BPF_CGROUP_INET4_GETSOCKNAME, 0 }, { "getsockname6", BPF_CGROUP_INET6_GETSOCKNAME, 0 },
+	{ "sendmsg4", BPF_CGROUP_UDP4_SENDMSG, 0 }, { "sendmsg6", BPF_CGROUP_UDP6_SENDMSG, 0 },
+	{ "recvmsg4", BPF_CGROUP_UDP4_RECVMSG, 0 }, { "recvmsg6", BPF_CGROUP_UDP6_RECVMSG, 0 },
+	{ "sysctl", BPF_CGROUP_SYSCTL, 0 }, { "getsockopt", BPF_CGROUP_GETSOCKOPT, 0 },
+	{ "setsockopt", BPF_CGROUP_SETSOCKOPT, 0 },
+	{ "msg_verdict", BPF_SK_MSG_VERDICT, 1 }, { "stream_verdict", BPF_SK_SKB_STREAM_VERDICT, 1 },
+	{ "stream_parser", BPF_SK_SKB_STREAM_PARSER, 1 }, { "skb_verdict", BPF_SK_SKB_VERDICT, 1 },
+};
+
+/* The attach type a program type can only mean, or -1. */
+static int default_attach(uint32_t prog_type)
+{
+	switch (prog_type) {
+	case BPF_PROG_TYPE_SOCK_OPS: return BPF_CGROUP_SOCK_OPS;
+	case BPF_PROG_TYPE_SK_MSG: return BPF_SK_MSG_VERDICT;
+	case BPF_PROG_TYPE_CGROUP_DEVICE: return BPF_CGROUP_DEVICE;
+	case BPF_PROG_TYPE_CGROUP_SYSCTL: return BPF_CGROUP_SYSCTL;
+	default: return -1;
+	}
+}
+
+static int attach_cmd(struct sa_args *a, int detach)
+{
+	const char *prog_pin = a->argv[0], *kind = a->argv[1], *target = a->argv[2];
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info), type;
+	char canon[PATH_MAX];
+	int to_map, prog = -1, tgt = -1, err, t = -1;
+	size_t i;
+
+	if (!strcmp(kind, "cgroup"))
+		to_map = 0;
+	else if (!strcmp(kind, "map"))
+		to_map = 1;
+	else
+		return sa_usage_error(a, "'%s': attach to 'cgroup DIR' or 'map MAP_PIN'", kind);
+	if (a->argc == 4) {
+		for (i = 0; i < sizeof(attach_names) / sizeof(attach_names[0]); i++)
+			if (!strcmp(a->argv[3], attach_names[i].name) &&
+			    attach_names[i].map == to_map)
+				t = (int)attach_names[i].type;
+		if (t < 0)
+			t = bpf_attach_type_by_name(a->argv[3]);
+		if (t < 0)
+			return sa_usage_error(a, "unknown attach type '%s' for a %s", a->argv[3], kind);
+	}
+	if (sa_check_caps(&a->ctx, a->cmd))
+		return sa_report(a);
+	prog = bpf_obj_get(prog_pin);
+	if (prog < 0) {
+		sa_fail(&a->ctx, prog, "program pin '%s'", prog_pin);
+		return sa_report(a);
+	}
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(prog, &info, &len);
+	if (err) {
+		sa_fail(&a->ctx, err, "'%s' is not a pinned program", prog_pin);
+		goto out;
+	}
+	if (t < 0)
+		t = default_attach(info.type);
+	if (t < 0) {
+		close(prog);
+		return sa_usage_error(a, "say how to attach a %s program (add an attach type)",
+				      bpf_prog_type_name(info.type));
+	}
+	type = (uint32_t)t;
+	if (to_map) {
+		tgt = bpf_obj_get(target);
+		err = tgt < 0 ? sa_fail(&a->ctx, tgt, "map pin '%s'", target) : 0;
+	} else {
+		tgt = sa_cgroup_open(&a->ctx, target, canon, sizeof(canon));
+		err = tgt < 0 ? tgt : 0;
+	}
+	if (err)
+		goto out;
+	/* Cgroups: BPF_F_ALLOW_MULTI so that what other tools attached stays. */
+	if (detach)
+		err = bpf_prog_detach(prog, tgt, type);
+	else
+		err = bpf_prog_attach(prog, tgt, type, to_map ? 0 : BPF_F_ALLOW_MULTI);
+	if (err)
+		sa_fail(&a->ctx, err, "program '%s': %s %s '%s' as %s", prog_pin,
+			detach ? "BPF_PROG_DETACH from" : "BPF_PROG_ATTACH to", kind, target,
+			bpf_attach_type_name(type));
+	else
+		printf("sockaccel: %s %s %s %s %s (%s)\n", detach ? "detached" : "attached",
+		       prog_pin, detach ? "from" : "to", kind, target, bpf_attach_type_name(type));
+out:
+	if (prog >= 0)
+		close(prog);
+	if (tgt >= 0)
+		close(tgt);
+	return err ? sa_report(a) : 0;
+}
+
+int cmd_attach(struct sa_args *a)
+{
+	return attach_cmd(a, 0);
+}
+
+int cmd_detach(struct sa_args *a)
+{
+	return attach_cmd(a, 1);
+}
+
+/* ---- inspect ---- */
+
+static const char *origin_name(enum bo_map_origin o)
+{
+	return o == BO_MAP_LEGACY ? "legacy" : o == BO_MAP_BTF ? "btf" : "data";
+}
+
+static const char *section_type(uint32_t t)
+{
+	static const char *const n[] = { "NULL", "PROGBITS", "SYMTAB", "STRTAB", "RELA",
+					 "HASH", "DYNAMIC", "NOTE", "NOBITS", "REL" };
+	return t < sizeof(n) / sizeof(n[0]) ? n[t] : "OTHER";
+}
+
+struct dis_ctx {
+	const struct bpf_object *o;
+	const struct bo_prog *p;
+};
+
+static const char *reloc_map_name(void *c, size_t i)
+{
+	struct dis_ctx *d = c;
+	size_t k;
+
+	for (k = 0; k < d->p->nrelocs; k++)
+		if (d->p->relocs[k].insn == i)
+			return d->o->maps[d->p->relocs[k].map].name;
+	return NULL;
+}
+
+static void inspect_text(const struct bpf_object *o, const struct elf_view *v, int disasm)
+{
+	size_t i, k;
+
+	printf("object %s (ELF reader: %s)\nlicense \"%s\"", o->name, o->reader, o->license);
+	if (o->kern_version)
+		printf(", version %#x", o->kern_version);
+	printf("\n\nsections:\n");
+	for (i = 1; i < v->nsec; i++)
+		printf("  [%2zu] %-24s %-8s %8llu bytes%s\n", i, v->sec[i].name,
+		       section_type(v->sec[i].type), (unsigned long long)v->sec[i].size,
+		       v->sec[i].flags & 4 /* SHF_EXECINSTR */ ? "  exec" : "");
+	printf("\nmaps:\n");
+	for (i = 0; i < o->nmaps; i++) {
+		const struct bo_map *m = &o->maps[i];
+
+		printf("  %-16s %-14s key %u value %u max_entries %u flags %#x, %s", m->name,
+		       bpf_map_type_name(m->type), m->key_size, m->value_size,
+		       m->max_entries, m->flags, origin_name(m->origin));
+		if (m->origin == BO_MAP_LEGACY)
+			printf(" (%u-byte definition)", m->def_size);
+		printf("%s%s\n", m->pinning ? ", pinned by name" : "",
+		       m->frozen ? ", read-only (frozen)" : "");
+	}
+	printf("\nprograms:\n");
+	for (i = 0; i < o->nprogs; i++) {
+		const struct bo_prog *p = &o->progs[i];
+		struct dis_ctx dc = { o, p };
+
+		printf("  %s: section '%s', %s, %zu instructions", p->name, p->section,
+		       bpf_prog_type_name(p->type), p->insn_cnt);
+		if (p->nsubprogs)
+			printf(" (%zu own + %zu subprograms)", p->main_cnt, p->nsubprogs);
+		if (p->attach_type != ~0u)
+			printf(", attaches as %s", bpf_attach_type_name(p->attach_type));
+		printf("\n");
+		for (k = 0; k < p->nrelocs; k++)
+			printf("    insn %u: %s '%s'%s\n", p->relocs[k].insn,
+			       p->relocs[k].kind == BO_RELOC_MAP_FD ? "map" : "address in map",
+			       o->maps[p->relocs[k].map].name,
+			       p->relocs[k].kind == BO_RELOC_MAP_VALUE ? " (+offset)" : "");
+		for (k = 0; disasm && k < p->insn_cnt;)
+			k += bpf_disasm(stdout, p->insns, p->insn_cnt, k, reloc_map_name, &dc);
+	}
+}
+
+static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
+{
+	size_t i, k;
+
+	printf("{\"file\":");
+	sa_json_str(stdout, o->name);
+	printf(",\"reader\":\"%s\",\"license\":", o->reader);
+	sa_json_str(stdout, o->license);
+	printf(",\"kern_version\":%u,\"sections\":[", o->kern_version);
+	for (i = 1; i < v->nsec; i++) {
+		printf("%s{\"index\":%zu,\"name\":", i > 1 ? "," : "", i);
+		sa_json_str(stdout, v->sec[i].name);
+		printf(",\"type\":\"%s\",\"size\":%llu,\"exec\":%s}", section_type(v->sec[i].type),
+		       (unsigned long long)v->sec[i].size, v->sec[i].flags & 4 ? "true" : "false");
+	}
+	printf("],\"maps\":[");
+	for (i = 0; i < o->nmaps; i++) {
+		const struct bo_map *m = &o->maps[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		sa_json_str(stdout, m->name);
+		printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,"
+		       "\"flags\":%u,\"origin\":\"%s\",\"def_size\":%u,\"pinning\":\"%s\",\"frozen\":%s}",
+		       bpf_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
+		       m->flags, origin_name(m->origin), m->def_size,
+		       m->pinning ? "by_name" : "none", m->frozen ? "true" : "false");
+	}
+	printf("],\"programs\":[");
+	for (i = 0; i < o->nprogs; i++) {
+		const struct bo_prog *p = &o->progs[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		sa_json_str(stdout, p->name);
+		printf(",\"section\":");
+		sa_json_str(stdout, p->section);
+		printf(",\"type\":\"%s\",\"attach_type\":", bpf_prog_type_name(p->type));
+		if (p->attach_type == ~0u)
+			printf("null");
+		else
+			printf("\"%s\"", bpf_attach_type_name(p->attach_type));
+		printf(",\"insns\":%zu,\"main_insns\":%zu,\"subprograms\":%zu,\"relocations\":[",
+		       p->insn_cnt, p->main_cnt, p->nsubprogs);
+		for (k = 0; k < p->nrelocs; k++) {
+			printf("%s{\"insn\":%u,\"map\":", k ? "," : "", p->relocs[k].insn);
+			sa_json_str(stdout, o->maps[p->relocs[k].map].name);
+			printf(",\"kind\":\"%s\",\"offset\":%u}",
+			       p->relocs[k].kind == BO_RELOC_MAP_FD ? "map_fd" : "map_value",
+			       p->relocs[k].off);
+		}
+		printf("]}");
+	}
+	printf("]}\n");
+}
+
+int cmd_inspect(struct sa_args *a)
+{
+	struct bpf_object o;
+	struct elf_view v;
+	void *buf;
+	size_t len;
+	int err;
+
+	if (sa_read_file(&a->ctx, a->argv[0], &buf, &len))
+		return sa_report(a);
+	err = bpf_object_parse(&o, elf_reader_default, buf, len, a->argv[0], a->type);
+	if (err) {
+		sa_failx(&a->ctx, err, "elf: %s: %s", a->argv[0], o.err);
+		free(buf);
+		return sa_report(a);
+	}
+	err = elf_reader_default->read(&v, buf, len, a->argv[0]);	/* parsed once already */
+	if (!err) {
+		if (a->json)
+			inspect_json(&o, &v);
+		else
+			inspect_text(&o, &v, a->disasm);
+		elf_view_free(&v);
+	}
+	bpf_object_free(&o);
+	free(buf);
+	return err ? sa_report(a) : 0;
+}

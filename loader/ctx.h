@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ctx.h: what a loader call leaves for the command line when it fails.
+ * Functions return -errno; the first failure also writes a message that
+ * names its subject ("map 'sock_hash': BPF_MAP_CREATE: ...") here, and a
+ * failed BPF_PROG_LOAD leaves the verifier's log.
+ */
+#ifndef SOCKACCEL_CTX_H
+#define SOCKACCEL_CTX_H
+
+struct sa_ctx {
+	int verbose;
+	char err[1024];
+	int err_set;
+	char *vlog;		/* verifier log of the failed program, or NULL */
+};
+
+/* Record "<fmt>: <strerror(-err)>" unless a message is already set; returns err. */
+int sa_fail(struct sa_ctx *c, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Same without the strerror part. */
+int sa_failx(struct sa_ctx *c, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* -v: progress lines on stderr. */
+void sa_info(struct sa_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sa_ctx_free(struct sa_ctx *c);
+
+#endif

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "fs.h"
+
+/* <linux/magic.h> */
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
+#define BPF_FS_MAGIC		0xcafe4a11
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+}
+
+int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return sa_fail(c, -errno, "/proc/self/mountinfo (is /proc mounted?)");
+	/* id parent major:minor root mountpoint options [optional...] - fstype ... */
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+		char *mp;
+		int i;
+
+		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
+			continue;
+		mp = line;
+		for (i = 0; i < 4 && mp; i++) {
+			mp = strchr(mp, ' ');
+			if (mp)
+				mp++;
+		}
+		if (!mp)
+			continue;
+		mp[strcspn(mp, " ")] = '\0';
+		unescape(mp);
+		if (strlen(mp) < len) {
+			strcpy(buf, mp);
+			found = 1;
+		}
+	}
+	fclose(f);
+	if (!found)
+		return sa_failx(c, -ENOENT,
+				"no cgroup v2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup/unified, or pass --cgroup)");
+	return 0;
+}
+
+int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len)
+{
+	struct statfs sfs;
+	char *real;
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sa_fail(c, -errno, "cgroup '%s'", dir);
+	if (fstatfs(fd, &sfs) < 0) {
+		close(fd);
+		return sa_fail(c, -errno, "cgroup '%s': statfs", dir);
+	}
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		if (sfs.f_type == CGROUP_SUPER_MAGIC)
+			return sa_failx(c, -ENOTSUP,
+					"cgroup '%s' is a cgroup v1 hierarchy; sockops programs attach to cgroup v2 (see /proc/self/mountinfo for cgroup2)",
+					dir);
+		return sa_failx(c, -ENOTSUP,
+				"'%s' is not a cgroup v2 directory (pass a directory under the cgroup2 mount)",
+				dir);
+	}
+	real = realpath(dir, NULL);
+	if (!real || strlen(real) >= len) {
+		int err = real ? -ENAMETOOLONG : -errno;
+
+		free(real);
+		close(fd);
+		return sa_fail(c, err, "cgroup '%s'", dir);
+	}
+	strcpy(canon, real);
+	free(real);
+	return fd;
+}
+
+static int is_bpffs(const char *path)
+{
+	struct statfs sfs;
+
+	if (statfs(path, &sfs) < 0)
+		return -errno;
+	return sfs.f_type == BPF_FS_MAGIC;
+}
+
+/* The directory that holds dir ("/a/b" -> "/a", "b" -> "."). */
+static void parent_of(const char *dir, char *buf, size_t len)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	while (n > 0 && dir[n - 1] != '/')
+		n--;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 0)
+		snprintf(buf, len, ".");
+	else
+		snprintf(buf, len, "%.*s", (int)n, dir);
+}
+
+int sa_pin_dir_exists(struct sa_ctx *c, const char *dir)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return sa_fail(c, -errno, "pin directory '%s'", dir);
+	}
+	if (S_ISLNK(st.st_mode))
+		return sa_failx(c, -ELOOP,
+				"pin directory '%s' is a symbolic link; give the real path", dir);
+	if (!S_ISDIR(st.st_mode))
+		return sa_failx(c, -ENOTDIR, "pin directory '%s' is not a directory", dir);
+	r = is_bpffs(dir);
+	if (r < 0)
+		return sa_fail(c, r, "pin directory '%s'", dir);
+	if (!r)
+		return sa_failx(c, -EINVAL,
+				"pin directory '%s' is not on a bpf file system (mount -t bpf bpf %s)",
+				dir, SA_BPFFS_ROOT);
+	return 1;
+}
+
+int sa_bpffs_ensure(struct sa_ctx *c, const char *dir)
+{
+	char parent[PATH_MAX];
+
+	parent_of(dir, parent, sizeof(parent));
+	if (strcmp(parent, SA_BPFFS_ROOT) || is_bpffs(parent) != 0)
+		return 0;
+	/* The usual place, not mounted yet (minimal systems): mount it. */
+	if (mount("bpf", SA_BPFFS_ROOT, "bpf", 0, "mode=0700") < 0)
+		return sa_fail(c, -errno, "mount bpffs at %s", SA_BPFFS_ROOT);
+	sa_info(c, "mounted bpffs at %s", SA_BPFFS_ROOT);
+	return 0;
+}
+
+int sa_pin_dir_prepare(struct sa_ctx *c, const char *dir, int *created)
+{
+	char parent[PATH_MAX];
+	int r;
+
+	*created = 0;
+	r = sa_pin_dir_exists(c, dir);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	parent_of(dir, parent, sizeof(parent));
+	r = is_bpffs(parent);
+	if (r < 0)
+		return sa_fail(c, r, "pin directory '%s': parent '%s'", dir, parent);
+	if (!r)
+		return sa_failx(c, -EINVAL,
+				"pin directory '%s' would not be on a bpf file system ('%s' is not bpffs)",
+				dir, parent);
+	if (mkdir(dir, 0700) < 0)
+		return sa_fail(c, -errno, "pin directory '%s': mkdir", dir);
+	*created = 1;
+	return 0;
+}
+
+int sa_lock(struct sa_ctx *c, const char *pin_dir)
+{
+	char parent[PATH_MAX];
+	int fd;
+
+	parent_of(pin_dir, parent, sizeof(parent));
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sa_fail(c, -errno, "pin directory '%s': parent '%s'", pin_dir, parent);
+	if (flock(fd, LOCK_EX) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return sa_fail(c, err, "pin directory '%s': lock", pin_dir);
+	}
+	return fd;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SOCKACCEL_NAMES_H
+#define SOCKACCEL_NAMES_H
+
+/* UAPI names: commands in full ("BPF_MAP_CREATE"), the rest without prefix:
+ * "SOCKHASH", "SOCK_OPS", "CGROUP_SOCK_OPS".  Unknown values print as numbers. */
+const char *bpf_cmd_name(unsigned int v);
+const char *bpf_map_type_name(unsigned int v);
+const char *bpf_prog_type_name(unsigned int v);
+const char *bpf_attach_type_name(unsigned int v);
+/* "CGROUP_SOCK_OPS" or "cgroup_sock_ops" -> BPF_CGROUP_SOCK_OPS; -1 if none. */
+int bpf_attach_type_by_name(const char *name);
+
+#endif
