@@ -115,6 +115,12 @@ int ev_build(struct elf_view *v, const struct ev_decoder *d, void *ctx,
 	     size_t len, const struct ev_header *h);
 int ev_fail(struct elf_view *v, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Sort n elements of size bytes: heapsort, O(n log n) whatever the input
+ * (a crafted file must not make sorting slow), in a few dozen bytes of code.
+ */
+void ev_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *));
 /* Is [off, off + size) inside a buffer of len bytes (no overflow)? */
 static inline int ev_in_bounds(uint64_t off, uint64_t size, uint64_t len)
 {

@@ -198,7 +198,7 @@ static int parse_legacy_maps(struct parse *ps)
 	if (!syms)
 		return bo_fail(o, -ENOMEM, "out of memory");
 	symbols_in(ps->v, ps->maps_sec, -1, syms);
-	qsort(syms, n, sizeof(*syms), cmp_sym_value);
+	ev_sort(syms, n, sizeof(*syms), cmp_sym_value);
 
 	entsize = syms[0]->size ? syms[0]->size : s->size / n;
 	for (i = 0; i < n; i++) {
@@ -652,7 +652,7 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 			       p->section);
 	p->type = d->prog_type;
 	p->expected_attach_type = d->expected_attach_type;
-	p->attach_type = d->attach_type;
+	p->attach_type = d->attach_type == BO_NO_ATTACH ? ~0u : d->attach_type;
 	p->attach_to = d->attach_to;
 	return 0;
 }
@@ -689,7 +689,7 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 		if (!fn)
 			return bo_fail(o, -ENOMEM, "out of memory");
 		symbols_in(ps->v, sec, STT_FUNC, fn);
-		qsort(fn, n, sizeof(*fn), cmp_sym_value);
+		ev_sort(fn, n, sizeof(*fn), cmp_sym_value);
 	}
 	for (i = 0; i < (n ? n : 1); i++) {
 		uint64_t start = n ? fn[i]->value : 0;

@@ -106,13 +106,16 @@ enum bo_attach_target {
 	BO_ATTACH_MAP,		/* BPF_PROG_ATTACH to a sockmap/sockhash */
 };
 
+/* The enum values all fit in a byte (Linux 6.18: 33 program types, 59
+ * attach types), which keeps the table small. */
 struct bo_sec_def {
 	const char *name;	/* section name, or prefix before '/' */
-	uint32_t prog_type;
-	uint32_t expected_attach_type;	/* for BPF_PROG_LOAD; 0 if none */
-	uint32_t attach_type;	/* default for attach; ~0u if none */
-	int attach_to;		/* enum bo_attach_target */
+	uint8_t prog_type;
+	uint8_t expected_attach_type;	/* for BPF_PROG_LOAD; 0 if none */
+	uint8_t attach_type;	/* default for attach; BO_NO_ATTACH if none */
+	uint8_t attach_to;	/* enum bo_attach_target */
 };
+#define BO_NO_ATTACH 0xff
 
 /* The definition for a section name, or NULL. */
 const struct bo_sec_def *bo_sec_def_find(const char *section);

@@ -11,7 +11,7 @@
 
 #include "object.h"
 
-#define NONE (~0u)
+#define NONE BO_NO_ATTACH
 
 static const struct bo_sec_def defs[] = {
 	/* socket acceleration */

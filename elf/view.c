@@ -267,6 +267,47 @@ static int build_relocations(struct elf_view *v, const struct ev_decoder *d,
 	return 0;
 }
 
+static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
+{
+	while (size--) {
+		unsigned char t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+static void sift_down(unsigned char *base, size_t root, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *))
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && cmp(base + child * size, base + (child + 1) * size) < 0)
+			child++;
+		if (cmp(base + root * size, base + child * size) >= 0)
+			return;
+		swap_bytes(base + root * size, base + child * size, size);
+		root = child;
+	}
+}
+
+void ev_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *))
+{
+	unsigned char *b = base;
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(b, i, n, size, cmp);
+	for (i = n; i-- > 1;) {
+		swap_bytes(b, b + i * size, size);
+		sift_down(b, 0, i, size, cmp);
+	}
+}
+
 static int cmp_by_offset(const void *a, const void *b)
 {
 	const struct ev_section *x = *(const struct ev_section *const *)a;
@@ -288,7 +329,7 @@ static int check_overlap(struct elf_view *v)
 	for (i = 1; i < v->nsec; i++)
 		if (v->sec[i].type != SHT_NOBITS && v->sec[i].size)
 			s[n++] = &v->sec[i];
-	qsort(s, n, sizeof(*s), cmp_by_offset);
+	ev_sort(s, n, sizeof(*s), cmp_by_offset);
 	for (i = 1; i < n; i++) {
 		if (s[i]->offset < s[i - 1]->offset + s[i - 1]->size) {
 			err = ev_fail(v, -ENOEXEC, "sections '%s' and '%s' overlap",

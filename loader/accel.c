@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "accel.h"
@@ -15,6 +16,7 @@
 #include "fs.h"
 #include "load.h"
 #include "object.h"
+#include "util.h"
 
 const char *const sa_map_names[5] = {
 	SA_MAP_SOCKHASH, SA_MAP_COUNTERS, SA_MAP_CONFIG, SA_MAP_PORTS, SA_MAP_SKSTATE,
@@ -108,30 +110,28 @@ static int cmp_u16(const void *a, const void *b)
 	return *(const uint16_t *)a - *(const uint16_t *)b;
 }
 
+/* Highest CPU number in a list like "0-3,8-11" (sysfs), plus one. */
 static int possible_cpus(void)
 {
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
-	int a, b, max = -1;
-	char sep;
+	char *text, *p;
+	long n = sa_slurp("/sys/devices/system/cpu/possible", &text, 4096);
+	long max = -1;
 
-	if (!f)
-		return -errno;
-	/* "0-3", "0", "0-3,8-11" */
-	while (fscanf(f, "%d", &a) == 1) {
-		b = a;
-		if (fscanf(f, "%c", &sep) == 1 && sep == '-') {
-			if (fscanf(f, "%d", &b) != 1)
-				break;
-			if (fscanf(f, "%c", &sep) != 1)
-				sep = '\n';
-		}
-		if (b > max)
-			max = b;
-		if (sep != ',')
+	if (n < 0)
+		return (int)n;
+	for (p = text; *p >= '0' && *p <= '9';) {
+		long v = 0;
+
+		while (*p >= '0' && *p <= '9' && v < 1000000)
+			v = v * 10 + (*p++ - '0');
+		if (v > max)
+			max = v;
+		if (*p != '-' && *p != ',')
 			break;
+		p++;
 	}
-	fclose(f);
-	return max < 0 ? -EINVAL : max + 1;
+	free(text);
+	return max < 0 || max > 65535 ? -EINVAL : (int)max + 1;
 }
 
 static int read_counters(int fd, uint64_t *out)
@@ -214,7 +214,7 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 		sa_fail(c, r, "map '%s': per-CPU counters", SA_MAP_COUNTERS);
 	if (fds[2] >= 0 && fds[3] >= 0)
 		read_ports(fds[2], fds[3], &s->port_filter, s->ports, &s->nports);
-	qsort(s->ports, s->nports, sizeof(s->ports[0]), cmp_u16);
+	ev_sort(s->ports, s->nports, sizeof(s->ports[0]), cmp_u16);
 
 	for (i = 0; i < 5; i++)
 		if (fds[i] >= 0)
@@ -306,17 +306,18 @@ static int remove_locked(struct sa_ctx *c, const char *dir, const char *cgroup)
 
 static int has_any_of_ours(const char *dir)
 {
+	static const char *const names[] = {
+		SA_PROG_SOCKOPS, SA_PROG_SKMSG, SA_PIN_RECORD, SA_MAP_SOCKHASH,
+		SA_MAP_COUNTERS, SA_MAP_CONFIG, SA_MAP_PORTS, SA_MAP_SKSTATE,
+	};
 	char path[PATH_MAX];
-	int i;
+	struct stat st;
+	size_t i;
 
-	for (i = 0; i < 5; i++)
-		if (!sa_path(path, sizeof(path), dir, sa_map_names[i]) && !access(path, F_OK))
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!sa_path(path, sizeof(path), dir, names[i]) && !lstat(path, &st))
 			return 1;
-	for (i = 0; i < 2; i++)
-		if (!sa_path(path, sizeof(path), dir, prog_names[i]) && !access(path, F_OK))
-			return 1;
-	return !sa_path(path, sizeof(path), dir, SA_PIN_RECORD) &&
-	       !faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW);
+	return 0;
 }
 
 int sa_remove(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res)
@@ -388,27 +389,31 @@ static int write_config(struct sa_ctx *c, const struct sa_loaded *l,
 	return 0;
 }
 
+static int has_port(const uint16_t *ports, size_t n, uint16_t p)
+{
+	while (n--)
+		if (ports[n] == p)
+			return 1;
+	return 0;
+}
+
 /* Installed already: the same cgroup and ports is "unchanged", else refuse. */
 static int compare_installed(struct sa_ctx *c, const struct sa_status *st,
 			     const char *cgroup, const struct sa_accel_opts *o)
 {
-	uint16_t want[SA_PORTS_MAX];
-	size_t i, n = 0;
+	size_t i;
+	int same = st->port_filter == (o->nports > 0);
 
 	if (strcmp(st->cgroup, cgroup))
 		return sa_failx(c, -EEXIST,
 				"already installed on cgroup %s (pin directory %s); run 'sockaccel remove' first",
 				st->cgroup, o->pin_dir);
-	for (i = 0; i < o->nports && n < SA_PORTS_MAX; i++)
-		want[n++] = o->ports[i];
-	qsort(want, n, sizeof(want[0]), cmp_u16);
-	for (i = 1; i < n;)	/* drop repeats: --port 80 --port 80 */
-		if (want[i] == want[i - 1])
-			memmove(&want[i], &want[i + 1], (--n - i) * sizeof(want[0]));
-		else
-			i++;
-	if (st->port_filter != (n > 0) || st->nports != n ||
-	    memcmp(st->ports, want, n * sizeof(want[0])))
+	/* The same set of ports, whatever the order or repeats. */
+	for (i = 0; same && i < o->nports; i++)
+		same = has_port(st->ports, st->nports, o->ports[i]);
+	for (i = 0; same && i < st->nports; i++)
+		same = has_port(o->ports, o->nports, st->ports[i]);
+	if (!same)
 		return sa_failx(c, -EEXIST,
 				"already installed with a different port filter; run 'sockaccel remove' first");
 	return 0;

@@ -28,6 +28,10 @@ int sa_report(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Read and parse OBJ with the build's ELF reader and --type; 0 or -errno. */
+struct bpf_object;
+int sa_parse_file(struct sa_args *a, const char *path, struct bpf_object *o);
+
 int cmd_install(struct sa_args *a);
 int cmd_remove(struct sa_args *a);
 int cmd_status(struct sa_args *a);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "util.h"
 
 /* <linux/magic.h> */
 #define CGROUP_SUPER_MAGIC	0x27e0eb
@@ -37,19 +38,24 @@ static void unescape(char *s)
 
 int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
+	char *text, *line, *next;
+	long n = sa_slurp("/proc/self/mountinfo", &text, 1 << 22);
 	int found = 0;
 
-	if (!f)
-		return sa_fail(c, -errno, "/proc/self/mountinfo (is /proc mounted?)");
+	if (n < 0)
+		return sa_fail(c, (int)n, "/proc/self/mountinfo (is /proc mounted?)");
 	/* id parent major:minor root mountpoint options [optional...] - fstype ... */
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-		char *mp;
+	for (line = text; !found && line && *line; line = next) {
+		char *mp, *sep;
 		int i;
 
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		for (sep = line; (sep = strchr(sep, ' ')); sep++)
+			if (!strncmp(sep, " - cgroup2 ", 11))
+				break;
+		if (!sep)
 			continue;
 		mp = line;
 		for (i = 0; i < 4 && mp; i++) {
@@ -66,7 +72,7 @@ int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 			found = 1;
 		}
 	}
-	fclose(f);
+	free(text);
 	if (!found)
 		return sa_failx(c, -ENOENT,
 				"no cgroup v2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup/unified, or pass --cgroup)");
@@ -76,7 +82,8 @@ int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len)
 {
 	struct statfs sfs;
-	char *real;
+	char link[64];
+	ssize_t n;
 	int fd;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -96,16 +103,16 @@ int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len)
 				"'%s' is not a cgroup v2 directory (pass a directory under the cgroup2 mount)",
 				dir);
 	}
-	real = realpath(dir, NULL);
-	if (!real || strlen(real) >= len) {
-		int err = real ? -ENAMETOOLONG : -errno;
+	/* The kernel's name for what we opened: no symlinks, no "..". */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, canon, len);
+	if (n < 0 || (size_t)n >= len) {
+		int err = n < 0 ? -errno : -ENAMETOOLONG;
 
-		free(real);
 		close(fd);
-		return sa_fail(c, err, "cgroup '%s'", dir);
+		return sa_fail(c, err, "cgroup '%s': its path (is /proc mounted?)", dir);
 	}
-	strcpy(canon, real);
-	free(real);
+	canon[n] = '\0';
 	return fd;
 }
 

@@ -150,7 +150,7 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 			const char *path)
 {
 	struct bpf_map_info info;
-	uint32_t len = sizeof(info);
+	uint32_t len = sizeof(info), i;
 	int err;
 
 	memset(&info, 0, sizeof(info));
@@ -158,17 +158,18 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 	if (err)
 		return sa_fail(c, err, "map '%s': pinned at %s: BPF_OBJ_GET_INFO_BY_FD",
 			       m->name, path);
-#define SAME(field, ours)							\
-	if (info.field != (ours))						\
-		return sa_failx(c, -EEXIST,					\
-			"map '%s': pinned at %s with " #field " %u, the object wants %u (remove the pin or rename the map)", \
-			m->name, path, info.field, (ours));
-	SAME(type, m->type);
-	SAME(key_size, m->key_size);
-	SAME(value_size, m->value_size);
-	SAME(max_entries, m->max_entries);
-	SAME(map_flags, m->flags);
-#undef SAME
+	const struct { const char *field; uint32_t pinned, ours; } f[] = {
+		{ "type", info.type, m->type },
+		{ "key_size", info.key_size, m->key_size },
+		{ "value_size", info.value_size, m->value_size },
+		{ "max_entries", info.max_entries, m->max_entries },
+		{ "map_flags", info.map_flags, m->flags },
+	};
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].pinned != f[i].ours)
+			return sa_failx(c, -EEXIST,
+					"map '%s': pinned at %s with %s %u, the object wants %u (remove the pin or rename the map)",
+					m->name, path, f[i].field, f[i].pinned, f[i].ours);
 	return 0;
 }
 

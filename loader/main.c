@@ -4,7 +4,6 @@
  * Exit codes: 0 done, 1 failed, 2 usage.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +26,9 @@ static const char usage_text[] =
 "  attach  PROG_PIN cgroup DIR [ATTACH_TYPE] [-v]\n"
 "  attach  PROG_PIN map MAP_PIN [msg_verdict|stream_verdict|stream_parser] [-v]\n"
 "  detach  (same arguments as attach)\n"
+#ifndef SOCKACCEL_NO_INSPECT
 "  inspect OBJ [--json] [--disasm] [--type TYPE]\n"
+#endif
 "\n"
 "Defaults: --cgroup is the cgroup v2 mount (from /proc/self/mountinfo),\n"
 "--pin-dir is /sys/fs/bpf/sockaccel (for load: /sys/fs/bpf/<object name>),\n"
@@ -52,20 +53,9 @@ static const struct command {
 	{ "unload", cmd_unload, O_PIN, 0, 0 },
 	{ "attach", cmd_attach, 0, 3, 4 },
 	{ "detach", cmd_detach, 0, 3, 4 },
+#ifndef SOCKACCEL_NO_INSPECT
 	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1 },
-};
-
-static const struct option long_opts[] = {
-	{ "cgroup", required_argument, NULL, 'c' },
-	{ "pin-dir", required_argument, NULL, 'p' },
-	{ "port", required_argument, NULL, 'P' },
-	{ "objects", required_argument, NULL, 'o' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "type", required_argument, NULL, 't' },
-	{ "disasm", no_argument, NULL, 'd' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+#endif
 };
 
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
@@ -94,12 +84,12 @@ int sa_report(struct sa_args *a)
 
 static int parse_port(struct sa_args *a, const char *s)
 {
-	char *end;
-	unsigned long v;
+	unsigned long v = 0;
+	const char *p = s;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || v > 65535)
+	while (*p >= '0' && *p <= '9' && v <= 65535)
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	if (p == s || *p || v == 0 || v > 65535)
 		return sa_usage_error(a, "--port '%s' is not a port number (1-65535)", s);
 	if (a->nports == SA_PORTS_MAX)
 		return sa_usage_error(a, "at most %d --port options", SA_PORTS_MAX);
@@ -107,50 +97,104 @@ static int parse_port(struct sa_args *a, const char *s)
 	return 0;
 }
 
+/* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them. */
+static const struct opt_def {
+	const char *name;
+	char shortname;
+	unsigned int bit;	/* 0: allowed for every command */
+	int has_value;
+} opt_defs[] = {
+	{ "cgroup", 0, O_CGROUP, 1 }, { "pin-dir", 0, O_PIN, 1 },
+	{ "port", 0, O_PORT, 1 }, { "objects", 0, O_OBJECTS, 1 },
+	{ "type", 0, O_TYPE, 1 }, { "json", 0, O_JSON, 0 },
+	{ "disasm", 0, O_DISASM, 0 }, { "verbose", 'v', 0, 0 },
+	{ "help", 'h', 0, 0 },
+};
+
+static const struct opt_def *find_opt(const char *arg, const char **value)
+{
+	size_t i, n;
+
+	*value = NULL;
+	for (i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++) {
+		const struct opt_def *o = &opt_defs[i];
+
+		if (arg[1] != '-') {	/* -v, -h */
+			if (o->shortname && arg[1] == o->shortname && !arg[2])
+				return o;
+			continue;
+		}
+		n = strlen(o->name);
+		if (strncmp(arg + 2, o->name, n))
+			continue;
+		if (arg[2 + n] == '\0')
+			return o;
+		if (arg[2 + n] == '=' && o->has_value) {
+			*value = arg + 3 + n;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static int set_opt(struct sa_args *a, const struct opt_def *o, const char *v)
+{
+	switch (o->bit) {
+	case O_CGROUP: a->cgroup = v; break;
+	case O_PIN: a->pin_dir = v; break;
+	case O_PORT: return parse_port(a, v);
+	case O_OBJECTS: a->objects = v; break;
+	case O_TYPE: a->type = v; break;
+	case O_JSON: a->json = 1; break;
+	case O_DISASM: a->disasm = 1; break;
+	default:
+		if (o->shortname == 'h') {
+			fputs(usage_text, stdout);
+			exit(0);
+		}
+		a->ctx.verbose = 1;	/* -v */
+		bpf_trace = 1;
+	}
+	return 0;
+}
+
 static int parse_opts(struct sa_args *a, const struct command *cmd, int argc,
 		      char **argv)
 {
-	static const struct { int ch; unsigned int bit; const char *name; } need[] = {
-		{ 'c', O_CGROUP, "--cgroup" }, { 'p', O_PIN, "--pin-dir" },
-		{ 'P', O_PORT, "--port" }, { 'o', O_OBJECTS, "--objects" },
-		{ 'j', O_JSON, "--json" }, { 't', O_TYPE, "--type" },
-		{ 'd', O_DISASM, "--disasm" },
-	};
-	size_t i;
-	int ch;
+	static char *pos[8];
+	int i, npos = 0, only_args = 0;
 
-	opterr = 0;
-	optind = 1;
-	/* '+' would stop at the first argument; options may follow them. */
-	while ((ch = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
-		for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-			if (need[i].ch == ch && !(cmd->opts & need[i].bit))
-				return sa_usage_error(a, "%s does not apply here", need[i].name);
-		switch (ch) {
-		case 'c': a->cgroup = optarg; break;
-		case 'p': a->pin_dir = optarg; break;
-		case 'P':
-			if (parse_port(a, optarg))
-				return EXIT_USAGE;
-			break;
-		case 'o': a->objects = optarg; break;
-		case 'j': a->json = 1; break;
-		case 't': a->type = optarg; break;
-		case 'd': a->disasm = 1; break;
-		case 'v': a->ctx.verbose = 1; bpf_trace = 1; break;
-		case 'h': fputs(usage_text, stdout); exit(0);
-		case ':':
-			return sa_usage_error(a, "option %s needs a value", argv[optind - 1]);
-		default:
-			return sa_usage_error(a, "unknown option '%s'", argv[optind - 1]);
+	for (i = 1; i < argc; i++) {
+		const struct opt_def *o;
+		const char *v;
+
+		if (only_args || argv[i][0] != '-' || !argv[i][1]) {
+			if (npos == cmd->max_args)
+				return sa_usage_error(a, "unexpected argument '%s'", argv[i]);
+			pos[npos++] = argv[i];
+			continue;
 		}
+		if (!strcmp(argv[i], "--")) {
+			only_args = 1;
+			continue;
+		}
+		o = find_opt(argv[i], &v);
+		if (!o)
+			return sa_usage_error(a, "unknown option '%s'", argv[i]);
+		if (o->bit && !(cmd->opts & o->bit))
+			return sa_usage_error(a, "--%s does not apply here", o->name);
+		if (o->has_value && !v) {
+			if (i + 1 == argc)
+				return sa_usage_error(a, "option --%s needs a value", o->name);
+			v = argv[++i];
+		}
+		if (set_opt(a, o, v))
+			return EXIT_USAGE;
 	}
-	a->argc = argc - optind;
-	a->argv = argv + optind;
+	a->argc = npos;
+	a->argv = pos;
 	if (a->argc < cmd->min_args)
 		return sa_usage_error(a, "missing argument");
-	if (a->argc > cmd->max_args)
-		return sa_usage_error(a, "unexpected argument '%s'", a->argv[cmd->max_args]);
 	if (a->pin_dir && !a->pin_dir[0])
 		return sa_usage_error(a, "--pin-dir is empty");
 	return 0;

@@ -57,6 +57,50 @@ int sa_read_file(struct sa_ctx *c, const char *path, void **buf, size_t *len)
 	return 0;
 }
 
+long sa_slurp(const char *path, char **buf, size_t max)
+{
+	size_t cap = 4096, len = 0;
+	char *b = malloc(cap), *nb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || !b) {
+		int err = fd < 0 ? -errno : -ENOMEM;
+
+		free(b);
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	for (;;) {
+		if (len + 1 == cap) {
+			if (cap >= max || !(nb = realloc(b, cap * 2))) {
+				n = -1;
+				errno = cap >= max ? EFBIG : ENOMEM;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		n = read(fd, b + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (n < 0) {
+		int err = -errno;
+
+		free(b);
+		return err;
+	}
+	b[len] = '\0';
+	*buf = b;
+	return (long)len;
+}
+
 void sa_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
