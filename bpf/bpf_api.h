@@ -33,6 +33,30 @@ struct bpf_map_def {
 	__u32 map_flags;
 };
 
+/*
+ * iproute2's layout: the five fields plus its own id, pinning and
+ * map-in-map fields (36 bytes).  PIN_GLOBAL_NS (2) pins by name.
+ */
+struct bpf_elf_map {
+	__u32 type;
+	__u32 size_key;
+	__u32 size_value;
+	__u32 max_elem;
+	__u32 flags;
+	__u32 id;
+	__u32 pinning;
+	__u32 inner_id;
+	__u32 inner_idx;
+};
+
+/*
+ * BTF-defined maps, the convention libbpf's headers use: the numbers live in
+ * the member types (a pointer to an array of N, a pointer to T), so they
+ * reach the loader through .BTF (compile with -g).
+ */
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) typeof(val) *name
+
 /* Helpers, by BPF_FUNC_* id. */
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) =
 	(void *)BPF_FUNC_map_lookup_elem;

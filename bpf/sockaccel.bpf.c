@@ -18,47 +18,53 @@
 #include "bpf_api.h"
 #include "sockaccel.h"
 
-/* Map symbols must not be static: the loader finds them in the symbol table. */
-struct bpf_map_def SEC("maps") sock_hash = {
-	.type = BPF_MAP_TYPE_SOCKHASH,
-	.key_size = sizeof(struct sa_key),
-	/*
-	 * 8, not 4: user space reads a socket's value back as its u64 socket
-	 * cookie (Linux 5.1), and 4-byte values make bpftool's dump fail.
-	 */
-	.value_size = sizeof(__u64),
-	.max_entries = SA_SOCKHASH_MAX,
-};
+/*
+ * The maps, in the legacy "maps" section by default.  The same programs can
+ * be built with the two other ways loaders read map definitions (used by the
+ * tests and the benchmark, never shipped):
+ *   -DSA_MAP_STYLE=1  iproute2's struct bpf_elf_map
+ *   -DSA_MAP_STYLE=2  BTF-defined maps in ".maps" (with -g), as bpftool wants
+ * Map symbols must not be static: the loader finds them in the symbol table.
+ */
+#ifndef SA_MAP_STYLE
+#define SA_MAP_STYLE 0
+#endif
 
-struct bpf_map_def SEC("maps") counters = {
-	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u64),
-	.max_entries = SA_COUNTER_MAX,
-};
+#if SA_MAP_STYLE == 2
+/* Key and value as types: BTF then describes them, which local-storage maps need. */
+#define SA_MAP(name, t, K, V, max, fl)					\
+	struct {							\
+		__uint(type, t);					\
+		__type(key, K);						\
+		__type(value, V);					\
+		__uint(max_entries, max);				\
+		__uint(map_flags, fl);					\
+	} name SEC(".maps")
+#elif SA_MAP_STYLE == 1
+#define SA_MAP(name, t, K, V, max, fl)					\
+	struct bpf_elf_map SEC("maps") name = {				\
+		.type = t, .size_key = sizeof(K), .size_value = sizeof(V), \
+		.max_elem = max, .flags = fl,				\
+	}
+#else
+#define SA_MAP(name, t, K, V, max, fl)					\
+	struct bpf_map_def SEC("maps") name = {				\
+		.type = t, .key_size = sizeof(K), .value_size = sizeof(V), \
+		.max_entries = max, .map_flags = fl,			\
+	}
+#endif
 
-struct bpf_map_def SEC("maps") config = {
-	.type = BPF_MAP_TYPE_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(struct sa_config),
-	.max_entries = 1,
-};
-
-struct bpf_map_def SEC("maps") ports = {
-	.type = BPF_MAP_TYPE_HASH,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u32),
-	.max_entries = SA_PORTS_MAX,
-};
-
+/*
+ * The sockhash value is 8 bytes, not 4: user space reads a socket's value
+ * back as its u64 socket cookie (Linux 5.1), and 4-byte values make
+ * bpftool's map dump fail.
+ */
+SA_MAP(sock_hash, BPF_MAP_TYPE_SOCKHASH, struct sa_key, __u64, SA_SOCKHASH_MAX, 0);
+SA_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, SA_COUNTER_MAX, 0);
+SA_MAP(config, BPF_MAP_TYPE_ARRAY, __u32, struct sa_config, 1, 0);
+SA_MAP(ports, BPF_MAP_TYPE_HASH, __u32, __u32, SA_PORTS_MAX, 0);
 /* Socket-local storage: no max_entries, entries die with their socket. */
-struct bpf_map_def SEC("maps") sk_state = {
-	.type = BPF_MAP_TYPE_SK_STORAGE,
-	.key_size = sizeof(int),
-	.value_size = sizeof(struct sa_sk_state),
-	.max_entries = 0,
-	.map_flags = BPF_F_NO_PREALLOC,
-};
+SA_MAP(sk_state, BPF_MAP_TYPE_SK_STORAGE, int, struct sa_sk_state, 0, BPF_F_NO_PREALLOC);
 
 static __always_inline void count(__u32 idx, __u64 n)
 {

@@ -55,7 +55,9 @@ struct sa_config {
 	__u32 reserved;
 };
 
+#ifndef SA_SOCKHASH_MAX
 #define SA_SOCKHASH_MAX	65536
+#endif
 #define SA_PORTS_MAX	64
 
 /* Map and program names: kernel object names (at most 15 chars) and pins. */
