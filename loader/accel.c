@@ -488,7 +488,8 @@ out:
 	return err;
 }
 
-int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res)
+int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
+	       char *cgroup_out)
 {
 	struct bpf_object obj;
 	struct sa_status st;
@@ -526,6 +527,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 	err = sa_status_read(c, o->pin_dir, &st);
 	if (err)
 		goto out;
+	strcpy(cgroup_out, cgroup);
 	if (st.installed && st.attached) {
 		err = compare_installed(c, &st, cgroup, o);
 		if (!err)

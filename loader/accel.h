@@ -44,7 +44,9 @@ enum sa_result {
 	SA_REPAIRED,	/* install: an interrupted install was cleaned up first */
 };
 
-int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res);
+/* cgroup_out (PATH_MAX bytes) receives the cgroup installed on, or already installed on. */
+int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
+	       char *cgroup_out);
 int sa_remove(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res);
 
 struct sa_status {

@@ -56,7 +56,7 @@ static void common_opts(struct sa_args *a, struct sa_accel_opts *o)
 int cmd_install(struct sa_args *a)
 {
 	struct sa_accel_opts o;
-	struct sa_status st;
+	char cgroup[PATH_MAX] = "";
 	enum sa_result res;
 	void *owned;
 	int ret;
@@ -67,19 +67,18 @@ int cmd_install(struct sa_args *a)
 	ret = get_object(a, &o, &owned);
 	if (ret)
 		return ret;
-	ret = sa_install(&a->ctx, &o, &res);
+	ret = sa_install(&a->ctx, &o, &res, cgroup);
 	free(owned);
 	if (ret)
 		return sa_report(a);
-	sa_status_read(&a->ctx, o.pin_dir, &st);
 	if (res == SA_UNCHANGED) {
 		printf("sockaccel: already installed on cgroup %s (pins in %s); nothing changed\n",
-		       st.cgroup, o.pin_dir);
+		       cgroup, o.pin_dir);
 		return 0;
 	}
 	if (res == SA_REPAIRED)
 		printf("sockaccel: cleaned up an incomplete earlier install\n");
-	printf("sockaccel: installed on cgroup %s (pins in %s)", st.cgroup, o.pin_dir);
+	printf("sockaccel: installed on cgroup %s (pins in %s)", cgroup, o.pin_dir);
 	if (o.nports) {
 		size_t i;
 
