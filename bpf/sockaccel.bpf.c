@@ -10,7 +10,7 @@
  * queued straight onto the peer's receive side (BPF_F_INGRESS), skipping the
  * TCP/IP stack; otherwise it goes through the stack untouched.
  *
- * Needs Linux 5.15: bpf_get_netns_cookie() for sock_ops and sk_msg.
+ * Needs Linux 5.15: bpf_get_netns_cookie() for sock_ops.
  */
 #include <linux/bpf.h>
 #define AF_INET		2	/* values are ABI; <sys/socket.h> is libc, not UAPI */
@@ -101,10 +101,10 @@ static __always_inline __u32 set_addr(__u32 *dst, __u32 family, __u32 ip4,
 }
 
 /*
- * Fill a key from a context that has the sock_ops/sk_msg address fields.
- * "me" and "peer" name the key members that receive the context's local and
- * remote end: (local, remote) gives the socket's own key, (remote, local) the
- * key its peer was stored under.
+ * Fill the address part of a key from a context that has the sock_ops (or
+ * sk_msg) address fields.  "me" and "peer" name the key members that
+ * receive the context's local and remote end: (local, remote) gives the
+ * socket's own key, (remote, local) the key its peer was stored under.
  *
  * Each context field is read with one 32-bit load: the only access size the
  * verifier allows for them.  remote_port holds the port in network byte
@@ -142,10 +142,28 @@ static __always_inline int port_allowed(const struct sa_key *k)
 	return bpf_map_lookup_elem(&ports, &port) != 0;
 }
 
+/* The key the peer socket is stored under: ours with the ends swapped. */
+static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
+{
+	int i;
+
+	p->netns = k->netns;
+	for (i = 0; i < 4; i++) {
+		p->local_ip[i] = k->remote_ip[i];
+		p->remote_ip[i] = k->local_ip[i];
+	}
+	p->family = k->family;
+	p->local_port = k->remote_port;
+	p->remote_port = k->local_port;
+	p->local_seq = k->remote_seq;
+	p->remote_seq = k->local_seq;
+}
+
 SEC("sockops")
 int sockaccel_ops(struct bpf_sock_ops *skops)
 {
 	struct sa_key key = {};
+	struct sa_sk_state *st;
 	struct bpf_sock *sk;
 	__u32 op = skops->op;
 
@@ -156,6 +174,15 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 	if (!SA_KEY_FROM_CTX(&key, skops, local, remote))
 		return 1;
 	key.netns = bpf_get_netns_cookie(skops);
+	/*
+	 * Tell this connection from an earlier one on the same 4-tuple (see
+	 * struct sa_key).  No data has moved yet (checked below), so snd_nxt
+	 * is our initial sequence number + 1 and rcv_nxt the peer's: the two
+	 * numbers the peer sees the other way round.  (struct bpf_sock_ops
+	 * snd_nxt, rcv_nxt: Linux 4.16.)
+	 */
+	key.local_seq = skops->snd_nxt;
+	key.remote_seq = skops->rcv_nxt;
 
 	/*
 	 * Data that crossed the stack before we could see the socket (TCP Fast
@@ -169,12 +196,18 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 
 	/* The state must exist before the socket is in the sockhash. */
 	sk = skops->sk;
-	if (!sk || !bpf_sk_storage_get(&sk_state, sk, 0,
-				       BPF_SK_STORAGE_GET_F_CREATE)) {
+	st = sk ? bpf_sk_storage_get(&sk_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE) : 0;
+	if (!st) {
 		count(SA_SOCK_ADD_FAILED, 1);
 		return 1;
 	}
-	if (bpf_sock_hash_update(skops, &sock_hash, &key, BPF_ANY) == 0)
+	peer_key(&st->peer, &key);
+	/*
+	 * BPF_NOEXIST: never replace an entry.  Replacing drops the old
+	 * socket's psock, and with it the redirected bytes still queued for
+	 * its reader.  (Keys are unique per connection; this is the guard.)
+	 */
+	if (bpf_sock_hash_update(skops, &sock_hash, &key, BPF_NOEXIST) == 0)
 		count(SA_SOCK_ADDED, 1);
 	else
 		count(SA_SOCK_ADD_FAILED, 1);
@@ -184,7 +217,6 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 SEC("sk_msg")
 int sockaccel_msg(struct sk_msg_md *msg)
 {
-	struct sa_key peer = {};
 	struct sa_sk_state *st;
 	struct bpf_sock *sk = msg->sk;
 	__u64 size = msg->size;
@@ -195,12 +227,8 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	if (!st || st->stack_only)
 		goto pass;
 
-	/* The peer's key: our remote end is its local end. */
-	if (!SA_KEY_FROM_CTX(&peer, msg, remote, local))
-		goto pass;
-	peer.netns = bpf_get_netns_cookie(msg);
-
-	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) ==
+	/* The peer's key, as sockops stored it: this very connection's peer. */
+	if (bpf_msg_redirect_hash(msg, &sock_hash, &st->peer, BPF_F_INGRESS) ==
 	    SK_PASS) {
 		count(SA_MSG_REDIRECTED, 1);
 		count(SA_BYTES_REDIRECTED, size);

@@ -11,10 +11,17 @@
 
 /*
  * Key of one socket in the sockhash: the connection seen from that socket.
- * The sk_msg program builds the peer's key by swapping local and remote.
+ * The sockops program stores the peer's key (local and remote swapped) in
+ * the socket's sk_storage, where the sk_msg program finds it.
  * The network namespace cookie keeps two namespaces that use the same
- * addresses and ports apart.  IPv4 (and IPv4-mapped IPv6) addresses are stored
- * in ip[0] with ip[1..3] zero, family AF_INET.  48 bytes, no padding.
+ * addresses and ports apart.  The two initial sequence numbers tell apart
+ * two connections with the same 4-tuple: on loopback net.ipv4.tcp_tw_reuse
+ * hands a TIME_WAIT tuple to a new connection while the old socket, not yet
+ * closed by its owner, is still in the sockhash (a socket leaves it only at
+ * close(), Linux 6.18), maybe with redirected bytes its reader has not
+ * read; the new connection must neither replace nor reach it.
+ * IPv4 (and IPv4-mapped IPv6) addresses are stored in ip[0] with ip[1..3]
+ * zero, family AF_INET.  56 bytes, no padding.
  */
 struct sa_key {
 	__u64 netns;		/* bpf_get_netns_cookie() */
@@ -23,6 +30,8 @@ struct sa_key {
 	__u32 family;		/* AF_INET or AF_INET6 */
 	__u16 local_port;	/* host byte order */
 	__u16 remote_port;	/* host byte order */
+	__u32 local_seq;	/* our ISN + 1: snd_nxt at ESTABLISHED, before data */
+	__u32 remote_seq;	/* the peer's ISN + 1: rcv_nxt at ESTABLISHED */
 };
 
 /* Per-socket state kept in BPF_MAP_TYPE_SK_STORAGE (freed with the socket). */
@@ -35,12 +44,15 @@ struct sa_sk_state {
 	 * queue first), and that would reorder the stream.
 	 */
 	__u32 stack_only;
+	__u32 reserved;
+	struct sa_key peer;	/* the key the peer socket is stored under */
 };
 
 /* Index into the per-CPU counter array. */
 enum sa_counter {
 	SA_SOCK_ADDED,		/* sockets put into the sockhash */
-	SA_SOCK_ADD_FAILED,	/* insert failed (sockhash full, no memory) */
+	SA_SOCK_ADD_FAILED,	/* insert failed: sockhash full, no memory, or the
+				 * socket has another tool's sk_msg (EBUSY) */
 	SA_SOCK_FILTERED,	/* not added: port filter or data sent early */
 	SA_MSG_REDIRECTED,	/* sendmsg calls redirected to the peer */
 	SA_BYTES_REDIRECTED,

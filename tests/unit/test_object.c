@@ -89,7 +89,7 @@ static void check_sockaccel(const struct elf_reader *r)
 		   "[%s] map %s: type, sizes, max_entries, flags from a 20-byte legacy definition",
 		   r->name, want[i].name);
 	}
-	ok(sizeof(struct sa_key) == 48, "socket key is 48 bytes, no padding");
+	ok(sizeof(struct sa_key) == 56, "socket key is 56 bytes, no padding");
 
 	/* Every relocation: an ld_imm64, naming the map the ELF relocation names. */
 	err = r->read(&v, obj, obj_len, "sockaccel.bpf.o");
