@@ -284,6 +284,8 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 	}
 	if (!found)
 		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
+	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(st.info)))
+		return -E2BIG;
 
 	for (i = 0; i < BTF_INFO_VLEN(st.info); i++) {
 		struct btf_member mb;

@@ -52,6 +52,23 @@ int bo_fail(struct bpf_object *o, int err, const char *fmt, ...)
 	return err;
 }
 
+/*
+ * A crafted object of a few MiB can make the loops below quadratic (40,000
+ * programs x 40,000 relocations, checked pairwise for names, took 8 s; 64
+ * MiB would take hours of root's CPU).  Real objects need thousands of
+ * steps; 2^28 steps take a second or two.  Instructions count 8 steps each,
+ * which also bounds the memory of subprograms copied into every program.
+ */
+#define BO_MAX_WORK (1ull << 28)
+
+int bo_charge(struct bpf_object *o, uint64_t n)
+{
+	o->work += n;
+	if (o->work > BO_MAX_WORK)
+		return bo_fail(o, -E2BIG, "too many programs, maps, relocations or instructions to check");
+	return 0;
+}
+
 struct bo_map *bo_add_map(struct bpf_object *o)
 {
 	struct bo_map *m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
@@ -70,7 +87,13 @@ struct bo_map *bo_add_map(struct bpf_object *o)
  */
 int bo_check_name(struct bpf_object *o, const char *what, const char *name)
 {
-	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+	const char *p;
+
+	/* No '/', and no control character: a name is also printed. */
+	for (p = name; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == '/' || *p == 0x7f)
+			break;
+	if (!name[0] || *p || !strcmp(name, ".") || !strcmp(name, ".."))
 		return bo_fail(o, -EINVAL, "%s name '%s' cannot be a file name", what, name);
 	if (strlen(name) >= BO_NAME_MAX)
 		return bo_fail(o, -ENAMETOOLONG, "%s name '%.40s...' is longer than %d bytes",
@@ -318,6 +341,27 @@ static int is_data_section(const struct ev_section *s)
 	return 0;
 }
 
+/*
+ * A data map is named as libbpf names it: up to 8 bytes of the object's file
+ * name, then the section ("btf_acce.rodata"), so that the data maps of two
+ * objects pinned in one directory do not collide.  The kernel keeps the
+ * first 15 bytes; a pin replaces the dots, which bpffs refuses.
+ */
+static void data_map_name(const char *obj, const char *sec, char *out)
+{
+	const char *base = strrchr(obj, '/');
+	size_t i;
+
+	base = base ? base + 1 : obj;
+	for (i = 0; i < 8 && base[i] && base[i] != '.'; i++) {
+		char c = base[i];
+
+		out[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') ? c : '_';
+	}
+	snprintf(out + i, BO_NAME_MAX - i, "%s", sec);
+}
+
 /* The array map holding a data section; made when first referenced. */
 static int data_map(struct parse *ps, uint32_t sec)
 {
@@ -337,7 +381,7 @@ static int data_map(struct parse *ps, uint32_t sec)
 	m = bo_add_map(o);
 	if (!m)
 		return bo_fail(o, -ENOMEM, "out of memory");
-	snprintf(m->name, sizeof(m->name), "%s", s->name);
+	data_map_name(o->name, s->name, m->name);
 	m->origin = BO_MAP_DATA;
 	m->type = BPF_MAP_TYPE_ARRAY;
 	m->key_size = 4;
@@ -395,6 +439,8 @@ static int append_insns(struct build *b, const uint8_t *src, size_t n)
 	if (p->insn_cnt + n > BPF_MAXINSNS * 256)	/* 1M: the verifier's own limit */
 		return bo_fail(b->ps->o, -E2BIG, "program '%s': too many instructions",
 			       p->name);
+	if (bo_charge(b->ps->o, 8 * (uint64_t)n))
+		return -E2BIG;
 	if (p->insn_cnt + n > b->cap) {
 		size_t cap = (p->insn_cnt + n) * 2;
 		struct bpf_insn *in = realloc(p->insns, cap * INSN_SZ);
@@ -418,6 +464,8 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 	size_t i;
 	int err;
 
+	if (bo_charge(b->ps->o, b->nsubs + v->nsym))
+		return -E2BIG;
 	for (i = 0; i < b->nsubs; i++) {
 		if (b->subs[i].start == off) {
 			*pos = b->subs[i].pos;
@@ -429,7 +477,9 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 
 		if (f->shndx != b->ps->text_sec || f->type != STT_FUNC || f->value != off)
 			continue;
-		if (!f->size || f->size % INSN_SZ || !ev_in_bounds(f->value, f->size, text->size))
+		/* !text->data: a .text of SHT_NOBITS has no bytes to copy. */
+		if (!f->size || f->size % INSN_SZ || !text->data ||
+		    !ev_in_bounds(f->value, f->size, text->size))
 			return bo_fail(b->ps->o, -EINVAL,
 				       "section '.text': function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
 				       f->name, (unsigned long long)f->value,
@@ -489,6 +539,8 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 			       secname, relno, sym->name);
 	if (sym->shndx == ps->maps_sec || (ps->btf_maps_sec && sym->shndx == ps->btf_maps_sec)) {
 		off = sym->value + (sym->type == STT_SECTION ? (uint32_t)in->imm : 0);
+		if (bo_charge(o, o->nmaps))
+			return -E2BIG;
 		for (i = 0; i < o->nmaps; i++) {
 			if (o->maps[i].origin != BO_MAP_DATA &&
 			    o->maps[i].sec == sym->shndx && o->maps[i].off == off)
@@ -536,6 +588,8 @@ static int link_range(struct build *b, uint32_t sec, uint64_t start,
 	size_t i, k, n = (end - start) / INSN_SZ;
 	int err;
 
+	if (bo_charge(o, ps->v->nrelsec + (rs ? rs->count : 0)))
+		return -E2BIG;
 	if (rs) {
 		for (i = 0; i < rs->count; i++) {
 			const struct ev_rel *r = &rs->rel[i];
@@ -578,7 +632,8 @@ static int link_range(struct build *b, uint32_t sec, uint64_t start,
 						       "section '%s': relocation %zu: call to '%s', which is not a function in .text",
 						       s->name, i, sym->name);
 				/* target = symbol + (imm + 1) instructions (libbpf's rule) */
-				err = subprog_at(b, sym->value + (int64_t)(in->imm + 1) * (int64_t)INSN_SZ, &to);
+				/* in 64 bits: imm + 1 overflows an int at INT32_MAX (fuzzer) */
+				err = subprog_at(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, &to);
 				in = &b->p->insns[idx];	/* append may move insns */
 				if (!err)
 					in->imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
@@ -600,6 +655,8 @@ static int link_range(struct build *b, uint32_t sec, uint64_t start,
 
 		if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
 			continue;
+		if (bo_charge(o, rs ? rs->count : 0))
+			return -E2BIG;
 		for (i = 0; rs && i < rs->count; i++)
 			has_rel |= rs->rel[i].offset == start + k * INSN_SZ;
 		if (has_rel)
@@ -679,6 +736,8 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 
 	if (s->size == 0 || !s->data)
 		return bo_fail(o, -EINVAL, "section '%s': empty program section", s->name);
+	if (bo_charge(o, 2 * (uint64_t)ps->v->nsym))
+		return -E2BIG;
 	if (s->size % INSN_SZ)
 		return bo_fail(o, -EINVAL,
 			       "section '%s': size %llu is not a multiple of 8 (instruction size)",
@@ -749,6 +808,8 @@ static int check_unique(struct bpf_object *o)
 {
 	size_t i, j;
 
+	if (bo_charge(o, ((uint64_t)o->nmaps * o->nmaps + (uint64_t)o->nprogs * o->nprogs) / 2))
+		return -E2BIG;
 	for (i = 0; i < o->nmaps; i++)
 		for (j = i + 1; j < o->nmaps; j++)
 			if (!strcmp(o->maps[i].name, o->maps[j].name))

@@ -28,7 +28,7 @@ enum bo_pinning {
 };
 
 struct bo_map {
-	char name[BO_NAME_MAX];	/* symbol name, or the section name for data */
+	char name[BO_NAME_MAX];	/* symbol name; data: "<object, 8 bytes><section>" */
 	uint32_t type, key_size, value_size, max_entries, flags;
 	uint32_t numa_node;
 	enum bo_pinning pinning;
@@ -77,6 +77,7 @@ struct bpf_object {
 	struct bo_prog *progs;
 	size_t nprogs;
 	char err[512];		/* set when parsing fails */
+	uint64_t work;		/* steps spent parsing (bo_charge) */
 };
 
 /*
@@ -136,5 +137,11 @@ struct bo_map *bo_add_map(struct bpf_object *o);
 int bo_check_name(struct bpf_object *o, const char *what, const char *name);
 /* Sanity of one map definition (sizes, type); 0 or -errno. */
 int bo_check_map(struct bpf_object *o, const struct bo_map *m);
+/*
+ * Charge n steps to the parse: a loop whose length is the product of two
+ * counts the file chooses (programs x relocations, maps x references) pays
+ * before it runs.  0, or -E2BIG once the object needs too many.
+ */
+int bo_charge(struct bpf_object *o, uint64_t n);
 
 #endif

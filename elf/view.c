@@ -42,6 +42,10 @@ int ev_check_header(struct elf_view *v, const void *buf, size_t len,
 			       "%s: BPF objects for this host are little endian (clang -target bpfel)",
 			       id[EI_DATA] == ELFDATA2MSB ? "big-endian object"
 							  : "unknown byte order");
+	/* libelf refuses any other (gABI: EV_CURRENT is the only version). */
+	if (id[EI_VERSION] != EV_CURRENT)
+		return ev_fail(v, -ENOEXEC, "ELF version %u, expected %u",
+			       id[EI_VERSION], EV_CURRENT);
 	if (len < sizeof(eh))
 		return ev_fail(v, -ENOEXEC, "file of %zu bytes is shorter than an ELF header", len);
 	memcpy(&eh, buf, sizeof(eh));
@@ -72,9 +76,29 @@ int ev_check_header(struct elf_view *v, const void *buf, size_t len,
 	return 0;
 }
 
+/*
+ * Section types made of fixed-size entries (other than the symbol table and
+ * REL, checked below): libelf (elfutils 0.188) refuses a section of one of
+ * them whose size is not a whole number of entries, so both readers do.
+ */
+static const struct __attribute__((packed)) {
+	uint32_t type;
+	uint8_t size;
+} entries[] = {
+	{ SHT_HASH, 4 }, { SHT_DYNAMIC, 16 }, { SHT_DYNSYM, 24 },
+	{ SHT_INIT_ARRAY, 8 }, { SHT_FINI_ARRAY, 8 }, { SHT_PREINIT_ARRAY, 8 },
+	{ SHT_GROUP, 4 }, { SHT_SYMTAB_SHNDX, 4 }, { SHT_GNU_LIBLIST, 20 },
+	/* SUNW_move: libelf counts the 28 bytes of the file's entry, not the
+	 * 32 of a padded Elf64_Move (found by the differential fuzzer). */
+	{ SHT_SUNW_move, 28 }, { SHT_SUNW_syminfo, 4 }, { SHT_GNU_verneed, 16 },
+	{ SHT_GNU_versym, 2 },
+};
+
 static int check_section(struct elf_view *v, uint32_t idx,
 			 const Elf64_Shdr *sh, size_t len)
 {
+	size_t i;
+
 	if (sh->sh_type != SHT_NOBITS && !ev_in_bounds(sh->sh_offset, sh->sh_size, len))
 		return ev_fail(v, -ENOEXEC,
 			       "section %u: data (offset %llu, size %llu) lies outside the file",
@@ -95,6 +119,20 @@ static int check_section(struct elf_view *v, uint32_t idx,
 	if (sh->sh_type == SHT_RELA)
 		return ev_fail(v, -ENOEXEC,
 			       "section %u: RELA relocations (BPF objects use REL)", idx);
+	/*
+	 * libelf reads no strings, symbols or relocations out of a compressed
+	 * section, so neither reader does.  Compressed debug info (clang -gz)
+	 * stays readable: nothing here looks inside it.
+	 */
+	if ((sh->sh_flags & SHF_COMPRESSED) &&
+	    (sh->sh_type == SHT_STRTAB || sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_REL))
+		return ev_fail(v, -ENOEXEC,
+			       "section %u: compressed (not supported)", idx);
+	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+		if (sh->sh_type == entries[i].type && sh->sh_size % entries[i].size)
+			return ev_fail(v, -ENOEXEC,
+				       "section %u: %llu bytes are not whole %u-byte entries",
+				       idx, (unsigned long long)sh->sh_size, entries[i].size);
 	return 0;
 }
 

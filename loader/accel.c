@@ -172,6 +172,18 @@ static uint64_t count_keys(int fd)
 	return n;
 }
 
+/*
+ * The largest key and value status reads each map with (count_keys,
+ * read_counters, read_ports): the kernel writes key_size and value_size
+ * bytes (per CPU for per-CPU maps) into buffers of these sizes.  A map of
+ * another layout pinned under one of our names (another tool's, or another
+ * sockaccel version's) would overflow them: it is not read, nor counted as
+ * ours.
+ */
+static const uint8_t read_size[5][2] = {	/* key, value; 0: not read */
+	{ sizeof(struct sa_key), 0 }, { 0, 8 }, { 0, sizeof(struct sa_config) }, { 4, 0 },
+};
+
 int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 {
 	int fds[5], ops = -1, msg = -1, cg, i, have = 0, r;
@@ -182,9 +194,19 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 	if (r <= 0)
 		return r;
 	for (i = 0; i < 5; i++) {
+		struct bpf_map_info mi;
+		uint32_t len = sizeof(mi);
+
+		memset(&mi, 0, sizeof(mi));
 		fds[i] = pin_get(pin_dir, sa_map_names[i]);
+		if (fds[i] >= 0 && (bpf_obj_get_info_by_fd(fds[i], &mi, &len) ||
+				    (read_size[i][0] && mi.key_size > read_size[i][0]) ||
+				    (read_size[i][1] && mi.value_size > read_size[i][1]))) {
+			close(fds[i]);	/* not ours: another layout */
+			fds[i] = -1;
+		}
 		have += fds[i] >= 0;
-		s->map_ids[i] = obj_id(fds[i]);
+		s->map_ids[i] = fds[i] >= 0 ? mi.id : 0;
 	}
 	ops = pin_get(pin_dir, SA_PROG_SOCKOPS);
 	msg = pin_get(pin_dir, SA_PROG_SKMSG);

@@ -19,6 +19,11 @@ static int vfail(struct sa_ctx *c, int err, int with_errno, const char *fmt,
 			 err == -524 ? "operation not supported by this kernel (ENOTSUPP)"
 				     : strerror(-err));
 	c->err_set = 1;
+	/* Names in messages come from files people hand us: no control
+	 * character (a terminal escape, a newline) reaches the terminal. */
+	for (n = 0; c->err[n]; n++)
+		if ((unsigned char)c->err[n] < ' ' || c->err[n] == 0x7f)
+			c->err[n] = '?';
 	return err;
 }
 
