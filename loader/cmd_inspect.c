@@ -4,8 +4,10 @@
  * of an object, without the kernel.  Left out of the size-limited static
  * build (SOCKACCEL_NO_INSPECT), with the disassembler it uses.
  */
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "disasm.h"
@@ -27,70 +29,145 @@ static const char *section_type(uint32_t t)
 	return t < sizeof(n) / sizeof(n[0]) ? n[t] : "OTHER";
 }
 
-struct dis_ctx {
-	const struct bpf_object *o;
-	const struct bo_prog *p;
-};
-
-static const char *reloc_map_name(void *c, size_t i)
+/* What the object model made of section i, for the section list. */
+static const char *section_role(const struct bpf_object *o, const struct elf_view *v,
+				size_t i, char *buf, size_t len)
 {
-	struct dis_ctx *d = c;
+	const struct ev_section *s = &v->sec[i];
 	size_t k;
 
-	for (k = 0; k < d->p->nrelocs; k++)
-		if (d->p->relocs[k].insn == i)
-			return d->o->maps[d->p->relocs[k].map].name;
+	for (k = 0; k < o->nmaps; k++)
+		if (o->maps[k].sec == i)
+			return o->maps[k].origin == BO_MAP_LEGACY ? "legacy maps" :
+			       o->maps[k].origin == BO_MAP_BTF ? "BTF-defined maps" :
+			       "global data (array map)";
+	for (k = 0; k < o->nprogs; k++)
+		if (!strcmp(o->progs[k].section, s->name)) {
+			snprintf(buf, len, "programs (%s)", bpf_prog_type_name(o->progs[k].type));
+			return buf;
+		}
+	if (s->type == SHT_REL) {
+		snprintf(buf, len, "relocations of [%u]", s->info);
+		return buf;
+	}
+	if (!strcmp(s->name, "license"))
+		return "license";
+	if (!strcmp(s->name, "version"))
+		return "kernel version";
+	if (!strcmp(s->name, ".BTF"))
+		return "BTF (read for .maps)";
+	if (!strcmp(s->name, ".text") && (s->flags & SHF_EXECINSTR) && s->size)
+		return "subprograms";
+	if ((s->flags & (SHF_ALLOC | SHF_EXECINSTR)) == SHF_ALLOC &&
+	    (!strncmp(s->name, ".data", 5) || !strncmp(s->name, ".rodata", 7) ||
+	     !strncmp(s->name, ".bss", 4)))
+		return "global data, not referenced (skipped)";
+	return "";
+}
+
+/*
+ * Programs are shown as they would be loaded: relocated, with "fd" i
+ * standing for map i, so the disassembler can name the map.
+ */
+static const char *map_of(void *c, size_t i)
+{
+	const struct bpf_object *o = ((const void **)c)[0];
+	const struct bpf_insn *in = ((const void **)c)[1];
+
+	if ((in[i].src_reg == BPF_PSEUDO_MAP_FD || in[i].src_reg == BPF_PSEUDO_MAP_VALUE) &&
+	    (size_t)in[i].imm < o->nmaps)
+		return o->maps[in[i].imm].name;
 	return NULL;
 }
 
-static void inspect_text(const struct bpf_object *o, const struct elf_view *v, int disasm)
+static void disasm(const struct bpf_object *o, const struct bo_prog *p)
 {
+	struct bpf_insn *in = malloc(p->insn_cnt * sizeof(*in));
+	int *fds = malloc((o->nmaps + 1) * sizeof(int));
+	const void *c[2] = { o, in };
+	size_t k;
+
+	if (!in || !fds) {
+		printf("    (out of memory)\n");
+	} else {
+		for (k = 0; k < o->nmaps; k++)
+			fds[k] = (int)k;
+		bo_relocate(o, p, fds, in);
+		for (k = 0; k < p->insn_cnt;) {
+			if (k == p->main_cnt)
+				printf("    ; subprograms from .text\n");
+			printf("  ");
+			k += bpf_disasm(stdout, in, p->insn_cnt, k, map_of, c);
+		}
+	}
+	free(in);
+	free(fds);
+}
+
+static void inspect_text(const struct bpf_object *o, const struct elf_view *v, int dis)
+{
+	char buf[64];
 	size_t i, k;
 
 	printf("object %s (ELF reader: %s)\nlicense \"%s\"", o->name, o->reader, o->license);
 	if (o->kern_version)
-		printf(", version %#x", o->kern_version);
+		printf(", kernel version %#x", o->kern_version);
 	printf("\n\nsections:\n");
-	for (i = 1; i < v->nsec; i++)
-		printf("  [%2zu] %-24s %-8s %8llu bytes%s\n", i, v->sec[i].name,
+	for (i = 1; i < v->nsec; i++) {
+		const char *role = section_role(o, v, i, buf, sizeof(buf));
+
+		printf("  [%2zu] %-24s %-8s %8llu bytes%s%s%s\n", i, v->sec[i].name,
 		       section_type(v->sec[i].type), (unsigned long long)v->sec[i].size,
-		       v->sec[i].flags & 4 /* SHF_EXECINSTR */ ? "  exec" : "");
+		       v->sec[i].flags & SHF_EXECINSTR ? "  exec" : "", role[0] ? "  " : "", role);
+	}
 	printf("\nmaps:\n");
 	for (i = 0; i < o->nmaps; i++) {
 		const struct bo_map *m = &o->maps[i];
 
-		printf("  %-16s %-14s key %u value %u max_entries %u flags %#x, %s", m->name,
+		printf("  %-16s %-14s key %u value %u max_entries %u flags %#x", m->name,
 		       bpf_map_type_name(m->type), m->key_size, m->value_size,
-		       m->max_entries, m->flags, origin_name(m->origin));
+		       m->max_entries, m->flags);
+		if (m->numa_node)
+			printf(" numa_node %u", m->numa_node);
+		printf(", %s", origin_name(m->origin));
 		if (m->origin == BO_MAP_LEGACY)
 			printf(" (%u-byte definition)", m->def_size);
+		else if (m->origin == BO_MAP_DATA)
+			printf(" (section %s%s)", v->sec[m->sec].name, m->init ? "" : ", zeroes");
 		printf("%s%s\n", m->pinning ? ", pinned by name" : "",
 		       m->frozen ? ", read-only (frozen)" : "");
 	}
 	printf("\nprograms:\n");
 	for (i = 0; i < o->nprogs; i++) {
 		const struct bo_prog *p = &o->progs[i];
-		struct dis_ctx dc = { o, p };
 
 		printf("  %s: section '%s', %s, %zu instructions", p->name, p->section,
 		       bpf_prog_type_name(p->type), p->insn_cnt);
 		if (p->nsubprogs)
-			printf(" (%zu own + %zu subprograms)", p->main_cnt, p->nsubprogs);
+			printf(" (%zu own + %zu subprogram%s)", p->main_cnt, p->nsubprogs,
+			       p->nsubprogs > 1 ? "s" : "");
+		if (p->expected_attach_type)
+			printf(", loads as %s", bpf_attach_type_name(p->expected_attach_type));
 		if (p->attach_type != ~0u)
 			printf(", attaches as %s", bpf_attach_type_name(p->attach_type));
 		printf("\n");
-		for (k = 0; k < p->nrelocs; k++)
-			printf("    insn %u: %s '%s'%s\n", p->relocs[k].insn,
-			       p->relocs[k].kind == BO_RELOC_MAP_FD ? "map" : "address in map",
-			       o->maps[p->relocs[k].map].name,
-			       p->relocs[k].kind == BO_RELOC_MAP_VALUE ? " (+offset)" : "");
-		for (k = 0; disasm && k < p->insn_cnt;)
-			k += bpf_disasm(stdout, p->insns, p->insn_cnt, k, reloc_map_name, &dc);
+		for (k = 0; k < p->nrelocs; k++) {
+			const struct bo_reloc *r = &p->relocs[k];
+
+			if (r->kind == BO_RELOC_MAP_FD)
+				printf("    insn %u: map '%s'\n", r->insn, o->maps[r->map].name);
+			else
+				printf("    insn %u: address in map '%s' + %u\n", r->insn,
+				       o->maps[r->map].name, r->off);
+		}
+		if (dis)
+			disasm(o, p);
 	}
 }
 
 static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
 {
+	char buf[64];
 	size_t i, k;
 
 	printf("{\"file\":");
@@ -101,8 +178,11 @@ static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
 	for (i = 1; i < v->nsec; i++) {
 		printf("%s{\"index\":%zu,\"name\":", i > 1 ? "," : "", i);
 		sa_json_str(stdout, v->sec[i].name);
-		printf(",\"type\":\"%s\",\"size\":%llu,\"exec\":%s}", section_type(v->sec[i].type),
-		       (unsigned long long)v->sec[i].size, v->sec[i].flags & 4 ? "true" : "false");
+		printf(",\"type\":\"%s\",\"size\":%llu,\"exec\":%s,\"role\":", section_type(v->sec[i].type),
+		       (unsigned long long)v->sec[i].size,
+		       v->sec[i].flags & SHF_EXECINSTR ? "true" : "false");
+		sa_json_str(stdout, section_role(o, v, i, buf, sizeof(buf)));
+		printf("}");
 	}
 	printf("],\"maps\":[");
 	for (i = 0; i < o->nmaps; i++) {
@@ -110,10 +190,13 @@ static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
 
 		printf("%s{\"name\":", i ? "," : "");
 		sa_json_str(stdout, m->name);
+		printf(",\"section\":");
+		sa_json_str(stdout, v->sec[m->sec].name);
 		printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,"
-		       "\"flags\":%u,\"origin\":\"%s\",\"def_size\":%u,\"pinning\":\"%s\",\"frozen\":%s}",
+		       "\"flags\":%u,\"numa_node\":%u,\"origin\":\"%s\",\"def_size\":%u,"
+		       "\"pinning\":\"%s\",\"frozen\":%s}",
 		       bpf_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
-		       m->flags, origin_name(m->origin), m->def_size,
+		       m->flags, m->numa_node, origin_name(m->origin), m->def_size,
 		       m->pinning ? "by_name" : "none", m->frozen ? "true" : "false");
 	}
 	printf("],\"programs\":[");
@@ -124,7 +207,12 @@ static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
 		sa_json_str(stdout, p->name);
 		printf(",\"section\":");
 		sa_json_str(stdout, p->section);
-		printf(",\"type\":\"%s\",\"attach_type\":", bpf_prog_type_name(p->type));
+		printf(",\"type\":\"%s\",\"expected_attach_type\":", bpf_prog_type_name(p->type));
+		if (p->expected_attach_type)
+			printf("\"%s\"", bpf_attach_type_name(p->expected_attach_type));
+		else
+			printf("null");
+		printf(",\"attach_type\":");
 		if (p->attach_type == ~0u)
 			printf("null");
 		else

@@ -79,13 +79,13 @@ int cmd_load(struct sa_args *a)
 		rmdir(dir);
 	if (!err) {
 		for (i = 0; i < o.nmaps; i++) {
-			sa_path(path, sizeof(path), dir, o.maps[i].name);
+			sa_pin_path(path, sizeof(path), dir, o.maps[i].name);
 			printf("map %s (%s) %s %s\n", o.maps[i].name,
 			       bpf_map_type_name(o.maps[i].type),
 			       l.map_reused[i] ? "reused" : "pinned", path);
 		}
 		for (i = 0; i < o.nprogs; i++) {
-			sa_path(path, sizeof(path), dir, o.progs[i].name);
+			sa_pin_path(path, sizeof(path), dir, o.progs[i].name);
 			printf("program %s (%s) pinned %s\n", o.progs[i].name,
 			       bpf_prog_type_name(o.progs[i].type), path);
 		}

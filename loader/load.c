@@ -25,6 +25,19 @@ int sa_path(char *buf, size_t len, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* bpffs refuses names with a dot ("reserved for future use", Linux 4.4):
+ * a data map "obj.rodata" is pinned as "obj_rodata", as libbpf does. */
+int sa_pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int err = sa_path(buf, len, dir, name);
+	char *c;
+
+	for (c = buf + strlen(dir) + 1; !err && *c; c++)
+		if (*c == '.')
+			*c = '_';
+	return err;
+}
+
 /* ---- maps ---- */
 
 /*
@@ -81,38 +94,16 @@ static int load_min_btf(uint32_t value_size)
 	return bpf_btf_load(&b, sizeof(b));
 }
 
-/*
- * Name of a map for the kernel (bpf_map_create() keeps the first 15 bytes):
- * data maps get "<object>.<section>" as libbpf names them.
- */
-static void kernel_map_name(const struct bpf_object *o, const struct bo_map *m,
-			    char *buf, size_t len)
-{
-	if (m->origin == BO_MAP_DATA) {
-		const char *base = strrchr(o->name, '/');
-		size_t n;
-
-		base = base ? base + 1 : o->name;
-		n = strcspn(base, ".");
-		snprintf(buf, len, "%.*s%s", (int)(n < 7 ? n : 7), base, m->name);
-	} else {
-		snprintf(buf, len, "%s", m->name);
-	}
-}
-
-static int create_map(struct sa_ctx *c, const struct bpf_object *o,
-		      const struct bo_map *m)
+static int create_map(struct sa_ctx *c, const struct bo_map *m)
 {
 	struct bpf_map_create_opts a = {
 		.type = m->type, .key_size = m->key_size,
 		.value_size = m->value_size, .max_entries = m->max_entries,
 		.flags = m->flags, .numa_node = m->numa_node,
 	};
-	char kname[BO_NAME_MAX + 8];
 	int fd, btf = -1, zero = 0, err;
 
-	kernel_map_name(o, m, kname, sizeof(kname));
-	a.name = kname;
+	a.name = m->name;	/* the kernel keeps 15 bytes of [A-Za-z0-9_.] */
 	if (needs_btf(m->type)) {
 		btf = load_min_btf(m->value_size);
 		if (btf < 0)
@@ -198,7 +189,7 @@ int sa_load_maps(struct sa_ctx *c, const struct bpf_object *o,
 		const struct bo_map *m = &o->maps[i];
 
 		if (share_dir && m->pinning == BO_PIN_BY_NAME) {
-			err = sa_path(path, sizeof(path), share_dir, m->name);
+			err = sa_pin_path(path, sizeof(path), share_dir, m->name);
 			if (err)
 				return sa_fail(c, err, "map '%s': pin path", m->name);
 			fd = bpf_obj_get(path);
@@ -216,7 +207,7 @@ int sa_load_maps(struct sa_ctx *c, const struct bpf_object *o,
 			if (fd != -ENOENT)
 				return sa_fail(c, fd, "map '%s': BPF_OBJ_GET %s", m->name, path);
 		}
-		fd = create_map(c, o, m);
+		fd = create_map(c, m);
 		if (fd < 0)
 			return fd;
 		l->map_fds[i] = fd;
@@ -303,10 +294,10 @@ void sa_unpin_all(const struct sa_loaded *l, const char *dir)
 	size_t i;
 
 	for (i = 0; i < o->nprogs; i++)
-		if (!sa_path(path, sizeof(path), dir, o->progs[i].name))
+		if (!sa_pin_path(path, sizeof(path), dir, o->progs[i].name))
 			unlink(path);
 	for (i = 0; i < o->nmaps; i++)
-		if (!l->map_reused[i] && !sa_path(path, sizeof(path), dir, o->maps[i].name))
+		if (!l->map_reused[i] && !sa_pin_path(path, sizeof(path), dir, o->maps[i].name))
 			unlink(path);
 }
 
@@ -329,7 +320,7 @@ int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
 
 		if (is_map && l->map_reused[k])
 			continue;
-		err = sa_path(path, sizeof(path), dir, name);
+		err = sa_pin_path(path, sizeof(path), dir, name);
 		if (!err)
 			err = bpf_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
 		if (err == -EEXIST)
@@ -347,7 +338,7 @@ int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
 
 		if (is_map && l->map_reused[k])
 			continue;
-		if (!sa_path(path, sizeof(path), dir, is_map ? o->maps[k].name : o->progs[k].name))
+		if (!sa_pin_path(path, sizeof(path), dir, is_map ? o->maps[k].name : o->progs[k].name))
 			unlink(path);
 	}
 	return err;

@@ -41,5 +41,7 @@ int sa_prog_fd(const struct sa_loaded *l, const char *name);
 
 /* "<dir>/<name>" into buf; -ENAMETOOLONG if it does not fit. */
 int sa_path(char *buf, size_t len, const char *dir, const char *name);
+/* The pin of a map or program: sa_path() with '.' in name made '_'. */
+int sa_pin_path(char *buf, size_t len, const char *dir, const char *name);
 
 #endif
