@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * names.c: UAPI enum values by their UAPI names (minus the common prefix),
- * for -v, inspect and status.  Spelled as in <linux/bpf.h> so that a reader
- * can grep for them; values newer than the build headers come from
- * uapi_compat.h.
+ * for -v, inspect and status, spelled as in <linux/bpf.h> so that a reader
+ * can grep for them.
+ *
+ * Each list is written once, in value order, as an X-macro.  It expands to
+ * one string of NUL-separated names (no table of pointers: this is in the
+ * 64 KiB static binary) and to _Static_asserts that every name sits at its
+ * enum's value, so a wrong order cannot compile.  Values newer than the
+ * build headers (Linux 6.1 on Debian 12) are listed after the checked part,
+ * with the value uapi_compat.h gives them.
  */
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -12,215 +18,125 @@
 #include "names.h"
 #include "uapi_compat.h"
 
-static const char *const cmds[] = {
-	[BPF_MAP_CREATE] = "BPF_MAP_CREATE",
-	[BPF_MAP_LOOKUP_ELEM] = "BPF_MAP_LOOKUP_ELEM",
-	[BPF_MAP_UPDATE_ELEM] = "BPF_MAP_UPDATE_ELEM",
-	[BPF_MAP_DELETE_ELEM] = "BPF_MAP_DELETE_ELEM",
-	[BPF_MAP_GET_NEXT_KEY] = "BPF_MAP_GET_NEXT_KEY",
-	[BPF_PROG_LOAD] = "BPF_PROG_LOAD",
-	[BPF_OBJ_PIN] = "BPF_OBJ_PIN",
-	[BPF_OBJ_GET] = "BPF_OBJ_GET",
-	[BPF_PROG_ATTACH] = "BPF_PROG_ATTACH",
-	[BPF_PROG_DETACH] = "BPF_PROG_DETACH",
-	[BPF_PROG_TEST_RUN] = "BPF_PROG_TEST_RUN",
-	[BPF_PROG_GET_NEXT_ID] = "BPF_PROG_GET_NEXT_ID",
-	[BPF_MAP_GET_NEXT_ID] = "BPF_MAP_GET_NEXT_ID",
-	[BPF_PROG_GET_FD_BY_ID] = "BPF_PROG_GET_FD_BY_ID",
-	[BPF_MAP_GET_FD_BY_ID] = "BPF_MAP_GET_FD_BY_ID",
-	[BPF_OBJ_GET_INFO_BY_FD] = "BPF_OBJ_GET_INFO_BY_FD",
-	[BPF_PROG_QUERY] = "BPF_PROG_QUERY",
-	[BPF_RAW_TRACEPOINT_OPEN] = "BPF_RAW_TRACEPOINT_OPEN",
-	[BPF_BTF_LOAD] = "BPF_BTF_LOAD",
-	[BPF_BTF_GET_FD_BY_ID] = "BPF_BTF_GET_FD_BY_ID",
-	[BPF_TASK_FD_QUERY] = "BPF_TASK_FD_QUERY",
-	[BPF_MAP_LOOKUP_AND_DELETE_ELEM] = "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
-	[BPF_MAP_FREEZE] = "BPF_MAP_FREEZE",
-	[BPF_BTF_GET_NEXT_ID] = "BPF_BTF_GET_NEXT_ID",
-	[BPF_MAP_LOOKUP_BATCH] = "BPF_MAP_LOOKUP_BATCH",
-	[BPF_MAP_LOOKUP_AND_DELETE_BATCH] = "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
-	[BPF_MAP_UPDATE_BATCH] = "BPF_MAP_UPDATE_BATCH",
-	[BPF_MAP_DELETE_BATCH] = "BPF_MAP_DELETE_BATCH",
-	[BPF_LINK_CREATE] = "BPF_LINK_CREATE",
-	[BPF_LINK_UPDATE] = "BPF_LINK_UPDATE",
-	[BPF_LINK_GET_FD_BY_ID] = "BPF_LINK_GET_FD_BY_ID",
-	[BPF_LINK_GET_NEXT_ID] = "BPF_LINK_GET_NEXT_ID",
-	[BPF_ENABLE_STATS] = "BPF_ENABLE_STATS",
-	[BPF_ITER_CREATE] = "BPF_ITER_CREATE",
-	[BPF_LINK_DETACH] = "BPF_LINK_DETACH",
-	[BPF_PROG_BIND_MAP] = "BPF_PROG_BIND_MAP",
-};
+#define CMDS(X) \
+	X(MAP_CREATE) X(MAP_LOOKUP_ELEM) X(MAP_UPDATE_ELEM) X(MAP_DELETE_ELEM) \
+	X(MAP_GET_NEXT_KEY) X(PROG_LOAD) X(OBJ_PIN) X(OBJ_GET) \
+	X(PROG_ATTACH) X(PROG_DETACH) X(PROG_TEST_RUN) X(PROG_GET_NEXT_ID) \
+	X(MAP_GET_NEXT_ID) X(PROG_GET_FD_BY_ID) X(MAP_GET_FD_BY_ID) X(OBJ_GET_INFO_BY_FD) \
+	X(PROG_QUERY) X(RAW_TRACEPOINT_OPEN) X(BTF_LOAD) X(BTF_GET_FD_BY_ID) \
+	X(TASK_FD_QUERY) X(MAP_LOOKUP_AND_DELETE_ELEM) X(MAP_FREEZE) X(BTF_GET_NEXT_ID) \
+	X(MAP_LOOKUP_BATCH) X(MAP_LOOKUP_AND_DELETE_BATCH) X(MAP_UPDATE_BATCH) X(MAP_DELETE_BATCH) \
+	X(LINK_CREATE) X(LINK_UPDATE) X(LINK_GET_FD_BY_ID) X(LINK_GET_NEXT_ID) \
+	X(ENABLE_STATS) X(ITER_CREATE) X(LINK_DETACH) X(PROG_BIND_MAP)
 
-static const char *const map_types[] = {
-	[BPF_MAP_TYPE_UNSPEC] = "UNSPEC",
-	[BPF_MAP_TYPE_HASH] = "HASH",
-	[BPF_MAP_TYPE_ARRAY] = "ARRAY",
-	[BPF_MAP_TYPE_PROG_ARRAY] = "PROG_ARRAY",
-	[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = "PERF_EVENT_ARRAY",
-	[BPF_MAP_TYPE_PERCPU_HASH] = "PERCPU_HASH",
-	[BPF_MAP_TYPE_PERCPU_ARRAY] = "PERCPU_ARRAY",
-	[BPF_MAP_TYPE_STACK_TRACE] = "STACK_TRACE",
-	[BPF_MAP_TYPE_CGROUP_ARRAY] = "CGROUP_ARRAY",
-	[BPF_MAP_TYPE_LRU_HASH] = "LRU_HASH",
-	[BPF_MAP_TYPE_LRU_PERCPU_HASH] = "LRU_PERCPU_HASH",
-	[BPF_MAP_TYPE_LPM_TRIE] = "LPM_TRIE",
-	[BPF_MAP_TYPE_ARRAY_OF_MAPS] = "ARRAY_OF_MAPS",
-	[BPF_MAP_TYPE_HASH_OF_MAPS] = "HASH_OF_MAPS",
-	[BPF_MAP_TYPE_DEVMAP] = "DEVMAP",
-	[BPF_MAP_TYPE_SOCKMAP] = "SOCKMAP",
-	[BPF_MAP_TYPE_CPUMAP] = "CPUMAP",
-	[BPF_MAP_TYPE_XSKMAP] = "XSKMAP",
-	[BPF_MAP_TYPE_SOCKHASH] = "SOCKHASH",
-	[BPF_MAP_TYPE_CGROUP_STORAGE] = "CGROUP_STORAGE",
-	[BPF_MAP_TYPE_REUSEPORT_SOCKARRAY] = "REUSEPORT_SOCKARRAY",
-	[BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE] = "PERCPU_CGROUP_STORAGE",
-	[BPF_MAP_TYPE_QUEUE] = "QUEUE",
-	[BPF_MAP_TYPE_STACK] = "STACK",
-	[BPF_MAP_TYPE_SK_STORAGE] = "SK_STORAGE",
-	[BPF_MAP_TYPE_DEVMAP_HASH] = "DEVMAP_HASH",
-	[BPF_MAP_TYPE_STRUCT_OPS] = "STRUCT_OPS",
-	[BPF_MAP_TYPE_RINGBUF] = "RINGBUF",
-	[BPF_MAP_TYPE_INODE_STORAGE] = "INODE_STORAGE",
-	[BPF_MAP_TYPE_TASK_STORAGE] = "TASK_STORAGE",
-	[BPF_MAP_TYPE_BLOOM_FILTER] = "BLOOM_FILTER",
-	[BPF_MAP_TYPE_USER_RINGBUF] = "USER_RINGBUF",
-	[SA_MAP_TYPE_CGRP_STORAGE] = "CGRP_STORAGE",
-	[SA_MAP_TYPE_ARENA] = "ARENA",
-};
+#define MAP_TYPES(X) \
+	X(UNSPEC) X(HASH) X(ARRAY) X(PROG_ARRAY) \
+	X(PERF_EVENT_ARRAY) X(PERCPU_HASH) X(PERCPU_ARRAY) X(STACK_TRACE) \
+	X(CGROUP_ARRAY) X(LRU_HASH) X(LRU_PERCPU_HASH) X(LPM_TRIE) \
+	X(ARRAY_OF_MAPS) X(HASH_OF_MAPS) X(DEVMAP) X(SOCKMAP) \
+	X(CPUMAP) X(XSKMAP) X(SOCKHASH) X(CGROUP_STORAGE) \
+	X(REUSEPORT_SOCKARRAY) X(PERCPU_CGROUP_STORAGE) X(QUEUE) X(STACK) \
+	X(SK_STORAGE) X(DEVMAP_HASH) X(STRUCT_OPS) X(RINGBUF) \
+	X(INODE_STORAGE) X(TASK_STORAGE) X(BLOOM_FILTER) X(USER_RINGBUF)
 
-static const char *const prog_types[] = {
-	[BPF_PROG_TYPE_UNSPEC] = "UNSPEC",
-	[BPF_PROG_TYPE_SOCKET_FILTER] = "SOCKET_FILTER",
-	[BPF_PROG_TYPE_KPROBE] = "KPROBE",
-	[BPF_PROG_TYPE_SCHED_CLS] = "SCHED_CLS",
-	[BPF_PROG_TYPE_SCHED_ACT] = "SCHED_ACT",
-	[BPF_PROG_TYPE_TRACEPOINT] = "TRACEPOINT",
-	[BPF_PROG_TYPE_XDP] = "XDP",
-	[BPF_PROG_TYPE_PERF_EVENT] = "PERF_EVENT",
-	[BPF_PROG_TYPE_CGROUP_SKB] = "CGROUP_SKB",
-	[BPF_PROG_TYPE_CGROUP_SOCK] = "CGROUP_SOCK",
-	[BPF_PROG_TYPE_LWT_IN] = "LWT_IN",
-	[BPF_PROG_TYPE_LWT_OUT] = "LWT_OUT",
-	[BPF_PROG_TYPE_LWT_XMIT] = "LWT_XMIT",
-	[BPF_PROG_TYPE_SOCK_OPS] = "SOCK_OPS",
-	[BPF_PROG_TYPE_SK_SKB] = "SK_SKB",
-	[BPF_PROG_TYPE_CGROUP_DEVICE] = "CGROUP_DEVICE",
-	[BPF_PROG_TYPE_SK_MSG] = "SK_MSG",
-	[BPF_PROG_TYPE_RAW_TRACEPOINT] = "RAW_TRACEPOINT",
-	[BPF_PROG_TYPE_CGROUP_SOCK_ADDR] = "CGROUP_SOCK_ADDR",
-	[BPF_PROG_TYPE_LWT_SEG6LOCAL] = "LWT_SEG6LOCAL",
-	[BPF_PROG_TYPE_LIRC_MODE2] = "LIRC_MODE2",
-	[BPF_PROG_TYPE_SK_REUSEPORT] = "SK_REUSEPORT",
-	[BPF_PROG_TYPE_FLOW_DISSECTOR] = "FLOW_DISSECTOR",
-	[BPF_PROG_TYPE_CGROUP_SYSCTL] = "CGROUP_SYSCTL",
-	[BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE] = "RAW_TRACEPOINT_WRITABLE",
-	[BPF_PROG_TYPE_CGROUP_SOCKOPT] = "CGROUP_SOCKOPT",
-	[BPF_PROG_TYPE_TRACING] = "TRACING",
-	[BPF_PROG_TYPE_STRUCT_OPS] = "STRUCT_OPS",
-	[BPF_PROG_TYPE_EXT] = "EXT",
-	[BPF_PROG_TYPE_LSM] = "LSM",
-	[BPF_PROG_TYPE_SK_LOOKUP] = "SK_LOOKUP",
-	[BPF_PROG_TYPE_SYSCALL] = "SYSCALL",
-};
+#define PROG_TYPES(X) \
+	X(UNSPEC) X(SOCKET_FILTER) X(KPROBE) X(SCHED_CLS) \
+	X(SCHED_ACT) X(TRACEPOINT) X(XDP) X(PERF_EVENT) \
+	X(CGROUP_SKB) X(CGROUP_SOCK) X(LWT_IN) X(LWT_OUT) \
+	X(LWT_XMIT) X(SOCK_OPS) X(SK_SKB) X(CGROUP_DEVICE) \
+	X(SK_MSG) X(RAW_TRACEPOINT) X(CGROUP_SOCK_ADDR) X(LWT_SEG6LOCAL) \
+	X(LIRC_MODE2) X(SK_REUSEPORT) X(FLOW_DISSECTOR) X(CGROUP_SYSCTL) \
+	X(RAW_TRACEPOINT_WRITABLE) X(CGROUP_SOCKOPT) X(TRACING) X(STRUCT_OPS) \
+	X(EXT) X(LSM) X(SK_LOOKUP) X(SYSCALL)
 
-static const char *const attach_types[] = {
-	[BPF_CGROUP_INET_INGRESS] = "CGROUP_INET_INGRESS",
-	[BPF_CGROUP_INET_EGRESS] = "CGROUP_INET_EGRESS",
-	[BPF_CGROUP_INET_SOCK_CREATE] = "CGROUP_INET_SOCK_CREATE",
-	[BPF_CGROUP_SOCK_OPS] = "CGROUP_SOCK_OPS",
-	[BPF_SK_SKB_STREAM_PARSER] = "SK_SKB_STREAM_PARSER",
-	[BPF_SK_SKB_STREAM_VERDICT] = "SK_SKB_STREAM_VERDICT",
-	[BPF_CGROUP_DEVICE] = "CGROUP_DEVICE",
-	[BPF_SK_MSG_VERDICT] = "SK_MSG_VERDICT",
-	[BPF_CGROUP_INET4_BIND] = "CGROUP_INET4_BIND",
-	[BPF_CGROUP_INET6_BIND] = "CGROUP_INET6_BIND",
-	[BPF_CGROUP_INET4_CONNECT] = "CGROUP_INET4_CONNECT",
-	[BPF_CGROUP_INET6_CONNECT] = "CGROUP_INET6_CONNECT",
-	[BPF_CGROUP_INET4_POST_BIND] = "CGROUP_INET4_POST_BIND",
-	[BPF_CGROUP_INET6_POST_BIND] = "CGROUP_INET6_POST_BIND",
-	[BPF_CGROUP_UDP4_SENDMSG] = "CGROUP_UDP4_SENDMSG",
-	[BPF_CGROUP_UDP6_SENDMSG] = "CGROUP_UDP6_SENDMSG",
-	[BPF_LIRC_MODE2] = "LIRC_MODE2",
-	[BPF_FLOW_DISSECTOR] = "FLOW_DISSECTOR",
-	[BPF_CGROUP_SYSCTL] = "CGROUP_SYSCTL",
-	[BPF_CGROUP_UDP4_RECVMSG] = "CGROUP_UDP4_RECVMSG",
-	[BPF_CGROUP_UDP6_RECVMSG] = "CGROUP_UDP6_RECVMSG",
-	[BPF_CGROUP_GETSOCKOPT] = "CGROUP_GETSOCKOPT",
-	[BPF_CGROUP_SETSOCKOPT] = "CGROUP_SETSOCKOPT",
-	[BPF_TRACE_RAW_TP] = "TRACE_RAW_TP",
-	[BPF_TRACE_FENTRY] = "TRACE_FENTRY",
-	[BPF_TRACE_FEXIT] = "TRACE_FEXIT",
-	[BPF_MODIFY_RETURN] = "MODIFY_RETURN",
-	[BPF_LSM_MAC] = "LSM_MAC",
-	[BPF_TRACE_ITER] = "TRACE_ITER",
-	[BPF_CGROUP_INET4_GETPEERNAME] = "CGROUP_INET4_GETPEERNAME",
-	[BPF_CGROUP_INET6_GETPEERNAME] = "CGROUP_INET6_GETPEERNAME",
-	[BPF_CGROUP_INET4_GETSOCKNAME] = "CGROUP_INET4_GETSOCKNAME",
-	[BPF_CGROUP_INET6_GETSOCKNAME] = "CGROUP_INET6_GETSOCKNAME",
-	[BPF_XDP_DEVMAP] = "XDP_DEVMAP",
-	[BPF_CGROUP_INET_SOCK_RELEASE] = "CGROUP_INET_SOCK_RELEASE",
-	[BPF_XDP_CPUMAP] = "XDP_CPUMAP",
-	[BPF_SK_LOOKUP] = "SK_LOOKUP",
-	[BPF_XDP] = "XDP",
-	[BPF_SK_SKB_VERDICT] = "SK_SKB_VERDICT",
-	[BPF_SK_REUSEPORT_SELECT] = "SK_REUSEPORT_SELECT",
-	[BPF_SK_REUSEPORT_SELECT_OR_MIGRATE] = "SK_REUSEPORT_SELECT_OR_MIGRATE",
-	[BPF_PERF_EVENT] = "PERF_EVENT",
-	[BPF_TRACE_KPROBE_MULTI] = "TRACE_KPROBE_MULTI",
-	[BPF_LSM_CGROUP] = "LSM_CGROUP",
-};
+#define ATTACH_TYPES(X) \
+	X(CGROUP_INET_INGRESS) X(CGROUP_INET_EGRESS) X(CGROUP_INET_SOCK_CREATE) X(CGROUP_SOCK_OPS) \
+	X(SK_SKB_STREAM_PARSER) X(SK_SKB_STREAM_VERDICT) X(CGROUP_DEVICE) X(SK_MSG_VERDICT) \
+	X(CGROUP_INET4_BIND) X(CGROUP_INET6_BIND) X(CGROUP_INET4_CONNECT) X(CGROUP_INET6_CONNECT) \
+	X(CGROUP_INET4_POST_BIND) X(CGROUP_INET6_POST_BIND) X(CGROUP_UDP4_SENDMSG) X(CGROUP_UDP6_SENDMSG) \
+	X(LIRC_MODE2) X(FLOW_DISSECTOR) X(CGROUP_SYSCTL) X(CGROUP_UDP4_RECVMSG) \
+	X(CGROUP_UDP6_RECVMSG) X(CGROUP_GETSOCKOPT) X(CGROUP_SETSOCKOPT) X(TRACE_RAW_TP) \
+	X(TRACE_FENTRY) X(TRACE_FEXIT) X(MODIFY_RETURN) X(LSM_MAC) \
+	X(TRACE_ITER) X(CGROUP_INET4_GETPEERNAME) X(CGROUP_INET6_GETPEERNAME) X(CGROUP_INET4_GETSOCKNAME) \
+	X(CGROUP_INET6_GETSOCKNAME) X(XDP_DEVMAP) X(CGROUP_INET_SOCK_RELEASE) X(XDP_CPUMAP) \
+	X(SK_LOOKUP) X(XDP) X(SK_SKB_VERDICT) X(SK_REUSEPORT_SELECT) \
+	X(SK_REUSEPORT_SELECT_OR_MIGRATE) X(PERF_EVENT) X(TRACE_KPROBE_MULTI) X(LSM_CGROUP)
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define STR(n) #n "\0"
+#define CMD_IDX(n) CMD_##n,
+#define MT_IDX(n) MT_##n,
+#define PT_IDX(n) PT_##n,
+#define AT_IDX(n) AT_##n,
+#define CMD_CHECK(n) _Static_assert((int)CMD_##n == (int)BPF_##n, #n " out of order");
+#define MT_CHECK(n) _Static_assert((int)MT_##n == (int)BPF_MAP_TYPE_##n, #n " out of order");
+#define PT_CHECK(n) _Static_assert((int)PT_##n == (int)BPF_PROG_TYPE_##n, #n " out of order");
+#define AT_CHECK(n) _Static_assert((int)AT_##n == (int)BPF_##n, #n " out of order");
 
-/* The name, or the number in a static buffer when we have no name for it. */
-static const char *lookup(const char *const *tab, size_t n, unsigned int v,
-			  char *buf, size_t len)
+enum { CMDS(CMD_IDX) N_CMDS };
+enum { MAP_TYPES(MT_IDX) N_MAP_TYPES_CHECKED };
+enum { PROG_TYPES(PT_IDX) N_PROG_TYPES };
+enum { ATTACH_TYPES(AT_IDX) N_ATTACH_TYPES };
+CMDS(CMD_CHECK)
+MAP_TYPES(MT_CHECK)
+PROG_TYPES(PT_CHECK)
+ATTACH_TYPES(AT_CHECK)
+
+static const char cmds[] = CMDS(STR);
+/* Then CGRP_STORAGE (Linux 6.2) and ARENA (6.9), right after the checked ones. */
+_Static_assert(N_MAP_TYPES_CHECKED == SA_MAP_TYPE_CGRP_STORAGE, "new map types");
+static const char map_types[] = MAP_TYPES(STR) "CGRP_STORAGE\0" "ARENA\0";
+#define N_MAP_TYPES (SA_MAP_TYPE_ARENA + 1)
+static const char prog_types[] = PROG_TYPES(STR);
+static const char attach_types[] = ATTACH_TYPES(STR);
+
+/* The nth name of a list, or the number in buf when we have no name for it. */
+static const char *nth(const char *list, unsigned int count, unsigned int v,
+		       char *buf, size_t len)
 {
-	if (v < n && tab[v])
-		return tab[v];
-	snprintf(buf, len, "%u", v);
-	return buf;
-}
-
-static int rlookup(const char *const *tab, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (tab[i] && !strcasecmp(tab[i], name))
-			return (int)i;
-	return -1;
+	if (v >= count) {
+		snprintf(buf, len, "%u", v);
+		return buf;
+	}
+	while (v--)
+		list += strlen(list) + 1;
+	return list;
 }
 
 const char *bpf_cmd_name(unsigned int v)
 {
 	static char b[16];
 
-	return lookup(cmds, N(cmds), v, b, sizeof(b));
+	return nth(cmds, N_CMDS, v, b, sizeof(b));
 }
 
 const char *bpf_map_type_name(unsigned int v)
 {
 	static char b[16];
 
-	return lookup(map_types, N(map_types), v, b, sizeof(b));
+	return nth(map_types, N_MAP_TYPES, v, b, sizeof(b));
 }
 
 const char *bpf_prog_type_name(unsigned int v)
 {
 	static char b[16];
 
-	return lookup(prog_types, N(prog_types), v, b, sizeof(b));
+	return nth(prog_types, N_PROG_TYPES, v, b, sizeof(b));
 }
 
 const char *bpf_attach_type_name(unsigned int v)
 {
 	static char b[16];
 
-	return lookup(attach_types, N(attach_types), v, b, sizeof(b));
+	return nth(attach_types, N_ATTACH_TYPES, v, b, sizeof(b));
 }
 
 int bpf_attach_type_by_name(const char *name)
 {
-	return rlookup(attach_types, N(attach_types), name);
+	const char *p = attach_types;
+	int i;
+
+	for (i = 0; i < N_ATTACH_TYPES; i++, p += strlen(p) + 1)
+		if (!strcasecmp(p, name))
+			return i;
+	return -1;
 }

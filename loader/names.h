@@ -2,7 +2,7 @@
 #ifndef SOCKACCEL_NAMES_H
 #define SOCKACCEL_NAMES_H
 
-/* UAPI names: commands in full ("BPF_MAP_CREATE"), the rest without prefix:
+/* UAPI names without their prefix: "MAP_CREATE" (print it after "BPF_"),
  * "SOCKHASH", "SOCK_OPS", "CGROUP_SOCK_OPS".  Unknown values print as numbers. */
 const char *bpf_cmd_name(unsigned int v);
 const char *bpf_map_type_name(unsigned int v);

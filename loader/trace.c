@@ -62,7 +62,7 @@ void bpf_trace_call(int cmd, const union bpf_attr *a, int ret)
 {
 	FILE *f = stderr;
 
-	fprintf(f, "bpf(%s, {", bpf_cmd_name((unsigned int)cmd));
+	fprintf(f, "bpf(BPF_%s, {", bpf_cmd_name((unsigned int)cmd));
 	switch (cmd) {
 	case BPF_MAP_CREATE:
 		map_fields(f, a);
