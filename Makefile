@@ -6,6 +6,7 @@
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
 #   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
+#   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
 #   V=1             show the commands
 
 CC       ?= cc
@@ -41,7 +42,7 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz clean help
+.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
@@ -83,7 +84,7 @@ $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 STATIC_INC := $(BUILD)/static/include
 STATIC_CFLAGS := -Oz -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                  -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT
-STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) loader/tiny_libc.c)
+STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) loader/tiny_libc.c loader/tiny_fmt.c)
 
 $(STATIC_INC)/.done:
 	@mkdir -p $(STATIC_INC)
@@ -142,7 +143,24 @@ UNIT_CFLAGS := $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g -Iloader -Itests/u
 $(BUILD)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(UNIT_CFLAGS) $< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $< $(UNIT_EXTRA) $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+
+# The static build's formatter, against glibc's.
+$(BUILD)/tests/unit/test_tiny_fmt: loader/tiny_fmt.c
+$(BUILD)/tests/unit/test_tiny_fmt: UNIT_EXTRA := loader/tiny_fmt.c
+$(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanitize=address,undefined
+
+# The differential test feeds both readers thousands of broken inputs, each
+# in a buffer of exactly its size: AddressSanitizer turns a read past the
+# end, a leak or undefined behaviour in elf/ into a failure.
+$(BUILD)/tests/unit/test_differential: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# The boot test's /init (tests/boot/): static, musl, like sockaccel-static.
+BOOT_INIT := $(BUILD)/tests/boot/init
+$(BOOT_INIT): tests/boot/init.c
+	@mkdir -p $(@D)
+	$(call msg,MUSLCC,$@)
+	$(Q)$(MUSL_CC) -std=gnu11 $(WARN) -Os -static -s $< -o $@
 
 # ---- make test: every test, TAP, one prove run ----
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
@@ -151,7 +169,7 @@ TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t))
          $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t))
 TEST_DEPS := build static test boot
 
-test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS)
+test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT)
 
 test:
 	$(Q)tests/deps.sh $(TEST_DEPS)
@@ -162,3 +180,153 @@ demo:
 	$(Q)tests/deps.sh build
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/tools/xfer
 	$(Q)BUILD=$(abspath $(BUILD)) tests/demo.sh
+
+# ---- hostile input: malformed corpus, sanitizers, fuzzing ----
+# The corpus generator reads sockaccel.bpf.o built four ways: as shipped,
+# with iproute2's map definitions, with BTF-defined maps (.BTF.ext dropped:
+# no reader looks at it), and big endian.
+CORPUS_IN := $(BUILD)/tests/corpus-in
+CORPUS_INPUTS := $(BUILD)/bpf/sockaccel.bpf.o $(CORPUS_IN)/elfmap.bpf.o \
+                 $(CORPUS_IN)/btf.bpf.o $(CORPUS_IN)/bpfeb.bpf.o
+$(CORPUS_IN)/%.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(if $(filter bpfeb,$*),$(subst -target bpf,-target bpfeb,$(BPF_CFLAGS)),$(BPF_CFLAGS)) \
+		$(if $(filter elfmap,$*),-DSA_MAP_STYLE=1) $(if $(filter btf,$*),-DSA_MAP_STYLE=2 -g) -c $< -o $@
+	$(Q)$(LLVM_OBJCOPY) --discard-all --remove-section=.llvm_addrsig \
+		--remove-section=.BTF.ext --remove-section=.rel.BTF.ext $@
+
+GEN_MALFORMED := $(BUILD)/tests/data/gen-malformed
+$(GEN_MALFORMED): tests/data/gen-malformed.c bpf/sockaccel.h
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) $< -o $@
+
+# A fresh corpus for every test run; `make corpus` rewrites the committed
+# one (tests/data/malformed/, whose hand-added MANIFEST.* cases it keeps).
+$(BUILD)/tests/data/malformed/MANIFEST: $(GEN_MALFORMED) $(CORPUS_INPUTS)
+	@mkdir -p $(@D)
+	$(call msg,GEN,$(@D))
+	$(Q)rm -f $(@D)/*.o
+	$(Q)$(GEN_MALFORMED) --large $(@D) $(CORPUS_INPUTS) >/dev/null
+
+corpus: $(GEN_MALFORMED) $(CORPUS_INPUTS)
+	@mkdir -p tests/data/malformed
+	$(Q)if [ -f tests/data/malformed/MANIFEST ]; then cd tests/data/malformed && \
+		awk -F'\t' '!/^#/ && NF > 1 { print $$1 }' MANIFEST | xargs -r rm -f; fi
+	$(Q)$(GEN_MALFORMED) tests/data/malformed $(CORPUS_INPUTS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer: the loader and the unit
+# tests, in their own object directory; any report ends the program.
+ASAN := $(BUILD)/asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJS := $(patsubst %.c,$(ASAN)/obj/%.o,$(ELF_SRCS) $(LIBELF_SRCS) $(LOADER_SRCS) $(INSPECT_SRCS))
+ASAN_UNIT_BINS := $(ASAN)/tests/unit/test_object $(ASAN)/tests/unit/test_malformed
+
+$(ASAN)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(call msg,ASANCC,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g $(ASAN_FLAGS) -c $< -o $@
+
+$(ASAN)/obj/embed.o: loader/embed.S $(BUILD)/bpf/sockaccel.bpf.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
+
+$(ASAN)/sockaccel: $(ASAN_OBJS) $(ASAN)/obj/embed.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ASAN_FLAGS) $^ -lelf -o $@
+
+$(ASAN)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(call msg,ASANCC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) $(ASAN_FLAGS) $< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+
+# libFuzzer targets (clang, libclang-rt-14-dev): the ELF reading and
+# relocation step for each reader, and both side by side (tests/fuzz/).
+FUZZ_TARGETS := builtin libelf diff
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_elf_%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 60
+
+$(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) tests/unit/objcmp.h
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -DFUZZ_READER_$* -Itests/unit -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+
+$(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
+HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
+test-build: $(HOSTILE_BUILD)
+
+fuzz:
+	$(Q)tests/deps.sh build test
+	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
+	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
+
+# Issue 6 test objects, written for other loaders: libbpf's <bpf/bpf_helpers.h>
+# and iproute2's <iproute2/bpf_elf.h> (libbpf-dev, iproute2).  Built with -g
+# (BTF) and -mcpu=v3, except legacy_*, which stand for pre-BTF objects.
+SRC6_BPF_OBJS := $(patsubst tests/data/src6/%.c,$(BUILD)/tests/data/src6/%.o,$(wildcard tests/data/src6/*.bpf.c))
+$(BUILD)/tests/data/src6/%.bpf.o: tests/data/src6/%.bpf.c $(wildcard tests/data/src6/*)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) -O2 -target bpf $(if $(filter legacy_%,$*),,-g -mcpu=v3) -Wall -Werror \
+		-Itests/data/src6 -I$(ARCH_INC) -c $< -o $@
+test-build: $(SRC6_BPF_OBJS)
+
+# Issue 5 (tests/kernel/datapath_*.t): our object with a 16-entry sockhash,
+# loaded with `install --objects DIR` to fill the sockhash; and the foreign
+# mesh object with BTF (-g): bpftool (libbpf 1.x) reads only BTF-defined maps.
+SMALL_HASH_OBJ := $(BUILD)/tests/small-sockhash/sockaccel.bpf.o
+$(SMALL_HASH_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_SOCKHASH_MAX=16 -c $< -o $@
+$(BUILD)/tests/data/foreign_mesh.bpf.o: BPF_CFLAGS += -g
+test-build: $(SMALL_HASH_OBJ)
+# Our own programs with the two other map styles, for install --objects.
+SA_STYLE_OBJS := $(BUILD)/tests/data/styles/elfmap/sockaccel.bpf.o $(BUILD)/tests/data/styles/btf/sockaccel.bpf.o
+$(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(filter elfmap,$*),-DSA_MAP_STYLE=1,-DSA_MAP_STYLE=2 -g) -c $< -o $@
+test-build: $(SA_STYLE_OBJS)
+
+# ---- make bench: datapath and loader benchmarks (bench/, BENCHMARKS.md) ----
+# bench/netbench.c is the traffic tool.  Our programs are built twice more:
+# with BTF-defined maps for bpftool's side of the loader benchmark (Debian's
+# bpftool refuses the legacy "maps" section), split into one object per
+# program because `bpftool prog load` pins only the first; and the
+# small-write prototypes of bench/proto/ (loaded with install --objects).
+BENCH := $(BUILD)/bench
+BENCH_OBJS := $(BENCH)/netbench $(BENCH)/btf/sockaccel.bpf.o $(BENCH)/btf/ops.bpf.o \
+              $(BENCH)/btf/msg.bpf.o $(BENCH)/proto/sockaccel.bpf.o $(BENCH)/proto-pass/sockaccel.bpf.o
+
+$(BENCH)/netbench: bench/netbench.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -pthread $< -o $@
+
+$(BENCH)/btf/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DSA_MAP_STYLE=2 -c $< -o $@
+
+# Drop the other program's section, with the debug info and .BTF.ext
+# relocations that point into it (.BTF stays: it describes the maps).
+$(BENCH)/btf/ops.bpf.o: $(BENCH)/btf/sockaccel.bpf.o
+	$(Q)$(LLVM_OBJCOPY) --strip-debug --remove-section=.rel.BTF.ext \
+		--remove-section=sk_msg --remove-section=.relsk_msg $< $@
+$(BENCH)/btf/msg.bpf.o: $(BENCH)/btf/sockaccel.bpf.o
+	$(Q)$(LLVM_OBJCOPY) --strip-debug --remove-section=.rel.BTF.ext \
+		--remove-section=sockops --remove-section=.relsockops $< $@
+
+$(BENCH)/proto/sockaccel.bpf.o $(BENCH)/proto-pass/sockaccel.bpf.o: bench/proto/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(findstring proto-pass,$@),-DSA_PROTO_PASS_ONLY) -c $< -o $@
+
+bench:
+	$(Q)tests/deps.sh build static bench
+	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
+	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh

@@ -6,7 +6,7 @@ pkgs_build="gcc make clang llvm libelf-dev linux-libc-dev"
 pkgs_static="musl-tools"
 pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev"
 pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
-pkgs_bench="gnuplot-nox bpftool hyperfine time"
+pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils"
 
 want=""
 for g in "$@"; do

@@ -189,7 +189,7 @@ t_cleanup() {
 	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	for p in "${T_PINS[@]}"; do
-		if [ -e "$p" ]; then
+		if [ -e "$p" ] || [ -L "$p" ]; then
 			for b in $SA_BINS; do
 				[ -x "$b" ] && "$b" remove --pin-dir "$p" >/dev/null 2>&1 && break
 			done
