@@ -121,7 +121,7 @@ clean:
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(filter-out tests/tools/sha256.c,$(wildcard tests/tools/*.c)))
 TEST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Itests/tools -pthread
 
-$(BUILD)/tests/tools/%: tests/tools/%.c tests/tools/sha256.c tests/tools/sha256.h
+$(BUILD)/tests/tools/%: tests/tools/%.c tests/tools/sha256.c tests/tools/sha256.h tests/tools/common.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_TOOL_CFLAGS) $< tests/tools/sha256.c -o $@
@@ -293,16 +293,18 @@ $(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf
 test-build: $(SA_STYLE_OBJS)
 
 # ---- make bench: datapath and loader benchmarks (bench/, BENCHMARKS.md) ----
-# bench/netbench.c is the traffic tool.  Our programs are built twice more:
-# with BTF-defined maps for bpftool's side of the loader benchmark (Debian's
+# bench/netbench.c is the traffic tool.  Our programs are built again with
+# BTF-defined maps for bpftool's side of the loader benchmark (Debian's
 # bpftool refuses the legacy "maps" section), split into one object per
-# program because `bpftool prog load` pins only the first; and the
-# small-write prototypes of bench/proto/ (loaded with install --objects).
+# program because `bpftool prog load` pins only the first; and twice with
+# other small-write thresholds (loaded with install --objects): "always"
+# never moves a stream to the stack, "at-once" moves every socket after its
+# first message, the cost of the sk_msg pass path alone.
 BENCH := $(BUILD)/bench
 BENCH_OBJS := $(BENCH)/netbench $(BENCH)/btf/sockaccel.bpf.o $(BENCH)/btf/ops.bpf.o \
-              $(BENCH)/btf/msg.bpf.o $(BENCH)/proto/sockaccel.bpf.o $(BENCH)/proto-pass/sockaccel.bpf.o
+              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o
 
-$(BENCH)/netbench: bench/netbench.c
+$(BENCH)/netbench: bench/netbench.c tests/tools/common.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -pthread $< -o $@
@@ -321,10 +323,10 @@ $(BENCH)/btf/msg.bpf.o: $(BENCH)/btf/sockaccel.bpf.o
 	$(Q)$(LLVM_OBJCOPY) --strip-debug --remove-section=.rel.BTF.ext \
 		--remove-section=sockops --remove-section=.relsockops $< $@
 
-$(BENCH)/proto/sockaccel.bpf.o $(BENCH)/proto-pass/sockaccel.bpf.o: bench/proto/sockaccel.bpf.c $(wildcard bpf/*.h)
+$(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(findstring proto-pass,$@),-DSA_PROTO_PASS_ONLY) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(findstring at-once,$@),-DSA_STREAK_MAX=0 -DSA_SMALL_MSG=0xffffffff,-DSA_STREAK_MAX=0xffffffffu) -c $< -o $@
 
 bench:
 	$(Q)tests/deps.sh build static bench

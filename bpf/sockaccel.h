@@ -46,6 +46,7 @@ struct sa_sk_state {
 	__u32 stack_only;
 	__u32 reserved;
 	struct sa_key peer;	/* the key the peer socket is stored under */
+	struct sa_key own;	/* this socket's own key */
 };
 
 /* Index into the per-CPU counter array. */
@@ -58,8 +59,22 @@ enum sa_counter {
 	SA_BYTES_REDIRECTED,
 	SA_MSG_PASSED,		/* sendmsg calls that went through the stack */
 	SA_BYTES_PASSED,
+	SA_SOCK_TO_STACK,	/* sockets moved to the stack: a small-write stream */
 	SA_COUNTER_MAX
 };
+
+/*
+ * Small-write streams (see sockaccel.bpf.c): a socket whose peer has sent
+ * more than SA_STREAK_MAX writes of under SA_SMALL_MSG bytes in a row
+ * without an answer is moved to the stack.  Measured crossover of the
+ * redirect against TCP on the development machine: 8-16 KiB per write.
+ */
+#ifndef SA_SMALL_MSG	/* the benchmark builds variants with other values */
+#define SA_SMALL_MSG	8192
+#endif
+#ifndef SA_STREAK_MAX
+#define SA_STREAK_MAX	64
+#endif
 
 /* config[0]: install-time settings. */
 struct sa_config {
@@ -78,6 +93,7 @@ struct sa_config {
 #define SA_MAP_CONFIG	"config"
 #define SA_MAP_PORTS	"ports"
 #define SA_MAP_SKSTATE	"sk_state"
+#define SA_MAP_STREAK	"streak"
 #define SA_PROG_SOCKOPS	"sockaccel_ops"
 #define SA_PROG_SKMSG	"sockaccel_msg"
 

@@ -18,8 +18,9 @@
 #include "object.h"
 #include "util.h"
 
-const char *const sa_map_names[5] = {
+const char *const sa_map_names[SA_NMAPS] = {
 	SA_MAP_SOCKHASH, SA_MAP_COUNTERS, SA_MAP_CONFIG, SA_MAP_PORTS, SA_MAP_SKSTATE,
+	SA_MAP_STREAK,
 };
 static const char *const prog_names[2] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG };
 
@@ -31,9 +32,21 @@ const char *const sa_counter_names[SA_COUNTER_MAX] = {
 	[SA_BYTES_REDIRECTED] = "bytes_redirected",
 	[SA_MSG_PASSED] = "msgs_passed",
 	[SA_BYTES_PASSED] = "bytes_passed",
+	[SA_SOCK_TO_STACK] = "sockets_moved_to_stack",
 };
 
 /* ---- the installed state, read back from the pins ---- */
+
+/* Every name an install leaves in the pin directory: maps, programs, record. */
+#define SA_NPINS (SA_NMAPS + 3)
+
+static const char *pin_name(int i)
+{
+	if (i < SA_NMAPS)
+		return sa_map_names[i];
+	return i < SA_NMAPS + 2 ? prog_names[i - SA_NMAPS] : SA_PIN_RECORD;
+}
+
 
 static int pin_get(const char *dir, const char *name)
 {
@@ -180,20 +193,20 @@ static uint64_t count_keys(int fd)
  * sockaccel version's) would overflow them: it is not read, nor counted as
  * ours.
  */
-static const uint8_t read_size[5][2] = {	/* key, value; 0: not read */
+static const uint8_t read_size[SA_NMAPS][2] = {	/* key, value; 0: not read */
 	{ sizeof(struct sa_key), 0 }, { 0, 8 }, { 0, sizeof(struct sa_config) }, { 4, 0 },
 };
 
 int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 {
-	int fds[5], ops = -1, msg = -1, cg, i, have = 0, r;
+	int fds[SA_NMAPS], ops = -1, msg = -1, cg, i, have = 0, r;
 
 	memset(s, 0, sizeof(*s));
 	s->msg_attached = -1;
 	r = sa_pin_dir_exists(c, pin_dir);
 	if (r <= 0)
 		return r;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < SA_NMAPS; i++) {
 		struct bpf_map_info mi;
 		uint32_t len = sizeof(mi);
 
@@ -215,8 +228,8 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 	s->msg_id = obj_id(msg);
 	if (read_record(pin_dir, s->cgroup, sizeof(s->cgroup)) == 0)
 		have++;
-	s->installed = have == 8;
-	s->partial = have > 0 && have < 8;
+	s->installed = have == SA_NPINS;
+	s->partial = have > 0 && have < SA_NPINS;
 
 	if (ops >= 0 && s->cgroup[0]) {
 		cg = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -238,7 +251,7 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 		read_ports(fds[2], fds[3], &s->port_filter, s->ports, &s->nports);
 	ev_sort(s->ports, s->nports, sizeof(s->ports[0]), cmp_u16);
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < SA_NMAPS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	if (ops >= 0)
@@ -255,14 +268,9 @@ static void unlink_ours(const char *dir)
 	char path[PATH_MAX];
 	int i;
 
-	for (i = 0; i < 2; i++)
-		if (!sa_path(path, sizeof(path), dir, prog_names[i]))
+	for (i = 0; i < SA_NPINS; i++)
+		if (!sa_path(path, sizeof(path), dir, pin_name(i)))
 			unlink(path);
-	for (i = 0; i < 5; i++)
-		if (!sa_path(path, sizeof(path), dir, sa_map_names[i]))
-			unlink(path);
-	if (!sa_path(path, sizeof(path), dir, SA_PIN_RECORD))
-		unlink(path);
 }
 
 /* Detach prog from the cgroup at path; not attached (ENOENT) is fine. */
@@ -328,16 +336,12 @@ static int remove_locked(struct sa_ctx *c, const char *dir, const char *cgroup)
 
 static int has_any_of_ours(const char *dir)
 {
-	static const char *const names[] = {
-		SA_PROG_SOCKOPS, SA_PROG_SKMSG, SA_PIN_RECORD, SA_MAP_SOCKHASH,
-		SA_MAP_COUNTERS, SA_MAP_CONFIG, SA_MAP_PORTS, SA_MAP_SKSTATE,
-	};
 	char path[PATH_MAX];
 	struct stat st;
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!sa_path(path, sizeof(path), dir, names[i]) && !lstat(path, &st))
+	for (i = 0; i < SA_NPINS; i++)
+		if (!sa_path(path, sizeof(path), dir, pin_name(i)) && !lstat(path, &st))
 			return 1;
 	return 0;
 }
@@ -377,7 +381,7 @@ static int check_object(struct sa_ctx *c, const struct bpf_object *obj)
 	static const uint32_t types[2] = { BPF_PROG_TYPE_SOCK_OPS, BPF_PROG_TYPE_SK_MSG };
 	int i, p;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < SA_NMAPS; i++)
 		if (bo_find_map(obj, sa_map_names[i]) < 0)
 			return sa_failx(c, -EINVAL, "object %s: no map '%s' (not a sockaccel object?)",
 					obj->name, sa_map_names[i]);

@@ -3,7 +3,7 @@
  * accel.h: install, remove and status of socket acceleration.
  *
  * What an install leaves, all under the pin directory:
- *   sock_hash counters config ports sk_state   maps (bpf/sockaccel.h)
+ *   sock_hash counters config ports sk_state streak   maps (bpf/sockaccel.h)
  *   sockaccel_ops sockaccel_msg                  programs
  *   cgroup -> /sys/fs/cgroup/...                 symlink: where sockops is attached
  * and two attachments: sockaccel_msg on sock_hash (BPF_SK_MSG_VERDICT) and
@@ -25,6 +25,7 @@
 #include "elf_view.h"
 
 #define SA_PIN_RECORD "cgroup"
+#define SA_NMAPS 6	/* sa_map_names */
 
 struct sa_accel_opts {
 	const char *cgroup;		/* NULL: the cgroup v2 mount point */
@@ -56,7 +57,7 @@ struct sa_status {
 	int attached;		/* sockops attached to that cgroup */
 	int msg_attached;	/* sk_msg attached to sock_hash; -1 unknown */
 	uint32_t ops_id, msg_id;
-	uint32_t map_ids[5];	/* sock_hash counters config ports sk_state */
+	uint32_t map_ids[SA_NMAPS];	/* in the order of sa_map_names */
 	uint64_t sockets;	/* entries in sock_hash now */
 	uint64_t counters[SA_COUNTER_MAX];
 	int port_filter;
@@ -64,7 +65,7 @@ struct sa_status {
 	size_t nports;
 };
 
-extern const char *const sa_map_names[5];
+extern const char *const sa_map_names[SA_NMAPS];
 extern const char *const sa_counter_names[SA_COUNTER_MAX];
 
 int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s);

@@ -128,7 +128,7 @@ static void status_json(const struct sa_status *s, const char *pin_dir)
 	printf(",\"programs\":{\"%s\":%u,\"%s\":%u}", SA_PROG_SOCKOPS, s->ops_id,
 	       SA_PROG_SKMSG, s->msg_id);
 	printf(",\"maps\":{");
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < SA_NMAPS; i++)
 		printf("%s\"%s\":%u", i ? "," : "", sa_map_names[i], s->map_ids[i]);
 	printf("},\"sockets\":%" PRIu64 ",\"ports\":", s->sockets);
 	if (!s->port_filter) {
@@ -163,8 +163,8 @@ static void status_text(const struct sa_status *s, const char *pin_dir)
 	       s->msg_attached < 0 ? "attachment to sock_hash not queryable on this kernel" :
 	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash");
 	printf("maps:     ");
-	for (i = 0; i < 5; i++)
-		printf(" %s id %u%s", sa_map_names[i], s->map_ids[i], i < 4 ? "," : "\n");
+	for (i = 0; i < SA_NMAPS; i++)
+		printf(" %s id %u%s", sa_map_names[i], s->map_ids[i], i < SA_NMAPS - 1 ? "," : "\n");
 	printf("ports:     ");
 	if (!s->port_filter)
 		printf("all");

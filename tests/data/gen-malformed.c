@@ -840,7 +840,7 @@ static void maps(void)
 		{ "map-max-zero", 3, 0, "map 'sock_hash': max_entries is 0" },
 		{ "map-max-huge", 3, 0xffffffff, "map 'sock_hash': max_entries 4294967295 is too large" },
 	};
-	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state" };
+	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state", "streak" };
 	struct obj *o;
 	size_t i;
 	char lng[101];
@@ -862,12 +862,12 @@ static void maps(void)
 	emit("maps-sizes-differ", o, "section 'maps': map symbols of different sizes");
 
 	o = clone(L);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		sym(o, names[i])->st_size = 16;
 	emit("maps-def-16-bytes", o, "section 'maps': map definition of 16 bytes (struct bpf_map_def has 20)");
 
 	o = clone(L);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		sym(o, names[i])->st_size = 1000;
 	emit("maps-def-1000-bytes", o, "section 'maps': map definition of 1000 bytes");
 

@@ -88,8 +88,8 @@ repair_and_remove() {
 		ok 1 "[$L] $what: remove leaves no pin directory and nothing attached"
 		diag "remove exit $rc: $out; pins: $(ls "$pin" 2>&1 | tr '\n' ' '); cgroup: $(cgroup_prog_ids "$cg")"
 	fi
-	[ "$(wc -w <<<"$ids")" = 7 ] ||
-		{ ok 1 "[$L] $what: the 2 program and 5 map ids of the install"; return; }
+	[ "$(wc -w <<<"$ids")" = 8 ] ||
+		{ ok 1 "[$L] $what: the 2 program and 6 map ids of the install"; return; }
 	# Programs first, then maps (status --json order); ids of programs and
 	# of maps are separate spaces, each checked in its own.
 	local kind n=0

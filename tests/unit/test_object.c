@@ -78,9 +78,10 @@ static void check_sockaccel(const struct elf_reader *r)
 		{ SA_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sa_config), 1, 0 },
 		{ SA_MAP_PORTS, BPF_MAP_TYPE_HASH, 4, 4, SA_PORTS_MAX, 0 },
 		{ SA_MAP_SKSTATE, BPF_MAP_TYPE_SK_STORAGE, 4, sizeof(struct sa_sk_state), 0, BPF_F_NO_PREALLOC },
+		{ SA_MAP_STREAK, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sa_key), 4, SA_SOCKHASH_MAX, 0 },
 	};
-	ok(o.nmaps == 5, "[%s] five maps", r->name);
-	for (i = 0; i < 5; i++) {
+	ok(o.nmaps == 6, "[%s] six maps", r->name);
+	for (i = 0; i < 6; i++) {
 		m = bo_find_map(&o, want[i].name);
 		ok(m >= 0 && o.maps[m].type == want[i].type && o.maps[m].key_size == want[i].key &&
 		   o.maps[m].value_size == want[i].value && o.maps[m].max_entries == want[i].max &&
@@ -97,7 +98,7 @@ static void check_sockaccel(const struct elf_reader *r)
 	for (i = 0; !err && i < o.nprogs; i++) {
 		const struct bo_prog *p = &o.progs[i];
 		int good = p->nrelocs > 0;
-		int fds[5] = { 101, 102, 103, 104, 105 };
+		int fds[6] = { 101, 102, 103, 104, 105, 106 };
 		struct bpf_insn *out = malloc(p->insn_cnt * sizeof(*out));
 
 		for (k = 0; k < p->nrelocs; k++) {
