@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/perf-small-writes.sh [SIZE]: where an accelerated stream of small
-# writes spends its time (bench/README-small-writes.md).  Not part of
+# writes spends its time (README.md, "Small writes").  Not part of
 # `make bench`; run it after `make bench` (it needs build/bench/netbench),
 # as root, with linux-perf installed.
 #

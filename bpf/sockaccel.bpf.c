@@ -67,7 +67,7 @@ SA_MAP(ports, BPF_MAP_TYPE_HASH, __u32, __u32, SA_PORTS_MAX, 0);
 SA_MAP(sk_state, BPF_MAP_TYPE_SK_STORAGE, int, struct sa_sk_state, 0, BPF_F_NO_PREALLOC);
 /* streak[key]: small writes in a row the socket with that key received
  * since it last sent.  LRU: entries of closed connections age out. */
-SA_MAP(streak, BPF_MAP_TYPE_LRU_HASH, struct sa_key, __u32, SA_SOCKHASH_MAX, 0);
+SA_MAP(streak, BPF_MAP_TYPE_LRU_HASH, struct sa_key, __u32, SA_STREAK_ENTRIES, 0);
 
 static __always_inline void count(__u32 idx, __u64 n)
 {
