@@ -20,7 +20,7 @@ run() {	# run LABEL: one transfer in the cgroup and namespace
 	segs=$(sed -n 's/.*outsegs=\([0-9]*\).*/\1/p' <<<"$out")
 	secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$out")
 	printf '  %-22s %6d TCP segments during the transfer, %5.2f s  %6.1f Gbit/s  (every byte checked)\n' \
-		"$1" "$segs" "$secs" "$(echo "2 * $BYTES * 8 / $secs / 1000000000" | bc -l)"
+		"$1" "$segs" "$secs" "$(awk -v b="$BYTES" -v s="$secs" 'BEGIN { print 2 * b * 8 / s / 1e9 }')"
 }
 
 echo "sockaccel demo: 512 MiB each way over 127.0.0.1"
