@@ -7,6 +7,8 @@
 #   make bench      benchmarks (see BENCHMARKS.md)
 #   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
+#   make image      the agent's container image (podman), build/sockaccel-image.tar
+#   make install    the binary and the systemd unit (PREFIX=/usr/local, DESTDIR)
 #   V=1             show the commands
 
 CC       ?= cc
@@ -42,7 +44,7 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help
+.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help image install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
@@ -166,8 +168,9 @@ $(BOOT_INIT): tests/boot/init.c
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
 # both binaries (build/sockaccel and build/sockaccel-static).
 TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t)) \
-         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t))
-TEST_DEPS := build static test boot
+         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t)) \
+         $(sort $(wildcard tests/deploy/*.t))
+TEST_DEPS := build static test boot deploy
 
 test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT)
 
@@ -332,3 +335,40 @@ bench:
 	$(Q)tests/deps.sh build static bench
 	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
+
+# ---- deploy/: systemd unit, container image, Kubernetes manifests ----
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+install: $(BUILD)/sockaccel
+	install -D -m 0755 $(BUILD)/sockaccel $(DESTDIR)$(SBINDIR)/sockaccel
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|' deploy/systemd/sockaccel.service >$(DESTDIR)$(UNITDIR)/sockaccel.service
+	@echo 'then: systemctl daemon-reload && systemctl enable --now sockaccel'
+
+# The image: FROM scratch, the static binary alone (the build context is a
+# directory holding only it).  IMAGE_MAX: what the issue allows, in bytes.
+IMAGE ?= localhost/sockaccel:latest
+IMAGE_MAX := 200000
+image:
+	$(Q)tests/deps.sh static deploy
+	$(Q)$(MAKE) --no-print-directory static
+	$(Q)rm -rf $(BUILD)/image && mkdir -p $(BUILD)/image
+	$(Q)cp $(BUILD)/sockaccel-static $(BUILD)/image/sockaccel
+	$(Q)podman build -q -f deploy/Containerfile -t $(IMAGE) $(BUILD)/image >/dev/null
+	$(Q)rm -f $(BUILD)/sockaccel-image.tar && podman save -q --format oci-archive -o $(BUILD)/sockaccel-image.tar $(IMAGE)
+	@size=$$(podman image inspect --format '{{.Size}}' $(IMAGE)); \
+	  printf '%s: %d bytes (podman image inspect), archive %s: %d bytes, limit %d\n' $(IMAGE) $$size \
+	    $(BUILD)/sockaccel-image.tar $$(stat -c %s $(BUILD)/sockaccel-image.tar) $(IMAGE_MAX); \
+	  test $$size -le $(IMAGE_MAX) || { echo 'image: over the limit'; exit 1; }
+
+# The manifest validator's npm packages (tests/deploy/package.json, pinned).
+NPM_DIR := $(BUILD)/npm
+$(NPM_DIR)/.done: tests/deploy/package.json
+	@mkdir -p $(NPM_DIR)
+	$(call msg,NPM,$(NPM_DIR))
+	$(Q)cp $< $(NPM_DIR)/package.json
+	$(Q)cd $(NPM_DIR) && npm install --no-audit --no-fund --silent >/dev/null
+	@touch $@
+test-build: $(NPM_DIR)/.done
