@@ -11,4 +11,8 @@
 #define SA_MAP_TYPE_ARENA		33	/* Linux 6.9 */
 #define SA_MAP_TYPE_LAST		SA_MAP_TYPE_ARENA
 
+/* The kernel's internal "not supported" (include/linux/errno.h), which
+ * bpf() returns for a helper or feature a kernel does not have. */
+#define SA_ENOTSUPP			524
+
 #endif

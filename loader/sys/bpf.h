@@ -14,9 +14,9 @@
 #include <stdint.h>
 
 /* -v: print each bpf() call, decoded, to stderr as it returns. */
-extern int bpf_trace;
+extern int sys_trace;
 
-struct bpf_map_create_opts {
+struct sys_map_create_args {
 	uint32_t type, key_size, value_size, max_entries, flags;
 	uint32_t numa_node;
 	const char *name;		/* up to 15 chars reach the kernel */
@@ -24,7 +24,7 @@ struct bpf_map_create_opts {
 	uint32_t btf_key_type_id, btf_value_type_id;
 };
 
-struct bpf_prog_load_opts {
+struct sys_prog_load_args {
 	uint32_t type, expected_attach_type, kern_version;
 	const char *name;
 	const char *license;
@@ -35,26 +35,25 @@ struct bpf_prog_load_opts {
 	uint32_t log_size;
 };
 
-int bpf_map_create(const struct bpf_map_create_opts *o);
-int bpf_prog_load(const struct bpf_prog_load_opts *o);
-int bpf_btf_load(const void *data, uint32_t size);
-int bpf_obj_pin(int fd, const char *path);
-int bpf_obj_get(const char *path);
-int bpf_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags);
-int bpf_prog_detach(int prog_fd, int target_fd, uint32_t type);
+int sys_map_create(const struct sys_map_create_args *o);
+int sys_prog_load(const struct sys_prog_load_args *o);
+int sys_btf_load(const void *data, uint32_t size);
+int sys_obj_pin(int fd, const char *path);
+int sys_obj_get(const char *path);
+int sys_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags);
+int sys_prog_detach(int prog_fd, int target_fd, uint32_t type);
 /* ids: room for *cnt ids on entry; on return *cnt is how many are attached. */
-int bpf_prog_query(int target_fd, uint32_t type, uint32_t *attach_flags,
+int sys_prog_query(int target_fd, uint32_t type, uint32_t *attach_flags,
 		   uint32_t *ids, uint32_t *cnt);
-int bpf_map_lookup_elem(int fd, const void *key, void *value);
-int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags);
-int bpf_map_delete_elem(int fd, const void *key);
-int bpf_map_get_next_key(int fd, const void *key, void *next_key);
-int bpf_map_freeze(int fd);
-int bpf_obj_get_info_by_fd(int fd, void *info, uint32_t *len);
-int bpf_prog_get_fd_by_id(uint32_t id);
-int bpf_map_get_fd_by_id(uint32_t id);
+int sys_map_lookup_elem(int fd, const void *key, void *value);
+int sys_map_update_elem(int fd, const void *key, const void *value, uint64_t flags);
+int sys_map_get_next_key(int fd, const void *key, void *next_key);
+int sys_map_freeze(int fd);
+int sys_obj_get_info_by_fd(int fd, void *info, uint32_t *len);
+int sys_prog_get_fd_by_id(uint32_t id);
+int sys_map_get_fd_by_id(uint32_t id);
 
 /* trace.c: print one call; ret is what the wrapper returns. */
-void bpf_trace_call(int cmd, const union bpf_attr *attr, int ret);
+void sys_trace_call(int cmd, const union bpf_attr *attr, int ret);
 
 #endif

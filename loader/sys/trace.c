@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bpf.h"
-#include "names.h"
+#include "sys/bpf.h"
+#include "sys/names.h"
+#include "uapi_compat.h"
 
 static const char *errno_name(int e)
 {
@@ -31,7 +32,7 @@ static const char *errno_name(int e)
 	case ENOSPC: return "ENOSPC";
 	case E2BIG: return "E2BIG";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case 524: return "ENOTSUPP";	/* kernel-internal, seen from bpf() */
+	case SA_ENOTSUPP: return "ENOTSUPP";	/* kernel-internal, seen from bpf() */
 	default: return "E?";
 	}
 }
@@ -58,7 +59,7 @@ static void prog_fields(FILE *f, const union bpf_attr *a)
 	fprintf(f, ", prog_name=\"%.*s\"", BPF_OBJ_NAME_LEN, a->prog_name);
 }
 
-void bpf_trace_call(int cmd, const union bpf_attr *a, int ret)
+void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 {
 	FILE *f = stderr;
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "names.h"
+#include "sys/names.h"
 #include "uapi_compat.h"
 
 #define CMDS(X) \

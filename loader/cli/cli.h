@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bpf/sockaccel.h"
-#include "ctx.h"
+#include "bpf/sockaccel.h"
+#include "sys/ctx.h"
 
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
@@ -29,8 +29,8 @@ int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Read and parse OBJ with the build's ELF reader and --type; 0 or -errno. */
-struct bpf_object;
-int sa_parse_file(struct sa_args *a, const char *path, struct bpf_object *o);
+struct bo_object;
+int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
 
 int cmd_install(struct sa_args *a);
 int cmd_remove(struct sa_args *a);
