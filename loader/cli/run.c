@@ -22,6 +22,7 @@
 
 #include "accel/accel.h"
 #include "accel/prom.h"
+#include "load/load.h"
 #include "cli/cli.h"
 #include "cli/httpd.h"
 #include "sys/bpf.h"
@@ -173,6 +174,58 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	return NULL;
 }
 
+/* The kernel's view of a map or program: a map's shape, a program's tag
+ * (SHA-1 of its instructions with map fds zeroed, bpf_prog_info.tag). */
+static int same_obj(int a, int b, int is_prog)
+{
+	union { struct bpf_map_info m; struct bpf_prog_info p; } ia, ib;
+	uint32_t la = sizeof(ia), lb = sizeof(ib);
+
+	memset(&ia, 0, sizeof(ia));
+	memset(&ib, 0, sizeof(ib));
+	if (a < 0 || b < 0 || sys_obj_get_info_by_fd(a, &ia, &la) ||
+	    sys_obj_get_info_by_fd(b, &ib, &lb))
+		return 0;
+	if (is_prog)
+		return !memcmp(ia.p.tag, ib.p.tag, sizeof(ia.p.tag));
+	return ia.m.type == ib.m.type && ia.m.key_size == ib.m.key_size &&
+	       ia.m.value_size == ib.m.value_size && ia.m.max_entries == ib.m.max_entries &&
+	       ia.m.map_flags == ib.m.map_flags;
+}
+
+/*
+ * An install is adopted only if it is this binary's: the same maps and
+ * the same programs.  Ours are loaded to compare (not pinned, not
+ * attached, closed at once): 1 the same, 0 not, or -errno.
+ */
+static int same_install(struct agent *g)
+{
+	static const char *const progs[] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG };
+	struct bo_object obj;
+	struct sa_loaded l;
+	size_t i;
+	int err, same = 1, fd;
+
+	err = bo_object_parse(&obj, g->o.reader, g->o.obj, g->o.obj_len, g->o.obj_name, NULL);
+	if (err)
+		return sa_failx(&g->a->ctx, err, "elf: %s: %s", g->o.obj_name, obj.err);
+	err = sa_load_maps(&g->a->ctx, &obj, &l, NULL);
+	if (!err)
+		err = sa_load_progs(&g->a->ctx, &l);
+	for (i = 0; !err && same && i < SA_NMAPS + 2; i++) {
+		const char *name = i < SA_NMAPS ? sa_map_names[i] : progs[i - SA_NMAPS];
+
+		fd = pin_open(g, name);
+		same = same_obj(fd, i < SA_NMAPS ? sa_map_fd(&l, name) : sa_prog_fd(&l, name),
+				i >= SA_NMAPS);
+		if (fd >= 0)
+			close(fd);
+	}
+	sa_loaded_close(&l);
+	bo_object_free(&obj);
+	return err ? err : same;
+}
+
 static const char *result_words(enum sa_result r)
 {
 	return r == SA_UNCHANGED ? "adopted the install" :
@@ -186,7 +239,17 @@ static int install(struct agent *g)
 
 	g->a->ctx.err_set = 0;
 	err = sa_install(&g->a->ctx, &g->o, &res, g->cgroup);
-	if (err)
+	if (!err && res == SA_UNCHANGED && !(err = same_install(g))) {
+		/* Another version's programs or maps (an upgrade): new
+		 * connections take the stack for the few milliseconds
+		 * between the two. */
+		say("the install on cgroup %s has other programs or maps than this sockaccel's; replacing it",
+		    g->cgroup);
+		err = sa_remove(&g->a->ctx, &g->o, &res);
+		if (!err)
+			err = sa_install(&g->a->ctx, &g->o, &res, g->cgroup);
+	}
+	if (err < 0)
 		return err;
 	grab(g);
 	say("%s on cgroup %s (pins in %s; programs %u, %u)", result_words(res), g->cgroup,

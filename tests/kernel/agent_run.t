@@ -1,13 +1,14 @@
 #!/bin/bash
-# agent_run.t: `sockaccel run`, the agent (issue 15).  SIGTERM leaves nothing
-# behind; --keep leaves the install working and the next run adopts it (a
-# connection made in between is accelerated); programs detached and pins
-# deleted behind its back are put back; the metrics endpoint answers with
-# exposition text that Prometheus' own parser reads, and survives garbage
-# and a client that sends nothing, without holding up the watch loop;
-# --metrics refuses a non-loopback address unless --metrics-any; --cgroup
-# auto picks the kubelet's cgroup under either driver, on a unified and on
-# a hybrid layout.
+# agent_run.t: `sockaccel run`, the agent (issue 15).  SIGTERM leaves
+# nothing behind; --keep leaves the install working and the next run adopts
+# it (a connection made in between is accelerated); programs detached and
+# pins deleted behind its back are put back; an install of other programs
+# or maps (another version) is replaced, not adopted; the metrics endpoint
+# answers with exposition text that Prometheus' own parser reads, and
+# survives garbage and a client that sends nothing, without holding up the
+# watch loop; --metrics refuses a non-loopback address unless
+# --metrics-any; --cgroup auto picks the kubelet's cgroup under either
+# driver, on a unified and on a hybrid layout.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 PY=/usr/bin/python3	# Debian's, with python3-prometheus-client
@@ -148,6 +149,21 @@ agent() {
 	is "$rc" 0 "[$L] SIGINT: run exits 0"
 	check "[$L] SIGINT: no pin directory left" test ! -e "$pin"
 	is "$(cgroup_prog_ids "$cg")" "" "[$L] SIGINT: nothing attached to the cgroup"
+
+	# ---- an install of other programs (another version) is replaced ----
+	"$B" install --cgroup "$cg" --pin-dir "$pin" --objects "$BUILD/tests/small-sockhash" >/dev/null
+	hash=$(json_get "$("$B" status --pin-dir "$pin" --json)" sock_hash)
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" 2>"$log"
+	pid=${T_PIDS[-1]}
+	check "[$L] an install with other maps (a 16-entry sockhash) is not adopted but replaced" \
+		eventually grep -q "has other programs or maps than this sockaccel's; replacing it" "$log"
+	check "[$L] ... then installed" eventually grep -q "run: installed on cgroup $cg" "$log"
+	st=$("$B" status --pin-dir "$pin" --json)
+	is "$(bpftool -j map show id "$(json_get "$st" sock_hash)" | grep -o '"max_entries":[0-9]*')" \
+		'"max_entries":65536' "[$L] ... with this binary's sockhash"
+	check "[$L] ... and the old one left the kernel" eventually map_gone "$hash"
+	kill -TERM "$pid"; wait "$pid"
+	check "[$L] ... removed on SIGTERM" test ! -e "$pin"
 
 	# ---- --metrics outside loopback ----
 	out=$("$B" run --cgroup "$cg" --pin-dir "$pin" --metrics "0.0.0.0:$port" 2>&1); rc=$?
