@@ -12,19 +12,18 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
 #include "accel/prom.h"
-#include "load/load.h"
 #include "cli/cli.h"
 #include "cli/httpd.h"
+#include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/caps.h"
 #include "sys/fs.h"
@@ -134,7 +133,7 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	char path[PATH_MAX];
 	struct stat st;
 	const char *name;
-	int i, fd;
+	int i, fd, other;
 
 	for (i = 0; i < SA_NMAPS + 3; i++) {
 		name = i < SA_NMAPS ? sa_map_names[i] : i == SA_NMAPS ? SA_PROG_SOCKOPS :
@@ -149,14 +148,14 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	 * replaced the install (an agent beside us during an upgrade).  A
 	 * working install is adopted, not fought over. */
 	fd = pin_open(g, SA_PROG_SOCKOPS);
-	i = id_of(fd) != g->ops_id;
+	other = id_of(fd) != g->ops_id;
 	if (fd >= 0)
 		close(fd);
 	fd = pin_open(g, SA_PROG_SKMSG);
-	i |= id_of(fd) != g->msg_id;
+	other |= id_of(fd) != g->msg_id;
 	if (fd >= 0)
 		close(fd);
-	if (i) {
+	if (other) {
 		grab(g);
 		say("the install in %s was replaced by another sockaccel (programs %u, %u); adopting it",
 		    g->o.pin_dir, g->ops_id, g->msg_id);
@@ -368,6 +367,7 @@ int cmd_run(struct sa_args *a)
 	p[0].fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	p[0].events = POLLIN;
 	if (p[0].fd < 0) {
+		sa_fail(&a->ctx, -errno, "signalfd");
 		ret = sa_report(a);
 		goto out;
 	}
