@@ -278,6 +278,14 @@ $(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEA
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 
+# The metrics server's parsers (tests/fuzz/http.t).
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c loader/cli/httpd.c loader/cli/httpd.h loader/sys/ctx.c
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< loader/cli/httpd.c loader/sys/ctx.c -o $@
+test-build: $(BUILD)/fuzz/fuzz_http
+
 $(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
 HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
 test-build: $(HOSTILE_BUILD)
