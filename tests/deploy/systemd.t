@@ -43,4 +43,15 @@ ok $? "Type=simple running the agent"
 is "$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT")" "CAP_BPF CAP_NET_ADMIN" "capabilities: CAP_BPF and CAP_NET_ADMIN only"
 grep -q '^ReadWritePaths=/sys/fs/bpf$' "$UNIT" && grep -q '^ProtectSystem=strict$' "$UNIT"
 ok $? "file system read-only but for the pins (ProtectSystem=strict, ReadWritePaths=/sys/fs/bpf)"
+# make install: the binary and the unit, ExecStart= pointing at the binary
+# where PREFIX put it.
+p=$T_TMP/prefix
+out=$(make -s -C "$TOP" install BUILD="$BUILD" PREFIX="$p" 2>&1); rc=$?
+is "$rc" 0 "make install PREFIX=... exits 0"
+check "make install put the binary in PREFIX/sbin" test -x "$p/sbin/sockaccel"
+check "make install put the unit in PREFIX/lib/systemd/system" test -f "$p/lib/systemd/system/sockaccel.service"
+is "$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$p/lib/systemd/system/sockaccel.service")" "$p/sbin/sockaccel" \
+	"the installed unit runs the installed binary"
+out=$(cd "$p/lib/systemd/system" && systemd-analyze verify sockaccel.service 2>&1)
+is "$?:$out" "0:" "the installed unit verifies"
 done_testing
