@@ -385,7 +385,11 @@ $(BUILD)/sockaccel-image.tar: $(BUILD)/sockaccel-static deploy/Containerfile
 	$(call msg,PODMAN,$(IMAGE))
 	$(Q)rm -rf $(BUILD)/image && mkdir -p $(BUILD)/image
 	$(Q)cp $(BUILD)/sockaccel-static $(BUILD)/image/sockaccel
-	$(Q)podman build -q -f deploy/Containerfile -t $(IMAGE) $(BUILD)/image >/dev/null
+	@# The image this replaces would stay behind untagged: remove it.
+	$(Q)old=$$(podman image inspect --format '{{.Id}}' $(IMAGE) 2>/dev/null); \
+	  podman build -q -f deploy/Containerfile -t $(IMAGE) $(BUILD)/image >/dev/null && \
+	  new=$$(podman image inspect --format '{{.Id}}' $(IMAGE)) && \
+	  { [ -z "$$old" ] || [ "$$old" = "$$new" ] || podman rmi -f "$$old" >/dev/null 2>&1 || true; }
 	$(Q)rm -f $@ && podman save -q --format oci-archive -o $@ $(IMAGE)
 
 image:
