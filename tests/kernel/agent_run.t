@@ -8,8 +8,8 @@
 # survives garbage and a client that sends nothing, without holding up the
 # watch loop; --metrics refuses a non-loopback address unless
 # --metrics-any; --cgroup auto picks the kubelet's cgroup under either
-# driver, on a unified and on a hybrid layout; and its whole life under
-# valgrind.
+# driver, on a unified and on a hybrid layout; two agents on one install
+# (a rolling update's surge) never fight; and its whole life under valgrind.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 PY=/usr/bin/python3	# Debian's, with python3-prometheus-client
@@ -187,6 +187,65 @@ agent() {
 	is "$rc" 2 "[$L] unknown option: usage error (2)"
 }
 
+# A DaemonSet's rolling update (maxSurge): the new agent starts beside the
+# old one on the same pins, adopts; the old one stops with --keep; a repair
+# after that is the new one's, and nothing is fought over.
+surge() {
+	local B=$1 L=$2 cg pin log1 log2 pid1 pid2 st ops
+	new_cgroup cg
+	new_pin_dir pin
+	log1=$T_TMP/surge1-$L.log
+	log2=$T_TMP/surge2-$L.log
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --keep 2>"$log1"
+	pid1=${T_PIDS[-1]}
+	check "[$L] surge: the old agent installs" eventually grep -q "run: installed on cgroup $cg" "$log1"
+	ops=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --keep 2>"$log2"
+	pid2=${T_PIDS[-1]}
+	check "[$L] surge: the new agent, beside it, adopts" eventually grep -q "run: adopted the install on cgroup $cg" "$log2"
+	kill -TERM "$pid1"; wait "$pid1"
+	check "[$L] surge: the old agent stops and keeps the install" grep -q "kept the install" "$log1"
+	is "$(cgroup_prog_ids "$cg")" "$ops " "[$L] surge: the same program attached throughout"
+	bpftool cgroup detach "$cg" sock_ops id "$ops"
+	check "[$L] surge: the new agent repairs a detach" eventually count_is 1 "$log2" "run: installed on cgroup $cg"
+	st=$("$B" status --pin-dir "$pin" --json)
+	is "$(cgroup_prog_ids "$cg")" "$(json_get "$st" sockaccel_ops) " "[$L] surge: one sockops program attached, the new one"
+	kill -TERM "$pid2"; wait "$pid2"
+	"$B" remove --pin-dir "$pin" >/dev/null
+	is "$(cgroup_prog_ids "$cg")" "" "[$L] surge: remove after the agents leaves nothing attached"
+	check "[$L] surge: no pins" test ! -e "$pin"
+}
+
+# Both agents at once, the same pins, each --keep: a fault seen by both is
+# repaired once (or twice), and they end holding one install, not two.
+pair() {
+	local B=$1 L=$2 cg pin log1 log2 pid1 pid2 ops st
+	new_cgroup cg
+	new_pin_dir pin
+	log1=$T_TMP/pair1-$L.log
+	log2=$T_TMP/pair2-$L.log
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" 2>"$log1"
+	pid1=${T_PIDS[-1]}
+	check "[$L] pair: the first agent installs" eventually grep -q "run: installed on cgroup $cg" "$log1"
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --keep 2>"$log2"
+	pid2=${T_PIDS[-1]}
+	check "[$L] pair: the second adopts" eventually grep -q "run: adopted the install" "$log2"
+	for _ in 1 2 3; do
+		ops=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+		bpftool cgroup detach "$cg" sock_ops id "$ops"
+		sleep 2.5
+	done
+	st=$("$B" status --pin-dir "$pin" --json)
+	is "$(json_get "$st" installed),$(json_get "$st" attached),$(json_get "$st" msg_attached)" true,true,true \
+		"[$L] pair: after three detaches, installed and attached"
+	is "$(cgroup_prog_ids "$cg")" "$(json_get "$st" sockaccel_ops) " \
+		"[$L] pair: exactly one sockops program attached, the pinned one"
+	kill -TERM "$pid2"; wait "$pid2"
+	kill -TERM "$pid1"; wait "$pid1"
+	check "[$L] pair: the first agent (no --keep) removes on SIGTERM" grep -q "run: removed from cgroup" "$log1"
+	is "$(cgroup_prog_ids "$cg")" "" "[$L] pair: nothing attached at the end"
+}
+
 # The agent's whole life under valgrind: install, metrics requests good
 # and bad, a repair, SIGTERM.  No memory error, no uninitialised byte
 # passed to a system call, no leak (the dynamic binary; the static one has
@@ -262,6 +321,8 @@ auto() {
 }
 
 for_each_binary agent
+for_each_binary surge
+for_each_binary pair
 for_each_binary agent_valgrind
 for_each_binary auto
 done_testing
