@@ -5,7 +5,7 @@
 #   make test       install test dependencies, build, run every test (TAP, prove)
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
-#   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
+#   make fuzz       run the ELF and HTTP fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
 #   make image      the agent's container image (podman), build/sockaccel-image.tar
 #   make install    the binary and the systemd unit (PREFIX=/usr/local, DESTDIR)
@@ -294,6 +294,9 @@ fuzz:
 	$(Q)tests/deps.sh build test
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
+	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
+	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
+	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
 
 # Issue 6 test objects, written for other loaders: libbpf's <bpf/bpf_helpers.h>
 # and iproute2's <iproute2/bpf_elf.h> (libbpf-dev, iproute2).  Built with -g
