@@ -582,18 +582,15 @@ static int p_peek(struct pair *p, RES)
 	return 0;
 }
 
-/* Three writes 30 ms apart; one recv(MSG_WAITALL) of all of them. */
-static int writer3(struct pair *p, void *arg)
+/* 1000 bytes queued, 2000 more 200 ms later (from a child): one
+ * recv(MSG_WAITALL) of 3000 returns all of them ("all") or fewer
+ * ("partial": how many depends on timing, so not reported). */
+static int writer2(struct pair *p, void *arg)
 {
 	uint8_t *all = arg;
-	int i;
 
-	for (i = 0; i < 3; i++) {
-		ms_sleep(30);
-		if (send_all(p->c, all + i * 1000, 1000, 0) != 1000)
-			return 1;
-	}
-	return 0;
+	ms_sleep(200);
+	return send_all(p->c, all + 1000, 2000, 0) != 2000;
 }
 
 static int p_waitall(struct pair *p, RES)
@@ -601,13 +598,20 @@ static int p_waitall(struct pair *p, RES)
 	static uint8_t all[3000], got[3000];
 	pid_t w;
 	long r;
+	int e;
 
 	pattern(all, sizeof(all), 18);
-	w = spawn(writer3, p, all);
+	send_all(p->c, all, 1000, 0);
+	w = spawn(writer2, p, all);
 	r = recv(p->s, got, sizeof(got), MSG_WAITALL);
+	e = errno;
+	snprintf(g_info, sizeof(g_info), "first_recv=%ld", r);
+	if (r > 0 && r < 3000)
+		r += recv_upto(p->s, got + r, sizeof(got) - r, 2000);
 	reap(w);
 	note_segs(p);
-	snprintf(res, rn, "recv=%s,bytes=%s", rv(r, errno), okbad(r > 0 && !memcmp(got, all, r)));
+	snprintf(res, rn, "recv=%s,bytes=%ld:%s", r < 0 ? ename(e) : strstr(g_info, "=3000") ? "all" : "partial",
+		 r, okbad(r == 3000 && !memcmp(got, all, r)));
 	return 0;
 }
 
@@ -999,29 +1003,43 @@ static int p_keepalive(struct pair *p, RES)
 }
 
 /* TCP_CORK (or MSG_MORE): small writes are held back until uncorked (or
- * a write without MSG_MORE).  What the reader has after 50 ms, then all. */
+ * a write without MSG_MORE).  What the reader has 20 ms after two writes,
+ * then all of it.  TCP holds corked bytes for 200 ms at most (tcp(7)): a
+ * try that a loaded machine made take 150 ms or more says nothing, and
+ * runs again on a fresh connection (three tries). */
 static int p_hold(struct pair *p, RES, int cork)
 {
 	uint8_t all[30], buf[64];
-	long before, after;
-	int i;
+	long before = 0, after = 0;
+	int i, try, err;
+	double t0, took = 0;
 
 	pattern(all, sizeof(all), 33);
-	if (cork)
-		set_int(p->c, IPPROTO_TCP, TCP_CORK, 1);
-	for (i = 0; i < 2; i++)
-		send_all(p->c, all + i * 10, 10, cork ? 0 : MSG_MORE);
-	wait_ev(p->s, POLLIN, 50);
-	before = recv_upto(p->s, buf, sizeof(buf), 0);
-	if (cork) {
+	for (try = 1; try <= 3; try++) {
+		if (try > 1) {
+			pair_close(p);
+			err = pair_open(p);
+			if (err)
+				return err;
+		}
+		t0 = now_ms();
+		if (cork)
+			set_int(p->c, IPPROTO_TCP, TCP_CORK, 1);
+		for (i = 0; i < 2; i++)
+			send_all(p->c, all + i * 10, 10, cork ? 0 : MSG_MORE);
+		ms_sleep(20);
+		before = recv_upto(p->s, buf, sizeof(buf), 0);
+		took = now_ms() - t0;
 		send_all(p->c, all + 20, 10, 0);
-		set_int(p->c, IPPROTO_TCP, TCP_CORK, 0);
-	} else {
-		send_all(p->c, all + 20, 10, 0);
+		if (cork)
+			set_int(p->c, IPPROTO_TCP, TCP_CORK, 0);
+		after = recv_upto(p->s, buf + before, sizeof(all) - before, 1000);
+		if (took < 150)
+			break;
 	}
-	after = recv_upto(p->s, buf + before, sizeof(all) - before, 1000);
 	note_segs(p);
-	snprintf(res, rn, "held=%s,after50ms=%ld,total=%ld:%s", cork ? "cork" : "msg_more", before,
+	snprintf(g_info, sizeof(g_info), "tries=%d,took=%.0fms", try > 3 ? 3 : try, took);
+	snprintf(res, rn, "held=%s,after20ms=%ld,total=%ld:%s", cork ? "cork" : "msg_more", before,
 		 before + after, okbad(before + after == 30 && !memcmp(buf, all, 30)));
 	return 0;
 }
