@@ -18,6 +18,7 @@ function flush() {
 	p = what = accel = differs = why = todo = tested = ""
 }
 /^#/ || /^[ \t]*$/ { next }
+$1 ~ /@/ { next }	# other kernels: the test reads them, the table shows the host
 {
 	key = $0; sub(/[ \t].*/, "", key)
 	val = $0; sub(/^[^ \t]+[ \t]+/, "", val)
@@ -25,7 +26,7 @@ function flush() {
 key == "probe" { flush(); p = val; next }
 key == "tested" && p == "" { g_tested = val; next }
 key == "what" { what = val } key == "differs" { differs = val } key == "why" { why = val }
-key == "do" { todo = val } key == "tested" { tested = val } key ~ /^accel/ { accel = val }
+key == "do" { todo = val } key == "tested" { tested = val } key == "accel" { accel = val }
 END {
 	flush()
 	print "| behaviour | accelerated | tested on | why (kernel code) | what to do |"
