@@ -147,6 +147,19 @@ static int wait_ev(int fd, int want, int ms)
 	return p.revents;
 }
 
+/* Wait (up to 1 s) until fd has n bytes queued (FIONREAD), then a moment
+ * more: a loaded machine may deliver loopback packets from ksoftirqd,
+ * after send() returned.  Returns nothing: a probe reports what it sees. */
+static void wait_inq(int fd, int n)
+{
+	double end = now_ms() + 1000;
+	int q = 0;
+
+	while (now_ms() < end && (ioctl(fd, FIONREAD, &q) < 0 || q < n))
+		ms_sleep(2);
+	ms_sleep(SETTLE_MS);
+}
+
 /* Probe data: the seeded stream of common.h, from its start. */
 static __attribute__((noinline)) void pattern(uint8_t *b, size_t n, uint64_t seed)
 {
@@ -330,7 +343,7 @@ static long feed(const struct pair *p, size_t n, uint64_t seed)
 	r = send_all(p->c, b, n, 0);
 	free(b);
 	wait_ev(p->s, POLLIN, 1000);
-	ms_sleep(SETTLE_MS);
+	wait_inq(p->s, n);
 	return r;
 }
 
@@ -371,7 +384,7 @@ static int p_oob(struct pair *p, RES)
 	send_all(p->c, "X", 1, MSG_OOB);
 	send_all(p->c, "cd", 2, 0);
 	wait_ev(p->s, POLLIN, 1000);
-	ms_sleep(SETTLE_MS);
+	wait_inq(p->s, 5);
 	note_segs(p);
 	pri = !!(wait_ev(p->s, POLLPRI, 0) & POLLPRI);
 	r = recv(p->s, &ob, 1, MSG_OOB | MSG_DONTWAIT);
@@ -571,7 +584,7 @@ static int p_peek(struct pair *p, RES)
 	send_all(p->c, all, 60, 0);
 	send_all(p->c, all + 60, 40, 0);
 	wait_ev(p->s, POLLIN, 1000);
-	ms_sleep(SETTLE_MS);
+	wait_inq(p->s, 100);
 	note_segs(p);
 	r1 = recv(p->s, a, 50, MSG_PEEK | MSG_DONTWAIT);
 	r2 = recv(p->s, b, 100, MSG_PEEK | MSG_DONTWAIT);
@@ -961,7 +974,7 @@ static int p_epoll(struct pair *p, RES, int et)
 	n = recv(p->s, buf, 5, MSG_DONTWAIT);
 	d = ep(efd);			/* half read */
 	send_all(p->c, "0123456789", 10, 0);
-	ms_sleep(SETTLE_MS);
+	wait_inq(p->s, 15);
 	note_segs(p);
 	e = ep(efd);			/* more data */
 	m = recv_upto(p->s, buf + (n > 0 ? n : 0), 15, 100);
@@ -1124,7 +1137,7 @@ static int p_splice(struct pair *p, RES)
 	while (put < SP_BYTES && (r = splice(in[0], NULL, p->c, NULL, SP_BYTES - put, 0)) > 0)
 		put += r;
 	wait_ev(p->s, POLLIN, 1000);
-	ms_sleep(SETTLE_MS);
+	wait_inq(p->s, SP_BYTES);
 	note_segs(p);
 	end = now_ms() + 1000;
 	while (took < SP_BYTES && now_ms() < end) {
@@ -1180,7 +1193,7 @@ static int p_mmsg(struct pair *p, RES)
 	}
 	sent = sendmmsg(p->c, mv, 4, MSG_NOSIGNAL);
 	wait_ev(p->s, POLLIN, 1000);
-	ms_sleep(SETTLE_MS);
+	wait_inq(p->s, 100);
 	note_segs(p);
 	rcvd = recvmmsg(p->s, rv4, 4, MSG_DONTWAIT, NULL);
 	for (i = 0; i < rcvd; i++) {
