@@ -384,7 +384,7 @@ static int p_oob(struct pair *p, RES)
 	send_all(p->c, "X", 1, MSG_OOB);
 	send_all(p->c, "cd", 2, 0);
 	wait_ev(p->s, POLLIN, 1000);
-	wait_inq(p->s, 5);
+	wait_inq(p->s, 4);	/* plain TCP does not count the urgent byte */
 	note_segs(p);
 	pri = !!(wait_ev(p->s, POLLPRI, 0) & POLLPRI);
 	r = recv(p->s, &ob, 1, MSG_OOB | MSG_DONTWAIT);
