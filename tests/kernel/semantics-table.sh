@@ -2,7 +2,8 @@
 # semantics-table.sh [KNOWN]: the README table "What applications can
 # notice", from tests/kernel/semantics.known (the one place for it;
 # semantics.t checks that the README holds exactly this output).
-# Differences first, then what behaves the same, each in the file's order.
+# Differences (on any kernel) first, then what behaves the same, each in the
+# file's order.
 known=${1:-$(dirname "$0")/semantics.known}
 awk '
 function cell(x) { return x == "" ? " " : " " x " " }
@@ -10,19 +11,31 @@ function flush() {
 	if (p == "")
 		return
 	t = (tested != "") ? tested : g_tested
+	if (other != "") {	# same here, different on another kernel
+		why = substr(why other_why, why != "" ? 1 : 3)
+		todo = substr(todo other_do, todo != "" ? 1 : 3)
+	}
 	if (accel != "")
-		diff_rows = diff_rows sprintf("| %s | **different**: %s | %s | %s | %s |\n", what, differs, t, why, todo)
+		acc = "**different**: " differs other
 	else
-		same_rows = same_rows sprintf("| %s | same%s | %s |%s|%s|\n", what,
-			differs != "" ? " (" differs ")" : "", t, cell(why), cell(todo))
-	p = what = accel = differs = why = todo = tested = ""
+		acc = "same" (differs != "" ? " (" differs ")" : "") other
+	row = sprintf("| %s | %s | %s |%s|%s|\n", what, acc, t, cell(why), cell(todo))
+	if (accel != "" || other != "")
+		diff_rows = diff_rows row
+	else
+		same_rows = same_rows row
+	p = what = accel = differs = why = todo = tested = other = other_why = other_do = ""
 }
 /^#/ || /^[ \t]*$/ { next }
-$1 ~ /@/ { next }	# other kernels: the test reads them, the table shows the host
 {
 	key = $0; sub(/[ \t].*/, "", key)
 	val = $0; sub(/^[^ \t]+[ \t]+/, "", val)
 }
+# Another kernel: the test reads the fields; the table adds the difference.
+key ~ /^differs@/ { k = key; sub(/.*@/, "", k); other = other sprintf("; **on %s, different**: %s", k, val); next }
+key ~ /^why@/ { k = key; sub(/.*@/, "", k); other_why = other_why sprintf("; on %s: %s", k, val); next }
+key ~ /^do@/ { k = key; sub(/.*@/, "", k); other_do = other_do sprintf("; on %s: %s", k, val); next }
+key ~ /@/ { next }
 key == "probe" { flush(); p = val; next }
 key == "tested" && p == "" { g_tested = val; next }
 key == "what" { what = val } key == "differs" { differs = val } key == "why" { why = val }

@@ -458,22 +458,47 @@ static void gen_skip(struct gen *g, uint8_t *scratch, uint64_t n)
 	}
 }
 
+/* How much the eagain probe writes at most: 64 MiB, or half the TCP
+ * memory pressure threshold where that is less: past the hard limit a
+ * redirect fails ENOMEM, which depends on the machine's memory (43 MiB in
+ * a 512 MiB VM), not on the kernel.  The threshold is net.ipv4.tcp_mem
+ * (pages), which a network namespace other than the first does not show;
+ * then 1/16 of the memory, the kernel's default (tcp_init_mem()). */
+static uint64_t eagain_limit(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_mem", "r");
+	uint64_t lim = 64u << 20, half = 0;
+	unsigned long long lo, pressure;
+
+	if (f && fscanf(f, "%llu %llu", &lo, &pressure) == 2)
+		half = pressure * sysconf(_SC_PAGESIZE) / 2;
+	if (f)
+		fclose(f);
+	if (!half && (f = fopen("/proc/meminfo", "r"))) {
+		if (fscanf(f, "MemTotal: %llu kB", &lo) == 1)
+			half = lo * 1024 / 32;
+		fclose(f);
+	}
+	if (half && half < lim)
+		lim = half & ~65535ull;
+	return lim;
+}
+
 /* A non-blocking writer, a reader that does not read: plain TCP says
- * EAGAIN once the buffers are full.  Stops at 64 MiB or 2 s; then the
- * reader reads all that was accepted and checks every byte. */
-#define EAGAIN_LIMIT	(64u << 20)
+ * EAGAIN once the buffers are full.  Stops at eagain_limit() or 2 s; then
+ * the reader reads all that was accepted and checks every byte. */
 static int p_eagain(struct pair *p, RES)
 {
 	static uint8_t chunk[65536], got[65536];
 	struct gen gw, gr;
-	uint64_t sent = 0, rcvd = 0;
+	uint64_t sent = 0, rcvd = 0, limit = eagain_limit();
 	double end = now_ms() + 2000;
 	const char *what = "writable";
 	int ok = 1;
 
 	nonblock(p->c);
 	gen_init(&gw, 13, 0, 0);
-	while (sent < EAGAIN_LIMIT && now_ms() < end) {
+	while (sent < limit && now_ms() < end) {
 		ssize_t r;
 
 		gen_fill(&gw, chunk, sizeof(chunk));
@@ -489,7 +514,8 @@ static int p_eagain(struct pair *p, RES)
 		}
 	}
 	note_segs(p);
-	snprintf(g_info, sizeof(g_info), "accepted=%.1fMiB", sent / 1048576.0);
+	snprintf(g_info, sizeof(g_info), "accepted=%.1fMiB,limit=%.0fMiB", sent / 1048576.0,
+		 limit / 1048576.0);
 	gen_init(&gr, 13, 0, 0);
 	while (rcvd < sent) {
 		size_t want = sent - rcvd < sizeof(got) ? sent - rcvd : sizeof(got);
