@@ -94,7 +94,10 @@ $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 # Debian's musl-gcc sees only musl's headers; the kernel UAPI headers it
 # needs are linked into a private include directory.
 STATIC_INC := $(BUILD)/static/include
-STATIC_CFLAGS := -Oz -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
+# Link-time optimisation (gcc -flto) merges and inlines across files; no
+# jump tables: a switch as compares is smaller.  Together -2.1 KiB.
+STATIC_OPT := -Oz -flto -fno-jump-tables
+STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                  -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT
 STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
 
@@ -116,7 +119,7 @@ $(BUILD)/static/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
 
 $(BUILD)/sockaccel-static: $(STATIC_OBJS) $(BUILD)/static/embed.o
 	$(call msg,LINK,$@)
-	$(Q)$(MUSL_CC) -static -no-pie -s $(LDGC) -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code $^ -o $@
+	$(Q)$(MUSL_CC) $(STATIC_OPT) -static -no-pie -s $(LDGC) -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code $^ -o $@
 	$(Q)strip -R .comment $@
 
 # `make static` installs nothing: it needs a musl C compiler (MUSL_CC, Debian's
