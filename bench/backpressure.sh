@@ -20,6 +20,8 @@ OBJ=$BUILD/tests/data/backpressure/sockaccel.bpf.o
 for f in "$NB" "$SA" "$OBJ" "$TOOLS/pin_link"; do
 	[ -e "$f" ] || { echo "bench: $f is not built (make test-build bench)" >&2; exit 1; }
 done
+KIB=${SA_UNREAD_MAX_KIB:-$(sed -n 's/^#define SA_UNREAD_MAX_KIB[[:space:]]*//p' "$TOP/bpf/sockaccel.h")}
+kib_bytes() { echo $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 NCPU=$(nproc)
 CPUS="-c 0 -S $((NCPU > 1 ? 1 : 0))"
 
@@ -31,7 +33,7 @@ new_pin_dir pin_bp
 "$SA" install --cgroup "$cg_ship" --pin-dir "$pin_ship" >/dev/null || exit 1
 bpftool prog loadall "$OBJ" "$pin_bp" pinmaps "$pin_bp" &&
 	"$TOOLS/pin_link" "$pin_bp/sockaccel_read" "$pin_bp/sockaccel_read_link" sock_recv_length &&
-	bpftool map update pinned "$pin_bp/config" key 0 0 0 0 value 0 0 0 0 1 0 0 0 &&
+	bpftool map update pinned "$pin_bp/config" key 0 0 0 0 value 0 0 0 0 $(kib_bytes "$KIB") &&
 	bpftool prog attach pinned "$pin_bp/sockaccel_msg" msg_verdict pinned "$pin_bp/sock_hash" &&
 	bpftool cgroup attach "$cg_bp" sock_ops pinned "$pin_bp/sockaccel_ops" multi || exit 1
 
@@ -65,3 +67,16 @@ for w in "stream mbps" "rr p50_us"; do
 	done
 done
 rm -f "$RES"
+
+# Why streams get moved: with no bound (4 TiB), how far the reader of one
+# 64 KiB stream falls behind, sampled from the unread map.
+bpftool map update pinned "$pin_bp/config" key 0 0 0 0 value 0 0 0 0 $(kib_bytes $(((1 << 32) - 1))) || exit 1
+in_cg "$cg_bp" "$NB" -m stream -s 65536 -f tcp4 -t 3 $CPUS -q 5 >"$T_TMP/nb" &
+peak=0
+while kill -0 $! 2>/dev/null; do
+	for v in $(bpftool -j map dump pinned "$pin_bp/unread" | grep -o '"value":[-0-9]*' | cut -d: -f2); do
+		[ "$v" -gt "$peak" ] && peak=$v
+	done
+	sleep 0.1
+done
+echo "no bound: $(sed 's/.*\(mbps=[0-9.]*\).*/\1/' "$T_TMP/nb"), largest unread while streaming: $((peak >> 20)) MiB"

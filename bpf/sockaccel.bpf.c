@@ -179,8 +179,8 @@ static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
  * to its receive buffer: nothing makes the writer wait for a reader that
  * does not read, until the host's TCP memory runs out and the writer gets
  * ENOMEM.  So we count what each socket was sent by redirect and has not
- * read (unread[key]), and a writer whose peer is more than SA_UNREAD_MAX
- * behind goes to the stack, where TCP's windows make it wait (EAGAIN or a
+ * read (unread[key]), and a writer whose peer is more than
+ * config.unread_max_kib behind goes to the stack, where TCP's windows make it wait (EAGAIN or a
  * blocking send(), as for any TCP socket).  Moving is order-safe in that
  * direction (see small_write_stream()).
  *
@@ -210,9 +210,9 @@ static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
  *    TCP queue count too: a socket gets no stack bytes from a peer that
  *    still redirects (its first stack write ends its redirects), so that
  *    only lowers a count nobody checks any more.
- * config.backpressure says the tracepoint program is attached; without it
- * (a kernel before 6.3) unread[] is not trusted and nothing is moved: the
- * redirect is unbounded, as before.
+ * config.unread_max_kib is set once the tracepoint program is attached;
+ * while it is 0 (a kernel before 6.3) unread[] is not trusted and nothing
+ * is moved: the redirect is unbounded, as before.
  */
 SA_MAP(readers, BPF_MAP_TYPE_HASH, __u64, struct sa_key, SA_SOCKHASH_MAX, BPF_F_NO_PREALLOC);
 
@@ -272,13 +272,13 @@ int sockaccel_read(__u64 *ctx)
 	return 0;
 }
 
-/* Is the reader-counting program attached (config.backpressure)? */
-static __always_inline int backpressure_on(void)
+/* The bound in bytes; 0: none (the tracepoint program is not attached). */
+static __always_inline __s64 unread_max(void)
 {
 	__u32 zero = 0;
 	struct sa_config *cfg = bpf_map_lookup_elem(&config, &zero);
 
-	return cfg && cfg->backpressure;
+	return cfg ? (__s64)cfg->unread_max_kib << 10 : 0;
 }
 #endif
 
@@ -396,7 +396,7 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	struct bpf_sock *sk = msg->sk;
 	__u64 size = msg->size;
 #if SA_BACKPRESSURE
-	__s64 *unread_n;
+	__s64 *unread_n = 0, max;
 #endif
 
 	if (!sk)
@@ -422,8 +422,10 @@ int sockaccel_msg(struct sk_msg_md *msg)
 
 #if SA_BACKPRESSURE
 	/* No count: the peer is not in the sockhash (the redirect fails). */
-	unread_n = backpressure_on() ? bpf_map_lookup_elem(&unread, &st->peer) : 0;
-	if (unread_n && *unread_n > SA_UNREAD_MAX) {
+	max = unread_max();
+	if (max)
+		unread_n = bpf_map_lookup_elem(&unread, &st->peer);
+	if (unread_n && *unread_n > max) {
 		st->stack_only = 1;
 		count(SA_SOCK_BACKPRESSURE, 1);
 		goto pass;

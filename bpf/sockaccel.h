@@ -61,7 +61,7 @@ enum sa_counter {
 	SA_BYTES_PASSED,
 	SA_SOCK_TO_STACK,	/* sockets moved to the stack: a small-write stream */
 	SA_SOCK_BACKPRESSURE,	/* sockets moved to the stack: their peer had more
-				 * than SA_UNREAD_MAX redirected bytes unread */
+				 * than config.unread_max_kib KiB unread */
 	SA_COUNTER_MAX
 };
 
@@ -89,12 +89,13 @@ enum sa_counter {
 
 /*
  * Backpressure (see sockaccel.bpf.c): a socket whose peer has more than
- * SA_UNREAD_MAX redirected bytes it has not read yet is moved to the stack,
- * where TCP's windows make its writer wait.  Plain TCP lets a writer queue
- * about 4 MiB for a reader that stops (send and receive buffers on
- * loopback, Linux 6.18, default sysctls); after the move the stack queues
- * up to that much again, so the bound is 2 MiB to keep the total below
- * twice what TCP alone would queue.
+ * config.unread_max_kib KiB of redirected bytes it has not read yet is
+ * moved to the stack, where TCP's windows make its writer wait.  Plain TCP
+ * lets a writer queue about 4 MiB for a reader that stops (send and
+ * receive buffers on loopback, Linux 6.18, default sysctls); after the move
+ * the stack queues up to that much again, so SA_UNREAD_MAX_KIB, the value
+ * an install should set, is 2 MiB: the total stays below twice what TCP
+ * alone would queue.
  *
  * SA_BACKPRESSURE=1 builds it in.  It needs a raw tracepoint program, which
  * the built-in loader cannot load and attach yet, so the shipped object is
@@ -104,14 +105,13 @@ enum sa_counter {
 #ifndef SA_BACKPRESSURE
 #define SA_BACKPRESSURE	0
 #endif
-#ifndef SA_UNREAD_MAX
-#define SA_UNREAD_MAX	(2 << 20)
-#endif
+#define SA_UNREAD_MAX_KIB	2048
 
 /* config[0]: install-time settings. */
 struct sa_config {
 	__u32 port_filter;	/* non-zero: only ports listed in "ports" */
-	__u32 backpressure;	/* non-zero: sockaccel_read is attached (SA_BACKPRESSURE) */
+	__u32 unread_max_kib;	/* SA_BACKPRESSURE builds: the bound, set once
+				 * sockaccel_read is attached; 0: no bound */
 };
 
 #ifndef SA_SOCKHASH_MAX

@@ -11,6 +11,8 @@
 #    reads every byte arrives in order (SHA-256 on both ends, both ways);
 #    rate-limited reader for 10 s: the largest (sent - read) stays within
 #    twice plain TCP's, every byte intact.
+#  - With config's bound at 0 (a kernel without the tracepoint), nothing
+#    is moved: the redirect is unbounded, as with the shipped programs.
 #  - The counters (both binaries' status): sockets were redirected first,
 #    then moved for backpressure; the unread/readers maps are empty once
 #    the connections are closed (nothing leaks).
@@ -22,6 +24,10 @@ for f in "$BL" "$TOOLS/pin_link" "$OBJ"; do
 	[ -e "$f" ] || bail "$f is not built (run make test)"
 done
 command -v bpftool >/dev/null || bail "bpftool is not installed (tests/deps.sh test)"
+
+# The bound an install sets (bpf/sockaccel.h), as config's 4 bytes.
+KIB=$(sed -n 's/^#define SA_UNREAD_MAX_KIB[[:space:]]*//p' "$TOP/bpf/sockaccel.h")
+kib_bytes() { echo $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 
 val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
@@ -53,8 +59,8 @@ if ! "$TOOLS/pin_link" "$pin/sockaccel_read" "$pin/sockaccel_read_link" sock_rec
 	# The tracepoint is Linux 6.3: on older kernels there is no backpressure.
 	skip_all "no tracepoint sock:sock_recv_length (Linux 6.3) on $(uname -r)"
 fi
-# config[0] = { port_filter 0, backpressure 1 }
-bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 1 0 0 0 &&
+# config[0] = { port_filter 0, unread_max_kib SA_UNREAD_MAX_KIB }
+bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 $(kib_bytes "$KIB") &&
 	bpftool prog attach pinned "$pin/sockaccel_msg" msg_verdict pinned "$pin/sock_hash" &&
 	bpftool cgroup attach "$cg" sock_ops pinned "$pin/sockaccel_ops" multi ||
 	bail "cannot attach the backpressure build"
@@ -85,6 +91,17 @@ intact "rate-limited reader, 10 s, accelerated" "$out" 0
 check "rate: max queue $(val "$out" maxq) <= 2 x plain $(val "$prate" maxq)" \
 	test "$(val "$out" maxq)" -le $((2 * $(val "$prate" maxq)))
 is "$(( $(counter "$B" sockets_moved_backpressure) - m0 ))" 1 "rate: the writer moved for backpressure"
+
+# With no bound set (what an install leaves on a kernel without the
+# tracepoint), nothing is moved: the redirect is unbounded, as before.
+# backlog stops itself at 16 MiB queued.
+bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 0 0 0 0
+m0=$(counter "$B" sockets_moved_backpressure)
+out=$(in_cg "$cg" "$BL" stall -c $((16 << 20)) -T 60); rc=$?
+intact "no bound: stall" "$out" "0 1"
+check "no bound: the writer queued up to the tool's 16 MiB cap ($(val "$out" queued0))" \
+	test "$(val "$out" queued0)" -ge $((16 << 20))
+is "$(( $(counter "$B" sockets_moved_backpressure) - m0 ))" 0 "no bound: nothing moved"
 
 # Both binaries read and name the new counter.
 for b in $SA_BINS; do
