@@ -194,8 +194,8 @@ static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
  * The kernel's own count, psock->msg_tot_len, is recent (6.18 has it, 6.2
  * did not) and sits behind sk_user_data, a void pointer no typed read
  * follows.  An fexit program on tcp_bpf_recvmsg() sees every read, but
- * needs kernel BTF and trampolines, and kernels locked down by their vendor
- * refuse tracing programs (this 6.18 VM: EPERM before the verifier runs).
+ * needs kernel BTF and trampolines, and some kernels refuse tracing
+ * programs outright (this 6.18 VM: EPERM before the verifier runs).
  * What works without BTF: the tracepoint sock:sock_recv_length (Linux 6.3),
  * fired by sock_recvmsg() after every recvmsg()/read() of every socket with
  * (sk, bytes read, flags).  A raw tracepoint program reads those three
