@@ -52,7 +52,7 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help
+.PHONY: all static test test-build test-tools demo bench bench-backpressure fuzz corpus clean help
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
@@ -356,3 +356,9 @@ bench:
 	$(Q)tests/deps.sh build static bench
 	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
+
+# The cost of the backpressure build (issue 17; README "Backpressure").
+bench-backpressure:
+	$(Q)tests/deps.sh build bench
+	$(Q)$(MAKE) --no-print-directory all $(BENCH)/netbench $(SA_BP_OBJ) $(BUILD)/tests/tools/pin_link
+	$(Q)BUILD=$(abspath $(BUILD)) bench/backpressure.sh

@@ -3,12 +3,13 @@
 # SA_BACKPRESSURE) costs, against plain TCP and the shipped programs:
 # 64 KiB streams and 64 B round trips, client and server on different CPUs,
 # and how many sockets each run moved for backpressure (a healthy stream
-# should move none).  Run as root after `make test-build bench`:
+# should move none).  `make bench-backpressure` builds what it needs and runs:
 #
 #   BENCH_SECS=2 BENCH_REPS=3 bench/backpressure.sh
 #
 # One line per run (scenario, workload, figure, sockets moved), then the
-# medians.  The backpressure build is loaded with bpftool, as in
+# medians, then one stream with no bound and the largest unread count seen
+# (how far a healthy reader falls behind).  The backpressure build is loaded with bpftool, as in
 # tests/kernel/backpressure.t.
 . "$(dirname "$0")/../tests/lib.sh"
 set -o pipefail
