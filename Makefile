@@ -302,7 +302,8 @@ test-build: $(SA_STYLE_OBJS)
 # first message, the cost of the sk_msg pass path alone.
 BENCH := $(BUILD)/bench
 BENCH_OBJS := $(BENCH)/netbench $(BENCH)/btf/sockaccel.bpf.o $(BENCH)/btf/ops.bpf.o \
-              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o
+              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o \
+              $(BENCH)/ref/ref.bpf.o
 
 $(BENCH)/netbench: bench/netbench.c tests/tools/common.h
 	@mkdir -p $(@D)
@@ -327,6 +328,13 @@ $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o: bpf/sockaccel.
 	@mkdir -p $(@D)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(findstring at-once,$@),-DSA_STREAK_MAX=0 -DSA_SMALL_MSG=0xffffffff,-DSA_STREAK_MAX=0xffffffffu) -c $< -o $@
+
+# The reference peer of the application benchmark (bench/apps.sh): the
+# minimal program pair of the public write-ups, loaded with `sockaccel load`.
+$(BENCH)/ref/ref.bpf.o: bench/ref/ref.bpf.c bpf/bpf_api.h
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 bench:
 	$(Q)tests/deps.sh build static bench
