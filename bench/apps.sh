@@ -23,7 +23,10 @@
 # history, all on the accelerated path.
 #
 # Environment: APP_REPS (4), APP_SECS (1: seconds per wrk/pgbench/iperf3 run;
-# redis-benchmark runs a request count sized to about as long).
+# redis-benchmark runs a request count sized to about as long), APP_OTHER_MAX
+# and APP_BUDGET (repeating runs that other load disturbed, see below),
+# APP_ONLY (a regular expression: only the plan lines "APP SCENARIO MODE
+# REP" it matches, to study one scenario).
 #
 # Writes OUT/apps.tsv (one line per run), OUT/apps-checks.txt,
 # OUT/apps-status-*.json.
@@ -65,7 +68,7 @@ apps_bench() {
 	new_pin_dir pin_app_ref
 	"$SA" install --cgroup "${APP_CG[accel]}" --pin-dir "$pin_app_accel" >>"$LOG" ||
 		{ say "apps: sockaccel install failed"; return 1; }
-	"$SA" load "$OUT/ref/ref.bpf.o" --pin-dir "$pin_app_ref" >>"$LOG" &&
+	"$SA" load "${APP_REF_OBJ:-$OUT/ref/ref.bpf.o}" --pin-dir "$pin_app_ref" >>"$LOG" &&
 		"$SA" attach "$pin_app_ref/ref_msg" map "$pin_app_ref/ref_hash" msg_verdict >>"$LOG" &&
 		"$SA" attach "$pin_app_ref/ref_ops" cgroup "${APP_CG[ref]}" sock_ops >>"$LOG" ||
 		{ say "apps: loading the reference peer failed"; return 1; }
@@ -155,6 +158,11 @@ apps_bench() {
 			for m in $order; do [ "$m" = unix ] || echo "iperf3 $s $m $rep"; done
 		done
 	done >"$plan"
+	# APP_ONLY=REGEX: only the runs whose plan line matches (to study one).
+	if [ -n "${APP_ONLY:-}" ]; then
+		grep -E -- "$APP_ONLY" "$plan" >"$plan.only"
+		mv "$plan.only" "$plan"
+	fi
 	total=$(wc -l <"$plan")
 	say "apps: $total runs, $reps repetitions, ${secs}s each"
 	n=0
@@ -214,6 +222,8 @@ apps_bench() {
 	echo "check=pgbench ok=$ok what=after the TPC-B-like runs over the accelerated path: ${got%%|*} transactions in pgbench_history; the sums of account, teller and branch balances $([ "$ok" = 1 ] && echo equal || echo 'DO NOT equal') the sum of the history's deltas ($(echo "$got" | cut -d'|' -f2))" >>"$ACHK"
 	cat "$ACHK" | tee -a "$LOG"
 	"$SA" status --pin-dir "$pin_app_accel" --json >"$OUT/apps-status-accel.json" 2>>"$LOG"
+	# A caller's look at the programs before they go (bench/perf-apps.sh).
+	declare -F apps_hook >/dev/null && apps_hook
 	say "apps: done in $(($(date +%s) - t_apps)) s"
 	apps_stop
 	trap t_cleanup EXIT
@@ -306,10 +316,19 @@ app_run() {	# app_run MODE CMD...
 	R_CNT=""
 	[ "$m" = accel ] && j0=$("$SA" status --pin-dir "$pin_app_accel" --json 2>/dev/null)
 	g0=$(outsegs "$ans"); s0=$(cpu_usec "$cg/srv"); c0=$(cpu_usec "$cg/cli"); b0=$(busy_usec)
+	# APP_PERF=DIR (bench/perf-apps.sh): a system-wide profile of the run,
+	# DIR/MODE.data (the last run of each mode stays).
+	local perf_pid=""
+	if [ -n "${APP_PERF:-}" ]; then
+		perf record -q -a -g -F 999 -o "$APP_PERF/$m.data" >/dev/null 2>&1 &
+		perf_pid=$!
+		sleep 0.3
+	fi
 	t0=$(date +%s%N)
 	in_cg_ns "$cg/cli" "$ans" "$@" </dev/null >"$T_TMP/app.out" 2>&1
 	R_RC=$?
 	t1=$(date +%s%N)
+	[ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid"; }
 	g1=$(outsegs "$ans"); s1=$(cpu_usec "$cg/srv"); c1=$(cpu_usec "$cg/cli"); b1=$(busy_usec)
 	if [ "$m" = accel ]; then
 		j1=$("$SA" status --pin-dir "$pin_app_accel" --json 2>/dev/null)

@@ -20,7 +20,7 @@ set output dir.'/chart.png'
 set multiplot title "sockaccel: throughput ÷ plain TCP, same run (bar: median of back-to-back pairs; whiskers: min-max; right of 1.0 is faster)"
 set style fill solid 0.85 noborder
 set grid xtics
-set key top right box opaque
+set key bottom right box opaque
 set ytics scale 0 nomirror
 set yrange [-nrows + 0.4 : 0.6]
 set xlabel "÷ plain TCP"
@@ -28,7 +28,17 @@ col_ours = '#2471a3'
 col_ref = '#aab7b8'
 col_unix = '#1e8449'
 h = 0.16
-ends(v, lo, hi) = (hi > 1 ? hi : 1)
+hh = h * 0.9
+# A log scale: 0.5x and 2x are as far from 1.0.  Ratios outside [xmin, xmax]
+# are drawn at the edge; the label gives the true median.
+xmin = 0.25; xmax = 4
+set logscale x 2
+set xrange [xmin:xmax]
+set xtics ("0.25" 0.25, "0.5" 0.5, "0.75" 0.75, "1" 1, "1.25" 1.25, "1.5" 1.5, "2" 2, "3" 3, "4" 4)
+cl(v) = v < xmin ? xmin : v > xmax ? xmax : v
+lo1(v) = cl(v < 1 ? v : 1)
+hi1(v) = cl(v > 1 ? v : 1)
+ends(v, lo, hi) = (hi > 1 ? (hi * 1.03 < xmax / 1.3 ? hi * 1.03 : xmax / 1.3) : 1.03)
 
 set origin 0, 0
 set size 0.66, 0.96
@@ -40,11 +50,11 @@ if (napps > 0 && napps < nrows) {
 	set label 2 "netbench (this project's traffic tool)" at graph 0.99, first -napps right tc rgb '#555555'
 }
 set title "TCP: sockaccel and the reference peer (minimal program pair of the public write-ups)"
-plot dir.'/chart-ratios.dat' u (($3 + 1) / 2):(-$1 + h):(abs($3 - 1) / 2):(h * 0.9) w boxxyerror lc rgb col_ours t 'sockaccel', \
-     '' u 3:(-$1 + h):4:5 w xerrorbars pt 0 lc rgb 'black' notitle, \
-     '' u (($6 + 1) / 2):(-$1 - h):(abs($6 - 1) / 2):(h * 0.9) w boxxyerror lc rgb col_ref t 'reference peer', \
-     '' u 6:(-$1 - h):7:8 w xerrorbars pt 0 lc rgb '#555555' notitle, \
-     '' u (ends($3, $4, $5) + 0.02):(-$1 + h):(sprintf("%.2f", $3)) w labels left font ",8" notitle, \
+plot dir.'/chart-ratios.dat' u (cl($3)):(-$1 + h):(lo1($3)):(hi1($3)):(-$1 + h - hh):(-$1 + h + hh) w boxxyerror lc rgb col_ours t 'sockaccel', \
+     '' u (cl($3)):(-$1 + h):(cl($4)):(cl($5)) w xerrorbars pt 0 lc rgb 'black' notitle, \
+     '' u (cl($6)):(-$1 - h):(lo1($6)):(hi1($6)):(-$1 - h - hh):(-$1 - h + hh) w boxxyerror lc rgb col_ref t 'reference peer', \
+     '' u (cl($6)):(-$1 - h):(cl($7)):(cl($8)) w xerrorbars pt 0 lc rgb '#555555' notitle, \
+     '' u (ends($3, $4, $5)):(-$1 + h):(sprintf("%.2f", $3)) w labels left font ",8" notitle, \
      '' u (NaN):(-$1):ytic(2) notitle
 unset arrow 2
 unset label 1
@@ -55,10 +65,12 @@ set size 0.34, 0.96 * (nunix + 2) / (nrows + 2)
 set lmargin 32
 set yrange [-nunix + 0.4 : 0.6]
 set title "Unix stream sockets (own scale)"
-plot dir.'/chart-unix.dat' u (($3 + 1) / 2):(-$1 + h):(abs($3 - 1) / 2):(h * 0.9) w boxxyerror lc rgb col_unix t 'Unix sockets', \
-     '' u 3:(-$1 + h):4:5 w xerrorbars pt 0 lc rgb 'black' notitle, \
-     '' u (($6 + 1) / 2):(-$1 - h):(abs($6 - 1) / 2):(h * 0.9) w boxxyerror lc rgb col_ours t 'sockaccel', \
-     '' u (ends($3, $4, $5) + 0.02):(-$1 + h):(sprintf("%.2f", $3)) w labels left font ",8" notitle, \
+set key below
+set xtics ("0.5" 0.5, "1" 1, "2" 2, "4" 4)
+plot dir.'/chart-unix.dat' u (cl($3)):(-$1 + h):(lo1($3)):(hi1($3)):(-$1 + h - hh):(-$1 + h + hh) w boxxyerror lc rgb col_unix t 'Unix sockets', \
+     '' u (cl($3)):(-$1 + h):(cl($4)):(cl($5)) w xerrorbars pt 0 lc rgb 'black' notitle, \
+     '' u (cl($6)):(-$1 - h):(lo1($6)):(hi1($6)):(-$1 - h - hh):(-$1 - h + hh) w boxxyerror lc rgb col_ours t 'sockaccel', \
+     '' u (ends($3, $4, $5)):(-$1 + h):(sprintf("%.2f", $3)) w labels left font ",8" notitle, \
      '' u (NaN):(-$1):ytic(2) notitle
 unset multiplot
 unset arrow 1

@@ -48,7 +48,7 @@ sub spread {	# "median (min-max)"
 	return '-' unless @v;
 	return fmt(median(@v)) . ' (' . fmt($v[0]) . '–' . fmt($v[-1]) . ')';
 }
-sub ratio { my ($a, $b) = @_; return (defined $a && defined $b && $b) ? $a / $b : undef }
+sub ratio { my ($x, $y) = @_; return (defined $x && defined $y && $y != 0) ? $x / $y : undef }
 sub fx { my $r = shift; return defined $r ? sprintf('%.2f', $r) : '-' }
 sub flag {	# runs of KEY that were disturbed or repeated: a footnote mark
 	my $k = shift;

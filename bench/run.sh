@@ -37,8 +37,8 @@ set -o pipefail
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_REPS:=1}" "${BENCH_SECS:=0.3}" "${BENCH_BUDGET:=60}" "${BENCH_HF_RUNS:=5}"
-	: "${APP_REPS:=2}" "${APP_SECS:=1}"
-	export BENCH_HF_RUNS APP_REPS APP_SECS
+	: "${APP_REPS:=1}" "${APP_SECS:=1}" "${APP_OTHER_MAX:=1000}"
+	export BENCH_HF_RUNS APP_REPS APP_SECS APP_OTHER_MAX
 fi
 REPS=${BENCH_REPS:-3}
 SECS=${BENCH_SECS:-0.5}
