@@ -43,7 +43,7 @@ apps_hook() {
 	for m in plain accel ref; do
 		say "== $m: top symbols of $COMMS (cpu-clock, the last run)"
 		perf report -q -i "$APP_PERF/$m.data" --comms "$COMMS" --stdio --no-children \
-			--sort sym -g none --percent-limit 1.5 2>/dev/null | head -25 | tee -a "$LOG"
+			--sort dso,sym -g none --percent-limit 0.7 2>/dev/null | head -30 | tee -a "$LOG"
 	done
 }
 old=$(sysctl -n kernel.bpf_stats_enabled)

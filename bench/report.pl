@@ -124,7 +124,7 @@ sub fr {	# "1.23x (1.10–1.30)"
 	return '-' unless defined $m;
 	return sprintf('%.2fx', $m) . (defined $lo && $lo != $hi ? sprintf(' (%.2f–%.2f)', $lo, $hi) : '');
 }
-my $omax = $ENV{APP_OTHER_MAX} // 60;
+my $omax = $ENV{APP_OTHER_MAX} // 80;
 sub aflag {	# runs behind a figure during which other load took > omax % of a CPU
 	my ($k, $m) = @_;
 	my $d = grep { $_->{other} > $omax } aruns($k, $m);
