@@ -5,19 +5,24 @@
 #   make test       install test dependencies, build, run every test (TAP, prove)
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
-#   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
+#   make fuzz       run the ELF and HTTP fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
+#   make image      the agent's container image (podman), build/sockaccel-image.tar
+#   make install    the binary and the systemd unit (PREFIX=/usr/local, DESTDIR)
 #   V=1             show the commands
 
 CC       ?= cc
 CLANG    ?= clang
 MUSL_CC  ?= musl-gcc
 CFLAGS   ?= -O2 -g
+VERSION  := 0.9.0
 BUILD    ?= build
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
 
 WARN     := -Wall -Wextra -Werror
-CPPFLAGS_ALL := -std=gnu11 $(WARN) -Ielf -D_GNU_SOURCE
+# Includes name their layer: "sys/bpf.h", "load/load.h", "bpf/sockaccel.h";
+# the ELF layer's headers are found by name ("object.h").
+CPPFLAGS_ALL := -std=gnu11 $(WARN) -I. -Iloader -Ielf -D_GNU_SOURCE -DSOCKACCEL_VERSION='"$(VERSION)"'
 SIZEFLAGS := -ffunction-sections -fdata-sections
 LDGC     := -Wl,--gc-sections
 
@@ -29,20 +34,27 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/btf.c elf/progtypes.c
+ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/progtypes.c
 LIBELF_SRCS := elf/reader_libelf.c
-LOADER_SRCS := loader/bpf.c loader/trace.c loader/names.c loader/ctx.c loader/load.c \
-               loader/fs.c loader/accel.c loader/util.c loader/disasm.c \
-               loader/cmd_accel.c loader/cmd_obj.c loader/main.c
-INSPECT_SRCS := loader/cmd_inspect.c loader/disasm.c
-HEADERS     := $(wildcard elf/*.h loader/*.h bpf/*.h)
+# loader/, by layer: sys (the bpf() syscall, -v decoding, the file systems),
+# load (any parsed object into the kernel), accel (install/remove/status),
+# cli (commands and their output), libc (the static build's small libc).
+SYS_SRCS    := $(wildcard loader/sys/*.c)
+LOAD_SRCS   := $(wildcard loader/load/*.c)
+ACCEL_SRCS  := $(wildcard loader/accel/*.c)
+INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c
+CLI_SRCS    := $(filter-out $(INSPECT_SRCS),$(wildcard loader/cli/*.c))
+LOADER_SRCS := $(SYS_SRCS) $(LOAD_SRCS) $(ACCEL_SRCS) $(CLI_SRCS)
+LIBC_SRCS   := $(wildcard loader/libc/*.c)
+HEADERS     := $(wildcard elf/*.h loader/*/*.h bpf/*.h)
+EMBED_S     := loader/accel/embed.S
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help
+.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help image install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
@@ -67,7 +79,7 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF $(CFLAGS) $(SIZEFLAGS) -c $< -o $@
 
-$(BUILD)/obj/embed.o: loader/embed.S $(BUILD)/bpf/sockaccel.bpf.o
+$(BUILD)/obj/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
 	@mkdir -p $(@D)
 	$(call msg,AS,$@)
 	$(Q)$(CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
@@ -76,15 +88,15 @@ $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDGC) $^ -lelf -o $@
 
-# ---- the static build: musl, built-in ELF reader, at most 64 KiB ----
+# ---- the static build: musl, built-in ELF reader, at most 96 KiB ----
 # It leaves out `inspect` (a no-kernel developer tool) and uses small
-# printf/malloc replacements (loader/tiny_libc.c) instead of musl's.
+# printf/malloc replacements (loader/libc/) instead of musl's.
 # Debian's musl-gcc sees only musl's headers; the kernel UAPI headers it
 # needs are linked into a private include directory.
 STATIC_INC := $(BUILD)/static/include
 STATIC_CFLAGS := -Oz -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                  -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT
-STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) loader/tiny_libc.c loader/tiny_fmt.c)
+STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
 
 $(STATIC_INC)/.done:
 	@mkdir -p $(STATIC_INC)
@@ -98,7 +110,7 @@ $(BUILD)/static/%.o: %.c $(HEADERS) $(STATIC_INC)/.done
 	$(call msg,MUSLCC,$@)
 	$(Q)$(MUSL_CC) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -c $< -o $@
 
-$(BUILD)/static/embed.o: loader/embed.S $(BUILD)/bpf/sockaccel.bpf.o
+$(BUILD)/static/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
 
@@ -107,12 +119,17 @@ $(BUILD)/sockaccel-static: $(STATIC_OBJS) $(BUILD)/static/embed.o
 	$(Q)$(MUSL_CC) -static -no-pie -s $(LDGC) -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code $^ -o $@
 	$(Q)strip -R .comment $@
 
+# `make static` installs nothing: it needs a musl C compiler (MUSL_CC, Debian's
+# musl-gcc by default; Alpine's cc with MUSL_CC=cc), clang and llvm-objcopy,
+# and says which one is missing.  The README's set-up commands install them.
+STATIC_MAX := 98304
 static:
-	$(Q)tests/deps.sh static
+	$(Q)for t in $(MUSL_CC) $(CLANG) $(LLVM_OBJCOPY); do command -v $$t >/dev/null || \
+		{ echo "make static: '$$t' not found (Debian: apt-get install musl-tools clang llvm; or set MUSL_CC=)"; exit 1; }; done
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/sockaccel-static $(BPF_OBJS)
 	@size=$$(stat -c %s $(BUILD)/sockaccel-static); \
-	  printf 'sockaccel-static: %d bytes (%d.%d KiB), limit 65536\n' $$size $$((size / 1024)) $$((size % 1024 * 10 / 1024)); \
-	  test $$size -le 65536 || { echo 'sockaccel-static: over 64 KiB'; exit 1; }
+	  printf 'sockaccel-static: %d bytes (%d.%d KiB), limit %d\n' $$size $$((size / 1024)) $$((size % 1024 * 10 / 1024)) $(STATIC_MAX); \
+	  test $$size -le $(STATIC_MAX) || { echo 'sockaccel-static: over 96 KiB'; exit 1; }
 
 clean:
 	rm -rf $(BUILD)
@@ -138,7 +155,7 @@ $(BUILD)/tests/data/%.bpf.o: tests/data/src/%.bpf.c $(wildcard bpf/*.h)
 # Unit tests: C programs that speak TAP, linked with both ELF readers.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
-UNIT_CFLAGS := $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g -Iloader -Itests/unit
+UNIT_CFLAGS := $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g -Itests/unit
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) tests/unit/tap.h
 	@mkdir -p $(@D)
@@ -146,9 +163,15 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) test
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(UNIT_EXTRA) $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 
 # The static build's formatter, against glibc's.
-$(BUILD)/tests/unit/test_tiny_fmt: loader/tiny_fmt.c
-$(BUILD)/tests/unit/test_tiny_fmt: UNIT_EXTRA := loader/tiny_fmt.c
+$(BUILD)/tests/unit/test_tiny_fmt: loader/libc/tiny_fmt.c
+$(BUILD)/tests/unit/test_tiny_fmt: UNIT_EXTRA := loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanitize=address,undefined
+
+# The metrics server's request and address parsers (loader/cli/httpd.c),
+# table, prefixes and mutations, under ASan/UBSan.
+$(BUILD)/tests/unit/test_http: loader/cli/httpd.c loader/sys/ctx.c
+$(BUILD)/tests/unit/test_http: UNIT_EXTRA := loader/cli/httpd.c loader/sys/ctx.c
+$(BUILD)/tests/unit/test_http: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The differential test feeds both readers thousands of broken inputs, each
 # in a buffer of exactly its size: AddressSanitizer turns a read past the
@@ -166,8 +189,9 @@ $(BOOT_INIT): tests/boot/init.c
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
 # both binaries (build/sockaccel and build/sockaccel-static).
 TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t)) \
-         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t))
-TEST_DEPS := build static test boot
+         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t)) \
+         $(sort $(wildcard tests/deploy/*.t))
+TEST_DEPS := build static test boot deploy
 
 test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT)
 
@@ -228,7 +252,7 @@ $(ASAN)/obj/%.o: %.c $(HEADERS)
 	$(call msg,ASANCC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/obj/embed.o: loader/embed.S $(BUILD)/bpf/sockaccel.bpf.o
+$(ASAN)/obj/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
 
@@ -254,6 +278,14 @@ $(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEA
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 
+# The metrics server's parsers (tests/fuzz/http.t).
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c loader/cli/httpd.c loader/cli/httpd.h loader/sys/ctx.c
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< loader/cli/httpd.c loader/sys/ctx.c -o $@
+test-build: $(BUILD)/fuzz/fuzz_http
+
 $(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
 HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
 test-build: $(HOSTILE_BUILD)
@@ -262,6 +294,9 @@ fuzz:
 	$(Q)tests/deps.sh build test
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
+	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
+	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
+	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
 
 # Issue 6 test objects, written for other loaders: libbpf's <bpf/bpf_helpers.h>
 # and iproute2's <iproute2/bpf_elf.h> (libbpf-dev, iproute2).  Built with -g
@@ -340,3 +375,49 @@ bench:
 	$(Q)tests/deps.sh build static bench
 	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
+
+# ---- deploy/: systemd unit, container image, Kubernetes manifests ----
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+install: $(BUILD)/sockaccel
+	install -D -m 0755 $(BUILD)/sockaccel $(DESTDIR)$(SBINDIR)/sockaccel
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|' deploy/systemd/sockaccel.service >$(DESTDIR)$(UNITDIR)/sockaccel.service
+	@echo 'then: systemctl daemon-reload && systemctl enable --now sockaccel'
+
+# The image: FROM scratch, the static binary alone (the build context is a
+# directory holding only it), tagged $(IMAGE) in podman's store and saved
+# as an OCI archive to load elsewhere.  IMAGE_MAX: what issue 15 allows.
+IMAGE ?= localhost/sockaccel:latest
+IMAGE_MAX := 200000
+$(BUILD)/sockaccel-image.tar: $(BUILD)/sockaccel-static deploy/Containerfile
+	$(call msg,PODMAN,$(IMAGE))
+	$(Q)rm -rf $(BUILD)/image && mkdir -p $(BUILD)/image
+	$(Q)cp $(BUILD)/sockaccel-static $(BUILD)/image/sockaccel
+	@# The image this replaces would stay behind untagged: remove it.
+	$(Q)old=$$(podman image inspect --format '{{.Id}}' $(IMAGE) 2>/dev/null); \
+	  podman build -q -f deploy/Containerfile -t $(IMAGE) $(BUILD)/image >/dev/null && \
+	  new=$$(podman image inspect --format '{{.Id}}' $(IMAGE)) && \
+	  { [ -z "$$old" ] || [ "$$old" = "$$new" ] || podman rmi -f "$$old" >/dev/null 2>&1 || true; }
+	$(Q)rm -f $@ && podman save -q --format oci-archive -o $@ $(IMAGE)
+
+image:
+	$(Q)tests/deps.sh static deploy
+	$(Q)$(MAKE) --no-print-directory static $(BUILD)/sockaccel-image.tar
+	@size=$$(podman image inspect --format '{{.Size}}' $(IMAGE)); \
+	  printf '%s: %d bytes (podman image inspect), archive %s: %d bytes, limit %d\n' $(IMAGE) $$size \
+	    $(BUILD)/sockaccel-image.tar $$(stat -c %s $(BUILD)/sockaccel-image.tar) $(IMAGE_MAX); \
+	  test $$size -le $(IMAGE_MAX) || { echo 'image: over the limit'; exit 1; }
+test-build: $(BUILD)/sockaccel-image.tar
+
+# The manifest validator's npm packages (tests/deploy/package.json, pinned).
+NPM_DIR := $(BUILD)/npm
+$(NPM_DIR)/.done: tests/deploy/package.json
+	@mkdir -p $(NPM_DIR)
+	$(call msg,NPM,$(NPM_DIR))
+	$(Q)cp $< $(NPM_DIR)/package.json
+	$(Q)cd $(NPM_DIR) && npm install --no-audit --no-fund --silent >/dev/null
+	@touch $@
+test-build: $(NPM_DIR)/.done

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tiny_libc.c: the printf family and malloc of the static build only.
+ *
+ * musl's printf brings floating-point formatting and the FILE machinery,
+ * its malloc a hardened allocator: about 25 KiB of a 64 KiB budget, for
+ * things sockaccel never does; its strerror() a table of every errno
+ * (2 KiB).  These versions cover what sockaccel does: integer
+ * and string conversions written straight to fds 1 and 2 (so stdout and
+ * stderr never interleave out of order), and an allocator for a process
+ * that lives for milliseconds.  The default build uses the C library's;
+ * the formatter and the errno texts live in tiny_fmt.c, which
+ * tests/unit/test_tiny_fmt.c checks against glibc.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libc/tiny_fmt.h"
+
+/* ---- stdout and stderr are just their fds ---- */
+FILE *const stdout = (FILE *)(uintptr_t)1;
+FILE *const stderr = (FILE *)(uintptr_t)2;
+
+static int fd_of(FILE *f)
+{
+	return f == stdout ? 1 : 2;
+}
+
+int vsnprintf(char *buf, size_t cap, const char *f, va_list ap)
+{
+	return tiny_vsnprintf(buf, cap, f, ap);
+}
+
+int snprintf(char *buf, size_t cap, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, cap, f, ap);
+	va_end(ap);
+	return n;
+}
+
+int vfprintf(FILE *fp, const char *f, va_list ap)
+{
+	return tiny_vdprintf(fd_of(fp), f, ap);
+}
+
+int fprintf(FILE *fp, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vfprintf(fp, f, ap);
+	va_end(ap);
+	return n;
+}
+
+int printf(const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vfprintf(stdout, f, ap);
+	va_end(ap);
+	return n;
+}
+
+/* The compiler turns some printf calls into these. */
+size_t fwrite(const void *p, size_t size, size_t n, FILE *fp)
+{
+	tiny_write(fd_of(fp), p, size * n);
+	return n;
+}
+
+int fputs(const char *str, FILE *fp)
+{
+	fwrite(str, 1, strlen(str), fp);
+	return 0;
+}
+
+int fputc(int c, FILE *fp)
+{
+	char ch = (char)c;
+
+	fwrite(&ch, 1, 1, fp);
+	return c;
+}
+
+int putchar(int c)
+{
+	return fputc(c, stdout);
+}
+
+int puts(const char *str)
+{
+	fputs(str, stdout);
+	return fputc('\n', stdout) < 0 ? -1 : 0;
+}
+
+char *strerror(int no)
+{
+	return (char *)tiny_strerror(no);
+}
+
+/* ---- malloc: bump allocation from mmap'd arenas ---- */
+/*
+ * sockaccel allocates a few hundred KiB and exits.  Blocks come from 1 MiB
+ * arenas in order; free() gives back the newest block (so grow-by-realloc
+ * loops reuse their space) and large blocks, which have mappings of their
+ * own.  Everything else is returned when the process ends.
+ */
+#define ARENA	(1u << 20)
+#define LARGE	(ARENA / 4)
+#define ALIGN	16
+
+struct hdr {
+	size_t size;	/* usable bytes; LARGE blocks have their own mapping */
+	size_t mapped;	/* length of that mapping, 0 if in an arena */
+};
+
+static char *cur, *end;
+
+void *malloc(size_t n)
+{
+	struct hdr *h;
+
+	if (n > SIZE_MAX / 2) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (n >= LARGE) {
+		size_t len = (n + sizeof(*h) + 4095) & ~(size_t)4095;
+		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		h = m;
+		h->size = n;
+		h->mapped = len;
+		return h + 1;
+	}
+	if (!cur || (size_t)(end - cur) < n + sizeof(*h)) {
+		void *m = mmap(NULL, ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		cur = m;
+		end = cur + ARENA;
+	}
+	h = (struct hdr *)cur;
+	h->size = n;
+	h->mapped = 0;
+	cur += sizeof(*h) + n;
+	return h + 1;
+}
+
+void free(void *p)
+{
+	struct hdr *h = (struct hdr *)p - 1;
+
+	if (!p)
+		return;
+	if (h->mapped)
+		munmap(h, h->mapped);
+	else if ((char *)p + h->size == cur)
+		cur = (char *)h;
+}
+
+void *calloc(size_t a, size_t b)
+{
+	void *p;
+
+	if (b && a > SIZE_MAX / b) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = malloc(a * b);
+	if (p)
+		memset(p, 0, a * b);
+	return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+	struct hdr *h = (struct hdr *)p - 1;
+	void *np;
+
+	if (!p)
+		return malloc(n);
+	if (n <= h->size)
+		return p;
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (!h->mapped && (char *)p + h->size == cur && n < LARGE &&
+	    (size_t)(end - (char *)p) >= n) {
+		cur = (char *)p + n;	/* the newest block grows in place */
+		h->size = n;
+		return p;
+	}
+	np = malloc(n);
+	if (np) {
+		memcpy(np, p, h->size);
+		free(p);
+	}
+	return np;
+}

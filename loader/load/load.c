@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * load.c: maps, relocation, programs and pins for any parsed BPF object.
+ */
+#include <errno.h>
+#include <linux/btf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys/bpf.h"
+#include "load/load.h"
+#include "sys/fs.h"
+#include "sys/names.h"
+#include "uapi_compat.h"
+
+#define LOAD_RETRIES	5		/* BPF_PROG_LOAD may say EAGAIN */
+#define LOG_START	(64u << 10)
+#define LOG_MAX		(16u << 20)	/* the kernel caps log_size (UINT_MAX >> 2) */
+
+/* ---- maps ---- */
+
+/*
+ * Local-storage maps (sk, inode, task, cgroup) can only be created with BTF
+ * for their key and value (the kernel checks the key is a 32-bit int).  We
+ * describe them with the smallest BTF that says so: [1] int, [2] unsigned
+ * char, [3] unsigned char[value_size].  BPF_BTF_LOAD: Linux 4.18.
+ */
+static int needs_btf(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_SK_STORAGE || type == BPF_MAP_TYPE_INODE_STORAGE ||
+	       type == BPF_MAP_TYPE_TASK_STORAGE || type == SA_MAP_TYPE_CGRP_STORAGE;
+}
+
+/* UAPI <linux/btf.h> documents these encodings but only ships decoders. */
+#define BTF_INFO(kind, vlen)	((uint32_t)(kind) << 24 | (vlen))
+#define BTF_INT(enc, bits)	((uint32_t)(enc) << 24 | (bits))
+
+static int load_min_btf(uint32_t value_size)
+{
+	static const char strs[] = "\0int\0unsigned char";
+	struct {
+		struct btf_header h;
+		struct btf_type t_int;
+		uint32_t int_enc;
+		struct btf_type t_uchar;
+		uint32_t uchar_enc;
+		struct btf_type t_arr;
+		struct btf_array arr;
+		char strs[sizeof(strs)];
+	} __attribute__((packed)) b;
+
+	memset(&b, 0, sizeof(b));
+	b.h.magic = BTF_MAGIC;
+	b.h.version = BTF_VERSION;
+	b.h.hdr_len = sizeof(b.h);
+	b.h.type_off = 0;
+	b.h.type_len = offsetof(typeof(b), strs) - sizeof(b.h);
+	b.h.str_off = b.h.type_len;
+	b.h.str_len = sizeof(strs);
+	b.t_int.name_off = 1;		/* "int" */
+	b.t_int.info = BTF_INFO(BTF_KIND_INT, 0);
+	b.t_int.size = 4;
+	b.int_enc = BTF_INT(BTF_INT_SIGNED, 32);
+	b.t_uchar.name_off = 5;		/* "unsigned char" */
+	b.t_uchar.info = BTF_INFO(BTF_KIND_INT, 0);
+	b.t_uchar.size = 1;
+	b.uchar_enc = BTF_INT(0, 8);
+	b.t_arr.info = BTF_INFO(BTF_KIND_ARRAY, 0);
+	b.arr.type = 2;
+	b.arr.index_type = 1;
+	b.arr.nelems = value_size;
+	memcpy(b.strs, strs, sizeof(strs));
+	return sys_btf_load(&b, sizeof(b));
+}
+
+static int create_map(struct sa_ctx *c, const struct bo_map *m)
+{
+	struct sys_map_create_args a = {
+		.type = m->type, .key_size = m->key_size,
+		.value_size = m->value_size, .max_entries = m->max_entries,
+		.flags = m->flags, .numa_node = m->numa_node,
+	};
+	int fd, btf = -1, zero = 0, err;
+
+	a.name = m->name;	/* the kernel keeps 15 bytes of [A-Za-z0-9_.] */
+	if (needs_btf(m->type)) {
+		btf = load_min_btf(m->value_size);
+		if (btf < 0)
+			return sa_fail(c, btf, "map '%s': BPF_BTF_LOAD (its type needs BTF)",
+				       m->name);
+		a.btf_fd = btf;
+		a.btf_key_type_id = 1;
+		a.btf_value_type_id = 3;
+	}
+	fd = sys_map_create(&a);
+	if (btf >= 0)
+		close(btf);	/* the map holds its own reference */
+	if (fd < 0)
+		return sa_fail(c, fd, "map '%s' (%s): BPF_MAP_CREATE", m->name,
+			       bpf_map_type_name(m->type));
+	if (m->origin == BO_MAP_DATA && m->init) {
+		err = sys_map_update_elem(fd, &zero, m->init, BPF_ANY);
+		if (err) {
+			close(fd);
+			return sa_fail(c, err, "map '%s': initial value", m->name);
+		}
+	}
+	if (m->frozen) {
+		err = sys_map_freeze(fd);	/* Linux 5.2 */
+		if (err) {
+			close(fd);
+			return sa_fail(c, err, "map '%s': BPF_MAP_FREEZE", m->name);
+		}
+	}
+	return fd;
+}
+
+/* A pinned map fits when everything that shapes it is equal. */
+static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
+			const char *path)
+{
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info), i;
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = sys_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return sa_fail(c, err, "map '%s': pinned at %s: BPF_OBJ_GET_INFO_BY_FD",
+			       m->name, path);
+	const struct { const char *field; uint32_t pinned, ours; } f[] = {
+		{ "type", info.type, m->type },
+		{ "key_size", info.key_size, m->key_size },
+		{ "value_size", info.value_size, m->value_size },
+		{ "max_entries", info.max_entries, m->max_entries },
+		{ "map_flags", info.map_flags, m->flags },
+	};
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].pinned != f[i].ours)
+			return sa_failx(c, -EEXIST,
+					"map '%s': pinned at %s with %s %u, the object wants %u (remove the pin or rename the map)",
+					m->name, path, f[i].field, f[i].pinned, f[i].ours);
+	return 0;
+}
+
+int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
+		 struct sa_loaded *l, const char *share_dir)
+{
+	size_t i, n = o->nmaps ? o->nmaps : 1;
+	char path[4096];
+	int fd, err;
+
+	memset(l, 0, sizeof(*l));
+	l->obj = o;
+	l->map_fds = malloc(n * sizeof(int));
+	l->map_reused = calloc(n, sizeof(int));
+	l->prog_fds = malloc((o->nprogs ? o->nprogs : 1) * sizeof(int));
+	if (!l->map_fds || !l->map_reused || !l->prog_fds) {
+		sa_loaded_close(l);
+		return sa_failx(c, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < o->nmaps; i++)
+		l->map_fds[i] = -1;
+	for (i = 0; i < o->nprogs; i++)
+		l->prog_fds[i] = -1;
+
+	for (i = 0; i < o->nmaps; i++) {
+		const struct bo_map *m = &o->maps[i];
+
+		if (share_dir && m->pinning == BO_PIN_BY_NAME) {
+			err = sa_pin_path(path, sizeof(path), share_dir, m->name);
+			if (err)
+				return sa_fail(c, err, "map '%s': pin path", m->name);
+			fd = sys_obj_get(path);
+			if (fd >= 0) {
+				err = check_pinned(c, m, fd, path);
+				if (err) {
+					close(fd);
+					return err;
+				}
+				sa_info(c, "map '%s': reusing %s", m->name, path);
+				l->map_fds[i] = fd;
+				l->map_reused[i] = 1;
+				continue;
+			}
+			if (fd != -ENOENT)
+				return sa_fail(c, fd, "map '%s': BPF_OBJ_GET %s", m->name, path);
+		}
+		fd = create_map(c, m);
+		if (fd < 0)
+			return fd;
+		l->map_fds[i] = fd;
+	}
+	return 0;
+}
+
+/* ---- programs ---- */
+
+/*
+ * Load once quietly; on failure load again with the verifier log on, in a
+ * buffer grown until the whole log fits (ENOSPC means it was cut short).
+ */
+static int load_prog(struct sa_ctx *c, const struct bo_object *o,
+		     const struct bo_prog *p, const struct bpf_insn *insns)
+{
+	struct sys_prog_load_args a = {
+		.type = p->type, .expected_attach_type = p->expected_attach_type,
+		.kern_version = o->kern_version, .name = p->name,
+		.license = o->license, .insns = insns,
+		.insn_cnt = (uint32_t)p->insn_cnt,
+	};
+	uint32_t size;
+	int fd = -EAGAIN, i;
+
+	for (i = 0; i < LOAD_RETRIES && fd == -EAGAIN; i++)
+		fd = sys_prog_load(&a);
+	if (fd >= 0)
+		return fd;
+
+	for (size = LOG_START; size <= LOG_MAX; size *= 4) {
+		char *log = calloc(1, size);
+		int fd2;
+
+		if (!log)
+			break;
+		a.log_level = 1;
+		a.log_buf = log;
+		a.log_size = size;
+		fd2 = sys_prog_load(&a);
+		if (fd2 >= 0) {		/* it passed this time: use it */
+			free(log);
+			return fd2;
+		}
+		free(c->vlog);
+		c->vlog = log;
+		if (fd2 != -ENOSPC) {
+			fd = fd2;
+			break;
+		}
+	}
+	return sa_fail(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD",
+		       p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt);
+}
+
+int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
+{
+	const struct bo_object *o = l->obj;
+	size_t i;
+
+	for (i = 0; i < o->nprogs; i++) {
+		const struct bo_prog *p = &o->progs[i];
+		struct bpf_insn *insns = malloc(p->insn_cnt * sizeof(*insns));
+		int fd;
+
+		if (!insns)
+			return sa_failx(c, -ENOMEM, "out of memory");
+		bo_relocate(p, l->map_fds, insns);
+		fd = load_prog(c, o, p, insns);
+		free(insns);
+		if (fd < 0)
+			return fd;
+		l->prog_fds[i] = fd;
+	}
+	return 0;
+}
+
+/* ---- pins ---- */
+
+void sa_unpin_all(const struct sa_loaded *l, const char *dir)
+{
+	const struct bo_object *o = l->obj;
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < o->nprogs; i++)
+		if (!sa_pin_path(path, sizeof(path), dir, o->progs[i].name))
+			unlink(path);
+	for (i = 0; i < o->nmaps; i++)
+		if (!l->map_reused[i] && !sa_pin_path(path, sizeof(path), dir, o->maps[i].name))
+			unlink(path);
+}
+
+/*
+ * Pins go in object order, maps then programs; on failure exactly the pins
+ * this call made are removed (a pin that was already there, EEXIST, is not
+ * ours to delete).
+ */
+int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
+{
+	const struct bo_object *o = l->obj;
+	size_t i, n = o->nmaps + o->nprogs, done;
+	char path[4096];
+	int err = 0;
+
+	for (done = 0; !err && done < n; done++) {
+		int is_map = done < o->nmaps;
+		size_t k = is_map ? done : done - o->nmaps;
+		const char *name = is_map ? o->maps[k].name : o->progs[k].name;
+
+		if (is_map && l->map_reused[k])
+			continue;
+		err = sa_pin_path(path, sizeof(path), dir, name);
+		if (!err)
+			err = sys_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
+		if (err == -EEXIST)
+			sa_failx(c, err, "%s '%s': %s exists already (unload what is pinned there first)",
+				 is_map ? "map" : "program", name, path);
+		else if (err)
+			sa_fail(c, err, "%s '%s': BPF_OBJ_PIN %s", is_map ? "map" : "program",
+				name, path);
+	}
+	if (!err)
+		return 0;
+	for (i = 0; i + 1 < done; i++) {
+		int is_map = i < o->nmaps;
+		size_t k = is_map ? i : i - o->nmaps;
+
+		if (is_map && l->map_reused[k])
+			continue;
+		if (!sa_pin_path(path, sizeof(path), dir, is_map ? o->maps[k].name : o->progs[k].name))
+			unlink(path);
+	}
+	return err;
+}
+
+void sa_loaded_close(struct sa_loaded *l)
+{
+	size_t i;
+
+	if (l->obj) {
+		for (i = 0; l->map_fds && i < l->obj->nmaps; i++)
+			if (l->map_fds[i] >= 0)
+				close(l->map_fds[i]);
+		for (i = 0; l->prog_fds && i < l->obj->nprogs; i++)
+			if (l->prog_fds[i] >= 0)
+				close(l->prog_fds[i]);
+	}
+	free(l->map_fds);
+	free(l->map_reused);
+	free(l->prog_fds);
+	memset(l, 0, sizeof(*l));
+}
+
+int sa_map_fd(const struct sa_loaded *l, const char *name)
+{
+	int i = bo_find_map(l->obj, name);
+
+	return i < 0 ? -1 : l->map_fds[i];
+}
+
+int sa_prog_fd(const struct sa_loaded *l, const char *name)
+{
+	int i = bo_find_prog(l->obj, name);
+
+	return i < 0 ? -1 : l->prog_fds[i];
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * load.h: put a parsed BPF object into the kernel: maps (created, or reused
+ * from a compatible pin), relocation, programs (with the verifier log on
+ * failure), and pinning.  Nothing here attaches.
+ */
+#ifndef SOCKACCEL_LOAD_H
+#define SOCKACCEL_LOAD_H
+
+#include "sys/ctx.h"
+#include "object.h"
+
+struct sa_loaded {
+	const struct bo_object *obj;
+	int *map_fds;		/* per o->maps[i]; -1 until created */
+	int *map_reused;	/* 1: taken from an existing pin */
+	int *prog_fds;		/* per o->progs[i]; -1 until loaded */
+};
+
+/*
+ * Create every map.  With share_dir set, maps marked pin-by-name whose pin
+ * <share_dir>/<name> exists are reused when compatible (type, key size,
+ * value size, max_entries and flags equal) and refused otherwise.
+ */
+int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
+		 struct sa_loaded *l, const char *share_dir);
+/* Relocate and load every program. */
+int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);
+/*
+ * Pin every map not reused and every program as <dir>/<name>.  On failure
+ * the pins made by this call are removed again.
+ */
+int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir);
+/* Remove the pins sa_pin_all() would make (missing ones are fine). */
+void sa_unpin_all(const struct sa_loaded *l, const char *dir);
+void sa_loaded_close(struct sa_loaded *l);
+
+/* fd of map/prog by name in a loaded object, or -1. */
+int sa_map_fd(const struct sa_loaded *l, const char *name);
+int sa_prog_fd(const struct sa_loaded *l, const char *name);
+
+#endif

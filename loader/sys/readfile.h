@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* readfile.h: reading whole files, bounded (objects, procfs, sysfs). */
+#ifndef SOCKACCEL_READFILE_H
+#define SOCKACCEL_READFILE_H
+
+#include <stddef.h>
+
+#include "sys/ctx.h"
+
+/* Read a whole file (at most 64 MiB) into a malloc'd buffer. */
+int sa_read_file(struct sa_ctx *c, const char *path, void **buf, size_t *len);
+/* Read a small file that may not know its size (procfs, sysfs) into a
+ * malloc'd NUL-terminated buffer; at most max bytes.  Length or -errno. */
+long sa_slurp(const char *path, char **buf, size_t max);
+
+#endif
