@@ -1,10 +1,13 @@
 # bench/chart.gp: gnuplot -e "dir='build/bench'" bench/chart.gp
 #
-# chart.png: how much faster than plain TCP, per scenario (the ratio of
-# runs made back to back: bar to the median, whiskers to min and max; 1.0
-# is plain TCP).  Left, TCP with sockaccel and with the reference peer:
-# the real applications first, then netbench.  Right, apart so that it
-# does not set the scale, Unix sockets where the scenario has them.
+# chart.png: how much better than plain TCP, per scenario, as ratios of
+# runs made back to back.  Bars: work per CPU-second of both sides (the
+# figure other load on a shared machine disturbs least), to the median,
+# whiskers to min and max; dots: the throughput ratio (requests/s, TPS,
+# MB/s).  1.0 is plain TCP.  Left, TCP with sockaccel and with the
+# reference peer: the real applications first, then netbench.  Right,
+# apart so that it does not set the scale, Unix sockets where the
+# scenario has them.
 # Data: chart-ratios.dat, chart-unix.dat, chart-vars.gp (bench/report.pl).
 #
 # chart-datapath.png: netbench's round-trip latency and streaming
@@ -17,10 +20,10 @@ load dir.'/chart-vars.gp'
 
 set terminal pngcairo size 1500, 130 + 30 * nrows font ",10"
 set output dir.'/chart.png'
-set multiplot title "sockaccel: throughput ÷ plain TCP, same run (bar: median of back-to-back pairs; whiskers: min-max; right of 1.0 is faster)"
+set multiplot title "sockaccel ÷ plain TCP, same run. Bars: work per CPU-second (median of back-to-back pairs, whiskers min-max); dots: throughput. Right of 1.0 is better."
 set style fill solid 0.85 noborder
 set grid xtics
-set key bottom right box opaque
+set key bottom left box opaque
 set ytics scale 0 nomirror
 set yrange [-nrows + 0.4 : 0.6]
 set xlabel "÷ plain TCP"
@@ -46,14 +49,16 @@ set lmargin 40
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead lw 2 lc rgb 'black' front
 if (napps > 0 && napps < nrows) {
 	set arrow 2 from graph 0, first -napps + 0.5 to graph 1, first -napps + 0.5 nohead dt 2 lc rgb '#555555'
-	set label 1 "real applications" at graph 0.99, first -0.5 right tc rgb '#555555'
-	set label 2 "netbench (this project's traffic tool)" at graph 0.99, first -napps right tc rgb '#555555'
+	set label 1 "real applications" at graph 0.01, first -0.5 left tc rgb '#555555'
+	set label 2 "netbench (this project's traffic tool)" at graph 0.01, first -napps + 0.3 left tc rgb '#555555'
 }
 set title "TCP: sockaccel and the reference peer (minimal program pair of the public write-ups)"
 plot dir.'/chart-ratios.dat' u (cl($3)):(-$1 + h):(lo1($3)):(hi1($3)):(-$1 + h - hh):(-$1 + h + hh) w boxxyerror lc rgb col_ours t 'sockaccel', \
      '' u (cl($3)):(-$1 + h):(cl($4)):(cl($5)) w xerrorbars pt 0 lc rgb 'black' notitle, \
      '' u (cl($6)):(-$1 - h):(lo1($6)):(hi1($6)):(-$1 - h - hh):(-$1 - h + hh) w boxxyerror lc rgb col_ref t 'reference peer', \
      '' u (cl($6)):(-$1 - h):(cl($7)):(cl($8)) w xerrorbars pt 0 lc rgb '#555555' notitle, \
+     '' u (cl($9)):(-$1 + h) w points pt 7 ps 0.7 lc rgb '#c0392b' t 'throughput, sockaccel', \
+     '' u (cl($10)):(-$1 - h) w points pt 6 ps 0.7 lc rgb '#c0392b' t 'throughput, reference', \
      '' u (ends($3, $4, $5)):(-$1 + h):(sprintf("%.2f", $3)) w labels left font ",8" notitle, \
      '' u (NaN):(-$1):ytic(2) notitle
 unset arrow 2
@@ -64,8 +69,8 @@ set origin 0.66, 0.96 - (0.96 * (nunix + 2) / (nrows + 2))
 set size 0.34, 0.96 * (nunix + 2) / (nrows + 2)
 set lmargin 32
 set yrange [-nunix + 0.4 : 0.6]
-set title "Unix stream sockets (own scale)"
-set key below
+set title "Unix sockets (own scale)"
+set key bottom right box opaque font ",8"
 set xtics ("0.5" 0.5, "1" 1, "2" 2, "4" 4)
 plot dir.'/chart-unix.dat' u (cl($3)):(-$1 + h):(lo1($3)):(hi1($3)):(-$1 + h - hh):(-$1 + h + hh) w boxxyerror lc rgb col_unix t 'Unix sockets', \
      '' u (cl($3)):(-$1 + h):(cl($4)):(cl($5)) w xerrorbars pt 0 lc rgb 'black' notitle, \

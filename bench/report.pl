@@ -485,11 +485,13 @@ if ($sj) {
 
 p "## Reproduce";
 p "";
-p "    make bench        # as root: installs gnuplot-nox, bpftool, hyperfine, time if missing";
+p "    make bench                 # as root: installs what it needs (tests/deps.sh bench)";
+p "    BENCH_QUICK=1 make bench   # one short pass (about 3 minutes), to try it, not to quote";
 p "";
-p "BENCH_REPS (3), BENCH_SECS (1.0) and BENCH_BUDGET (720 s for all measurements) change the run;";
-p "build/bench/results.tsv holds every run, build/bench/bench.log what happened, build/bench/chart.png";
-p "the chart.";
+p "APP_REPS (4) and APP_SECS (1) set the application runs, BENCH_REPS (3), BENCH_SECS (0.5) and";
+p "BENCH_BUDGET (270 s) the netbench runs, BENCH_V6=1 adds IPv6 to them.  build/bench/apps.tsv and";
+p "results.tsv hold every run, bench.log what happened, chart.png and chart-datapath.png the charts.";
+p "bench/perf-apps.sh [REGEX] studies one application scenario (program time per message, profiles).";
 
 print @out;
 
@@ -499,7 +501,7 @@ sub nratio {	# per-repetition ratio of two datapath scenarios: median, min, max
 	my (%A, %B);
 	$A{$_->{rep}} = $_->{$f} for @{ $runs{"$sec|$sa|$pin|$mode|$size"} || [] };
 	$B{$_->{rep}} = $_->{$f} for @{ $runs{"$sec|$sb|$pin|$mode|$size"} || [] };
-	my @r = sort { $a <=> $b } map { $A{$_} / $B{$_} } grep { $B{$_} } keys %A;
+	my @r = sort { $a <=> $b } map { $A{$_} / $B{$_} } grep { defined $A{$_} && $B{$_} } keys %A;
 	return @r ? (median(@r), $r[0], $r[-1]) : (undef, undef, undef);
 }
 sub dat { return map { defined $_ ? sprintf('%.4f', $_) : 'NaN' } @_ }
@@ -512,31 +514,45 @@ my @nb_rows = (
 	[ 'netbench stream 64 KiB writes, 2 CPUs', 'dp', 'cross', 'stream', 65536, 'mbps' ],
 	[ 'netbench stream 64 KiB writes, 1 CPU', 'dp', 'same', 'stream', 65536, 'mbps' ],
 );
+# Work per CPU-second of a netbench run (both threads).
+for my $list (values %runs) {
+	for my $r (@$list) {
+		my $c = (($r->{cpu_c} // 0) + ($r->{cpu_s} // 0)) / 100;
+		$r->{eff} = $c > 0 ? ($r->{mode} eq 'rr' ? $r->{tps} : $r->{mbps}) / $c : undef;
+	}
+}
+# Bars: the ratio of work per CPU-second (the figure other load disturbs
+# least); points: the throughput ratio.  Columns: row, label, median min max
+# of the first series, of the second, then the two throughput medians.
 {
 	open(my $h, '>', "$dir/chart-ratios.dat") or die "chart-ratios.dat: $!\n";
-	print $h "# row label, then median min max of sockaccel/plain and reference/plain\n";
+	print $h "# row label, per CPU-second sockaccel/plain (med min max), reference/plain (med min max), throughput sockaccel/plain, reference/plain\n";
 	my $i = 0;
 	for my $k (@app_order) {
-		print $h join("\t", $i++, '"' . app_label($k) . '"', dat(pratio($k, 'accel', 'plain')), dat(pratio($k, 'ref', 'plain'))), "\n";
+		print $h join("\t", $i++, '"' . app_label($k) . '"', dat(pratio($k, 'accel', 'plain', 'eff')),
+			dat(pratio($k, 'ref', 'plain', 'eff')), dat((pratio($k, 'accel', 'plain'))[0], (pratio($k, 'ref', 'plain'))[0])), "\n";
 	}
 	for my $r (@nb_rows) {
 		my ($l, $sec, $pin, $mode, $size, $f) = @$r;
 		next unless $runs{"$sec|accel4|$pin|$mode|$size"};
-		print $h join("\t", $i++, "\"$l\"", dat(nratio($sec, 'accel4', 'plain4', $pin, $mode, $size, $f)), dat(undef, undef, undef)), "\n";
+		print $h join("\t", $i++, "\"$l\"", dat(nratio($sec, 'accel4', 'plain4', $pin, $mode, $size, 'eff')),
+			dat(undef, undef, undef), dat((nratio($sec, 'accel4', 'plain4', $pin, $mode, $size, $f))[0], undef)), "\n";
 	}
 	close $h;
 	my $nrows = $i;
 	open($h, '>', "$dir/chart-unix.dat") or die "chart-unix.dat: $!\n";
-	print $h "# row label, then median min max of Unix/plain and sockaccel/plain\n";
+	print $h "# row label, per CPU-second Unix/plain (med min max), sockaccel/plain (med min max), throughput Unix/plain, sockaccel/plain\n";
 	$i = 0;
 	for my $k (grep { $app{$_}{unix} } @app_order) {
-		print $h join("\t", $i++, '"' . app_label($k) . '"', dat(pratio($k, 'unix', 'plain')), dat(pratio($k, 'accel', 'plain'))), "\n";
+		print $h join("\t", $i++, '"' . app_label($k) . '"', dat(pratio($k, 'unix', 'plain', 'eff')),
+			dat(pratio($k, 'accel', 'plain', 'eff')), dat((pratio($k, 'unix', 'plain'))[0], (pratio($k, 'accel', 'plain'))[0])), "\n";
 	}
 	for my $r (grep { $_->[3] eq 'rr' || $_->[4] == 65536 } @nb_rows) {
 		my ($l, $sec, $pin, $mode, $size, $f) = @$r;
 		next unless $runs{"$sec|unix|$pin|$mode|$size"};
-		print $h join("\t", $i++, "\"$l\"", dat(nratio($sec, 'unix', 'plain4', $pin, $mode, $size, $f)),
-			dat(nratio($sec, 'accel4', 'plain4', $pin, $mode, $size, $f))), "\n";
+		print $h join("\t", $i++, "\"$l\"", dat(nratio($sec, 'unix', 'plain4', $pin, $mode, $size, 'eff')),
+			dat(nratio($sec, 'accel4', 'plain4', $pin, $mode, $size, 'eff')),
+			dat((nratio($sec, 'unix', 'plain4', $pin, $mode, $size, $f))[0], (nratio($sec, 'accel4', 'plain4', $pin, $mode, $size, $f))[0])), "\n";
 	}
 	close $h;
 	open($h, '>', "$dir/chart-vars.gp") or die "chart-vars.gp: $!\n";
