@@ -327,7 +327,10 @@ $(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(filter elfmap,$*),-DSA_MAP_STYLE=1,-DSA_MAP_STYLE=2 -g) -c $< -o $@
 test-build: $(SA_STYLE_OBJS)
 
-# ---- make bench: datapath and loader benchmarks (bench/, BENCHMARKS.md) ----
+# ---- make bench: real applications, datapath and loader (bench/, BENCHMARKS.md) ----
+# bench/apps.sh runs nginx, redis, PostgreSQL and iperf3 (tests/deps.sh
+# bench) plain, accelerated, through the reference peer (bench/ref/) and
+# over Unix sockets.  BENCH_QUICK=1 make bench: one short pass.
 # bench/netbench.c is the traffic tool.  Our programs are built again with
 # BTF-defined maps for bpftool's side of the loader benchmark (Debian's
 # bpftool refuses the legacy "maps" section), split into one object per
