@@ -339,7 +339,10 @@ $(SA_BP_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DSA_MAP_STYLE=2 -DSA_BACKPRESSURE=1 -c $< -o $@
 test-build: $(SA_BP_OBJ)
 
-# ---- make bench: datapath and loader benchmarks (bench/, BENCHMARKS.md) ----
+# ---- make bench: real applications, datapath and loader (bench/, BENCHMARKS.md) ----
+# bench/apps.sh runs nginx, redis, PostgreSQL and iperf3 (tests/deps.sh
+# bench) plain, accelerated, through the reference peer (bench/ref/) and
+# over Unix sockets.  BENCH_QUICK=1 make bench: one short pass.
 # bench/netbench.c is the traffic tool.  Our programs are built again with
 # BTF-defined maps for bpftool's side of the loader benchmark (Debian's
 # bpftool refuses the legacy "maps" section), split into one object per
@@ -349,7 +352,8 @@ test-build: $(SA_BP_OBJ)
 # first message, the cost of the sk_msg pass path alone.
 BENCH := $(BUILD)/bench
 BENCH_OBJS := $(BENCH)/netbench $(BENCH)/btf/sockaccel.bpf.o $(BENCH)/btf/ops.bpf.o \
-              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o
+              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o \
+              $(BENCH)/ref/ref.bpf.o
 
 $(BENCH)/netbench: bench/netbench.c tests/tools/common.h
 	@mkdir -p $(@D)
@@ -374,6 +378,13 @@ $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o: bpf/sockaccel.
 	@mkdir -p $(@D)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(findstring at-once,$@),-DSA_STREAK_MAX=0 -DSA_SMALL_MSG=0xffffffff,-DSA_STREAK_MAX=0xffffffffu) -c $< -o $@
+
+# The reference peer of the application benchmark (bench/apps.sh): the
+# minimal program pair of the public write-ups, loaded with `sockaccel load`.
+$(BENCH)/ref/ref.bpf.o: bench/ref/ref.bpf.c bpf/bpf_api.h
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 bench:
 	$(Q)tests/deps.sh build static bench
