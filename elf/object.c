@@ -127,7 +127,7 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	const struct bo_sec_def *d = bo_sec_def_find(p->section);
 
 	if (!d && ps->type_override)
-		d = bo_sec_def_find(ps->type_override);
+		d = bo_sec_def_by_type(ps->type_override);
 	if (!d)
 		return bo_fail(ps->o, -EINVAL,
 			       "section '%s': unknown program type (name the type with --type)",
@@ -135,7 +135,7 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	p->type = d->prog_type;
 	p->expected_attach_type = d->expected_attach_type;
 	p->attach_type = d->attach_type == BO_NO_ATTACH ? ~0u : d->attach_type;
-	p->attach_to = d->attach_to;
+	p->attach_to = bo_attach_to(d);
 	return 0;
 }
 
@@ -309,7 +309,7 @@ int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 	memset(o, 0, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "%s", name);
 	o->reader = r->name;
-	if (prog_type_override && !bo_sec_def_find(prog_type_override))
+	if (prog_type_override && !bo_sec_def_by_type(prog_type_override))
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
 	err = r->read(&v, buf, len, name);
 	if (err) {

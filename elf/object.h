@@ -99,7 +99,7 @@ int bo_find_prog(const struct bo_object *o, const char *name);
  */
 void bo_relocate(const struct bo_prog *p, const int *map_fds, struct bpf_insn *out);
 
-/* ---- section names -> program types (progtypes.c) ---- */
+/* ---- the program and attach type tables (progtypes.c) ---- */
 enum bo_attach_target {
 	BO_ATTACH_NONE,		/* loaded and pinned, attached by other means */
 	BO_ATTACH_CGROUP,	/* BPF_PROG_ATTACH to a cgroup v2 directory */
@@ -107,17 +107,33 @@ enum bo_attach_target {
 };
 
 /* The enum values all fit in a byte (Linux 6.18: 33 program types, 59
- * attach types), which keeps the table small. */
+ * attach types), which keeps the tables small. */
+struct bo_attach_def {
+	const char *name;	/* bpftool's: "msg_verdict", "ingress", ... */
+	uint8_t type;		/* BPF_* attach type */
+	uint8_t to;		/* enum bo_attach_target */
+};
+
 struct bo_sec_def {
-	const char *name;	/* section name, or prefix before '/' */
+	const char *name;	/* section name or prefix; bpftool's `type` */
 	uint8_t prog_type;
 	uint8_t expected_attach_type;	/* for BPF_PROG_LOAD; 0 if none */
-	uint8_t attach_type;	/* default for attach; BO_NO_ATTACH if none */
-	uint8_t attach_to;	/* enum bo_attach_target */
+	uint8_t attach_type;	/* what it attaches as; BO_NO_ATTACH if none */
 };
 #define BO_NO_ATTACH 0xff
 
-/* The definition for a section name, or NULL. */
+/* The definition for a section name (exact, then prefix), or NULL. */
 const struct bo_sec_def *bo_sec_def_find(const char *section);
+/* The definition named exactly name (a program type for --type), or NULL. */
+const struct bo_sec_def *bo_sec_def_by_type(const char *name);
+/* The i-th section name of the table, NULL past the end (help text). */
+const char *bo_sec_def_name(size_t i);
+/* enum bo_attach_target of a definition. */
+int bo_attach_to(const struct bo_sec_def *d);
+
+/* The attach type table, by bpftool name or by type; NULL if none. */
+const struct bo_attach_def *bo_attach_defs(size_t *n);
+const struct bo_attach_def *bo_attach_find(const char *name);
+const struct bo_attach_def *bo_attach_by_type(uint32_t type);
 
 #endif

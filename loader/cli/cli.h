@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bpf/sockaccel.h"
 #include "sys/ctx.h"
@@ -24,6 +25,8 @@ struct sa_args {
 };
 
 /* Print "sockaccel: <cmd>: <message>" (and the verifier log); returns 1. */
+struct bo_attach_def;
+
 int sa_report(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -31,6 +34,12 @@ int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 /* Read and parse OBJ with the build's ELF reader and --type; 0 or -errno. */
 struct bo_object;
 int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
+
+/* The attach types of the table (to: BO_ATTACH_*, or -1 for all), one line each. */
+void sa_print_attach_types(FILE *f, int to);
+/* An attach type by bpftool's (or the UAPI) name that attaches to `to`
+ * (-1: anything); NULL after a usage error that lists them. */
+const struct bo_attach_def *sa_attach_arg(struct sa_args *a, const char *name, int to);
 
 int cmd_install(struct sa_args *a);
 int cmd_remove(struct sa_args *a);

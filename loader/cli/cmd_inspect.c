@@ -149,8 +149,15 @@ static void inspect_text(const struct bo_object *o, const struct elf_view *v, in
 			       p->nsubprogs > 1 ? "s" : "");
 		if (p->expected_attach_type)
 			printf(", loads as %s", bpf_attach_type_name(p->expected_attach_type));
-		if (p->attach_type != ~0u)
-			printf(", attaches as %s", bpf_attach_type_name(p->attach_type));
+		if (p->attach_type != ~0u) {
+			const struct bo_attach_def *d = bo_attach_by_type(p->attach_type);
+
+			if (d)
+				printf(", attaches as %s to a %s", d->name,
+				       d->to == BO_ATTACH_MAP ? "sockmap/sockhash" : "cgroup");
+			else
+				printf(", attaches as %s", bpf_attach_type_name(p->attach_type));
+		}
 		printf("\n");
 		for (k = 0; k < p->nrelocs; k++) {
 			const struct bo_reloc *r = &p->relocs[k];
@@ -218,6 +225,10 @@ static void inspect_json(const struct bo_object *o, const struct elf_view *v)
 			printf("null");
 		else
 			printf("\"%s\"", bpf_attach_type_name(p->attach_type));
+		if (bo_attach_by_type(p->attach_type))
+			printf(",\"attach\":\"%s\",\"attach_to\":\"%s\"",
+			       bo_attach_by_type(p->attach_type)->name,
+			       p->attach_to == BO_ATTACH_MAP ? "map" : "cgroup");
 		printf(",\"insns\":%zu,\"main_insns\":%zu,\"subprograms\":%zu,\"relocations\":[",
 		       p->insn_cnt, p->main_cnt, p->nsubprogs);
 		for (k = 0; k < p->nrelocs; k++) {

@@ -151,33 +151,27 @@ int cmd_unload(struct sa_args *a)
 
 /* ---- attach / detach ---- */
 
-static const struct { const char *name; uint32_t type; int map; } attach_names[] = {
-	{ "sock_ops", BPF_CGROUP_SOCK_OPS, 0 }, { "ingress", BPF_CGROUP_INET_INGRESS, 0 },
-	{ "egress", BPF_CGROUP_INET_EGRESS, 0 }, { "sock_create", BPF_CGROUP_INET_SOCK_CREATE, 0 },
-	{ "sock_release", BPF_CGROUP_INET_SOCK_RELEASE, 0 }, { "device", BPF_CGROUP_DEVICE, 0 },
-	{ "bind4", BPF_CGROUP_INET4_BIND, 0 }, { "bind6", BPF_CGROUP_INET6_BIND, 0 },
-	{ "post_bind4", BPF_CGROUP_INET4_POST_BIND, 0 }, { "post_bind6", BPF_CGROUP_INET6_POST_BIND, 0 },
-	{ "connect4", BPF_CGROUP_INET4_CONNECT, 0 }, { "connect6", BPF_CGROUP_INET6_CONNECT, 0 },
-	{ "getpeername4", BPF_CGROUP_INET4_GETPEERNAME, 0 }, { "getpeername6", BPF_CGROUP_INET6_GETPEERNAME, 0 },
-	{ "getsockname4", BPF_CGROUP_INET4_GETSOCKNAME, 0 }, { "getsockname6", BPF_CGROUP_INET6_GETSOCKNAME, 0 },
-	{ "sendmsg4", BPF_CGROUP_UDP4_SENDMSG, 0 }, { "sendmsg6", BPF_CGROUP_UDP6_SENDMSG, 0 },
-	{ "recvmsg4", BPF_CGROUP_UDP4_RECVMSG, 0 }, { "recvmsg6", BPF_CGROUP_UDP6_RECVMSG, 0 },
-	{ "sysctl", BPF_CGROUP_SYSCTL, 0 }, { "getsockopt", BPF_CGROUP_GETSOCKOPT, 0 },
-	{ "setsockopt", BPF_CGROUP_SETSOCKOPT, 0 },
-	{ "msg_verdict", BPF_SK_MSG_VERDICT, 1 }, { "stream_verdict", BPF_SK_SKB_STREAM_VERDICT, 1 },
-	{ "stream_parser", BPF_SK_SKB_STREAM_PARSER, 1 }, { "skb_verdict", BPF_SK_SKB_VERDICT, 1 },
-};
-
-/* The attach type a program type can only mean, or -1. */
-static int default_attach(uint32_t prog_type)
+/*
+ * The attach type a program type can only mean: the one attach type of the
+ * table's sections of that program type, or -1 when there are several
+ * (cgroup_skb: ingress or egress) and the user must say which.
+ */
+static int default_attach(uint32_t prog_type, int to)
 {
-	switch (prog_type) {
-	case BPF_PROG_TYPE_SOCK_OPS: return BPF_CGROUP_SOCK_OPS;
-	case BPF_PROG_TYPE_SK_MSG: return BPF_SK_MSG_VERDICT;
-	case BPF_PROG_TYPE_CGROUP_DEVICE: return BPF_CGROUP_DEVICE;
-	case BPF_PROG_TYPE_CGROUP_SYSCTL: return BPF_CGROUP_SYSCTL;
-	default: return -1;
+	const struct bo_sec_def *d;
+	const char *n;
+	int t = -1;
+	size_t i;
+
+	for (i = 0; (n = bo_sec_def_name(i)); i++) {
+		d = bo_sec_def_find(n);
+		if (d->prog_type != prog_type || bo_attach_to(d) != to)
+			continue;
+		if (t >= 0 && t != d->attach_type)
+			return -1;
+		t = d->attach_type;
 	}
+	return t;
 }
 
 static int attach_cmd(struct sa_args *a, int detach)
@@ -187,7 +181,6 @@ static int attach_cmd(struct sa_args *a, int detach)
 	uint32_t len = sizeof(info), type;
 	char canon[PATH_MAX];
 	int to_map, prog = -1, tgt = -1, err, t = -1;
-	size_t i;
 
 	if (!strcmp(kind, "cgroup"))
 		to_map = 0;
@@ -196,14 +189,11 @@ static int attach_cmd(struct sa_args *a, int detach)
 	else
 		return sa_usage_error(a, "'%s': attach to 'cgroup DIR' or 'map MAP_PIN'", kind);
 	if (a->argc == 4) {
-		for (i = 0; i < sizeof(attach_names) / sizeof(attach_names[0]); i++)
-			if (!strcmp(a->argv[3], attach_names[i].name) &&
-			    attach_names[i].map == to_map)
-				t = (int)attach_names[i].type;
-		if (t < 0)
-			t = bpf_attach_type_by_name(a->argv[3]);
-		if (t < 0)
-			return sa_usage_error(a, "unknown attach type '%s' for a %s", a->argv[3], kind);
+		const struct bo_attach_def *d = sa_attach_arg(a, a->argv[3], to_map ? BO_ATTACH_MAP : BO_ATTACH_CGROUP);
+
+		if (!d)
+			return EXIT_USAGE;
+		t = d->type;
 	}
 	if (sa_check_caps(&a->ctx, a->cmd))
 		return sa_report(a);
@@ -219,11 +209,13 @@ static int attach_cmd(struct sa_args *a, int detach)
 		goto out;
 	}
 	if (t < 0)
-		t = default_attach(info.type);
+		t = default_attach(info.type, to_map ? BO_ATTACH_MAP : BO_ATTACH_CGROUP);
 	if (t < 0) {
 		close(prog);
-		return sa_usage_error(a, "say how to attach a %s program (add an attach type)",
-				      bpf_prog_type_name(info.type));
+		sa_usage_error(a, "say how to attach a %s program: add an attach type",
+			       bpf_prog_type_name(info.type));
+		sa_print_attach_types(stderr, to_map ? BO_ATTACH_MAP : BO_ATTACH_CGROUP);
+		return EXIT_USAGE;
 	}
 	type = (uint32_t)t;
 	if (to_map) {
@@ -263,4 +255,42 @@ int cmd_attach(struct sa_args *a)
 int cmd_detach(struct sa_args *a)
 {
 	return attach_cmd(a, 1);
+}
+
+/* "  cgroup: sock_ops ingress ..." (to = BO_ATTACH_*, or -1 for both). */
+void sa_print_attach_types(FILE *f, int to)
+{
+	const struct bo_attach_def *d;
+	size_t n, i;
+	int k;
+
+	d = bo_attach_defs(&n);
+	for (k = BO_ATTACH_CGROUP; k <= BO_ATTACH_MAP; k++) {
+		if (to >= 0 && to != k)
+			continue;
+		fprintf(f, "attach types for a %s:", k == BO_ATTACH_MAP ? "sockmap/sockhash" : "cgroup");
+		for (i = 0; i < n; i++)
+			if (d[i].to == k)
+				fprintf(f, " %s", d[i].name);
+		fputc('\n', f);
+	}
+}
+
+const struct bo_attach_def *sa_attach_arg(struct sa_args *a, const char *name, int to)
+{
+	const struct bo_attach_def *d = bo_attach_find(name);
+	int t;
+
+	/* The UAPI spelling too: "cgroup_inet_ingress", "CGROUP_SOCK_OPS". */
+	if (!d && (t = bpf_attach_type_by_name(name)) >= 0)
+		d = bo_attach_by_type((uint32_t)t);
+	if (d && (to < 0 || d->to == to))
+		return d;
+	if (d)
+		sa_usage_error(a, "attach type '%s' attaches to a %s", name,
+			       d->to == BO_ATTACH_MAP ? "sockmap/sockhash" : "cgroup");
+	else
+		sa_usage_error(a, "unknown attach type '%s'", name);
+	sa_print_attach_types(stderr, to);
+	return NULL;
 }

@@ -111,7 +111,9 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 		break;
 	case BPF_PROG_GET_FD_BY_ID:
 	case BPF_MAP_GET_FD_BY_ID:
-		fprintf(f, "id=%u", a->prog_id);
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_NEXT_ID:
+		fprintf(f, "id=%u", a->prog_id);	/* start_id shares the slot */
 		break;
 	default:
 		fprintf(f, "...");

@@ -420,8 +420,45 @@ static void check_table(void)
 		ok(d && d == bo_sec_def_find(sub) && !strcmp(d->name, names[i]),
 		   "section table: '%s' and '%s' have an entry of their own", names[i], sub);
 	}
-	ok(!bo_sec_def_find("sockopsx") && !bo_sec_def_find("kprobe/x") && !bo_sec_def_find(""),
-	   "section table: 'sockopsx', 'kprobe/x', '' are unknown");
+	ok(!bo_sec_def_find("my_filters/x") && !bo_sec_def_find("sk_xyz") && !bo_sec_def_find(""),
+	   "section table: 'my_filters/x', 'sk_xyz', '' are unknown");
+	/* libbpf before 1.0: a prefix without '/', exact names first. */
+	ok(bo_sec_def_find("sk_skb1") == bo_sec_def_find("sk_skb") &&
+	   bo_sec_def_find("sk_msg2") == bo_sec_def_find("sk_msg") &&
+	   bo_sec_def_find("sockops_x") == bo_sec_def_find("sockops") &&
+	   bo_sec_def_find("sk_skb/stream_parser1") == bo_sec_def_find("sk_skb/stream_parser") &&
+	   bo_sec_def_find("cgroup/sock_create")->attach_type == BPF_CGROUP_INET_SOCK_CREATE &&
+	   !bo_sec_def_find("sk_msg\033[31m"),
+	   "section table: sk_skb1, sk_msg2, sockops_x, sk_skb/stream_parser1 match by prefix; control characters do not");
+	ok(bo_sec_def_find("kprobe/tcp_sendmsg")->prog_type == BPF_PROG_TYPE_KPROBE &&
+	   bo_sec_def_find("kretprobe/x")->prog_type == BPF_PROG_TYPE_KPROBE &&
+	   bo_sec_def_find("tracepoint/sock/inet_sock_set_state")->prog_type == BPF_PROG_TYPE_TRACEPOINT &&
+	   bo_sec_def_find("tp/a/b")->prog_type == BPF_PROG_TYPE_TRACEPOINT &&
+	   bo_sec_def_find("raw_tp/x")->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT &&
+	   bo_sec_def_find("perf_event")->prog_type == BPF_PROG_TYPE_PERF_EVENT,
+	   "section table: kprobe, kretprobe, tracepoint, tp, raw_tp, perf_event");
+	ok(bo_sec_def_by_type("tp") && bo_sec_def_by_type("kprobe") && bo_sec_def_by_type("sockops") &&
+	   !bo_sec_def_by_type("sockops_x") && !bo_sec_def_by_type("sk_ms"),
+	   "type names: exact table names only ('tp' for 'tp/')");
+	{
+		const struct bo_attach_def *d;
+		size_t n, k, bad = 0;
+
+		/* Every attach type of a section has its bpftool name. */
+		for (k = 0; bo_sec_def_name(k); k++) {
+			const struct bo_sec_def *sd = bo_sec_def_find(bo_sec_def_name(k));
+
+			if (sd->attach_type != BO_NO_ATTACH && sd->attach_type != BPF_FLOW_DISSECTOR &&
+			    !bo_attach_by_type(sd->attach_type))
+				bad++;
+		}
+		d = bo_attach_defs(&n);
+		for (k = 0; k < n; k++)
+			bad += bo_attach_find(d[k].name) != &d[k] || bo_attach_by_type(d[k].type) != &d[k];
+		ok(bad == 0 && bo_attach_find("msg_verdict")->to == BO_ATTACH_MAP &&
+		   bo_attach_find("ingress")->type == BPF_CGROUP_INET_INGRESS,
+		   "attach table: %zu names, one per type, every section's attach type among them", n);
+	}
 }
 
 int main(int argc, char **argv)
