@@ -61,6 +61,7 @@ struct bo_map *bo_add_map(struct bo_object *o)
 	o->maps = m;
 	m = &o->maps[o->nmaps++];
 	memset(m, 0, sizeof(*m));
+	m->inner = -1;
 	return m;
 }
 
@@ -345,8 +346,10 @@ void bo_object_free(struct bo_object *o)
 		free(o->progs[i].insns);
 		free(o->progs[i].relocs);
 	}
-	for (i = 0; i < o->nmaps; i++)
+	for (i = 0; i < o->nmaps; i++) {
 		free(o->maps[i].init);
+		free(o->maps[i].slots);
+	}
 	free(o->progs);
 	free(o->maps);
 	o->progs = NULL;

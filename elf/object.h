@@ -27,6 +27,11 @@ enum bo_pinning {
 	BO_PIN_BY_NAME,	/* LIBBPF_PIN_BY_NAME, iproute2 PIN_GLOBAL_NS/PIN_OBJECT_NS */
 };
 
+/* A map of maps' initial value: key holds the object's map number map. */
+struct bo_slot {
+	uint32_t key, map;
+};
+
 struct bo_map {
 	char name[BO_NAME_MAX];	/* symbol name; data: "<object, 8 bytes><section>" */
 	uint32_t type, key_size, value_size, max_entries, flags;
@@ -38,6 +43,12 @@ struct bo_map {
 	uint64_t off;		/* legacy/BTF: offset of its symbol in sec */
 	uint8_t *init;		/* data maps: initial value (NULL for .bss) */
 	int frozen;		/* .rodata*: read-only after init (BPF_MAP_FREEZE) */
+	int inner;		/* map of maps: index of its inner map (template); -1 */
+	int tmpl;		/* only a template for another map's inner maps
+				 * (BTF __array(values, struct {...})): never pinned */
+	struct bo_slot *slots;	/* map of maps: initial values */
+	size_t nslots;
+	uint32_t id, inner_id, inner_idx;	/* iproute2 bpf_elf_map labels */
 };
 
 enum bo_reloc_kind {

@@ -24,6 +24,17 @@ struct sa_loaded {
  */
 int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir);
+/*
+ * The same, with maps the caller gives: given[i] >= 0 is an fd for
+ * o->maps[i] (checked against its definition like a pin, then used instead
+ * of a new map), described as given_what[i] in messages.
+ */
+int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
+		       const char *share_dir, const int *given, const char *const *given_what);
+/* Possible CPUs (/sys/devices/system/cpu/possible), and a map's
+ * max_entries as created (perf event arrays without one: the CPUs). */
+uint32_t sa_possible_cpus(void);
+uint32_t sa_max_entries(const struct bo_map *m);
 /* Relocate and load every program. */
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);
 /*
@@ -31,6 +42,14 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);
  * the pins made by this call are removed again.
  */
 int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir);
+/* Where sa_pin() pins: maps into map_dir (all) or, without it, the maps
+ * pinned by name into byname_dir; programs into prog_dir (all) or, without
+ * it, the first one at first_prog (bpftool's `prog load`). NULL: none. */
+struct sa_pins {
+	const char *map_dir, *byname_dir, *prog_dir, *first_prog;
+};
+int sa_pin(struct sa_ctx *c, struct sa_loaded *l, const struct sa_pins *p);
+void sa_unpin(const struct sa_loaded *l, const struct sa_pins *p);
 /* Remove the pins sa_pin_all() would make (missing ones are fine). */
 void sa_unpin_all(const struct sa_loaded *l, const char *dir);
 void sa_loaded_close(struct sa_loaded *l);

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cgroup.c: `sockaccel cgroup attach|detach|show`, bpftool's grammar, and
+ * the short forms `attach`/`detach PROG_PIN {cgroup DIR | map MAP_PIN}`.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/json.h"
+#include "object.h"
+#include "sys/bpf.h"
+#include "sys/caps.h"
+#include "sys/fs.h"
+#include "sys/names.h"
+
+/* cgroup {attach|detach} CGROUP ATTACH_TYPE PROG [multi | override] */
+static int cgroup_attach_cmd(struct sa_args *a, int detach)
+{
+	const struct bo_attach_def *d;
+	char canon[PATH_MAX], what[PATH_MAX + 8];
+	uint32_t flags = 0;
+	int cg, prog, err;
+
+	d = sa_attach_arg(a, a->argv[1], BO_ATTACH_CGROUP);
+	if (!d)
+		return EXIT_USAGE;
+	if (a->argc == 5 && !detach) {
+		/* bpftool's words; without one the program is the only one (flags 0). */
+		if (!strcmp(a->argv[4], "multi"))
+			flags = BPF_F_ALLOW_MULTI;
+		else if (!strcmp(a->argv[4], "override"))
+			flags = BPF_F_ALLOW_OVERRIDE;
+		else
+			return sa_usage_error(a, "'%s': say 'multi' or 'override'", a->argv[4]);
+	} else if (a->argc == 5) {
+		return sa_usage_error(a, "unexpected argument '%s'", a->argv[4]);
+	}
+	if (sa_check_caps(&a->ctx, a->cmd))
+		return sa_report(a);
+	prog = sa_ref_open(a, a->argv + 2, a->argc - 2, 0, what, sizeof(what));
+	if (prog < 0)
+		return -prog;
+	cg = sa_cgroup_open(&a->ctx, a->argv[0], canon, sizeof(canon));
+	err = cg < 0 ? cg : sa_attach_fd(a, prog, what, d, cg, canon, detach, flags);
+	if (cg >= 0)
+		close(cg);
+	close(prog);
+	return err ? sa_report(a) : 0;
+}
+
+static int cgroup_attach(struct sa_args *a) { return cgroup_attach_cmd(a, 0); }
+static int cgroup_detach(struct sa_args *a) { return cgroup_attach_cmd(a, 1); }
+
+/* bpftool's table: ID, AttachType (libbpf's spelling, as Debian's bpftool
+ * 7 prints it: "cgroup_sock_ops"), AttachFlags, Name. */
+static int cgroup_show(struct sa_args *a)
+{
+	const struct bo_attach_def *d;
+	char canon[PATH_MAX];
+	size_t n, i;
+	int cg, first = 1;
+
+	cg = sa_cgroup_open(&a->ctx, a->argv[0], canon, sizeof(canon));
+	if (cg < 0)
+		return sa_report(a);
+	if (a->json)
+		putchar('[');
+	else
+		printf("%-8s %-15s %-15s %-15s\n", "ID", "AttachType", "AttachFlags", "Name");
+	d = bo_attach_defs(&n);
+	for (i = 0; i < n; i++) {
+		uint32_t ids[64], cnt = 64, fl = 0, k;
+
+		if (d[i].to != BO_ATTACH_CGROUP || sys_prog_query(cg, d[i].type, &fl, ids, &cnt))
+			continue;
+		for (k = 0; k < cnt && k < 64; k++) {
+			const char *f = fl & BPF_F_ALLOW_MULTI ? "multi" :
+					fl & BPF_F_ALLOW_OVERRIDE ? "override" : "";
+			const char *at = sa_lower(bpf_attach_type_name(d[i].type));
+			struct bpf_prog_info pi;
+			int fd = sys_prog_get_fd_by_id(ids[k]);
+
+			memset(&pi, 0, sizeof(pi));
+			if (fd >= 0) {
+				sa_prog_info(fd, &pi, NULL);
+				close(fd);
+			}
+			if (a->json) {
+				printf("%s{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":",
+				       first ? "" : ",", ids[k], at, f);
+				sa_json_str(stdout, pi.name);
+				putchar('}');
+			} else {
+				printf("%-8u %-15s %-15s %-15s\n", ids[k], at, f, pi.name);
+			}
+			first = 0;
+		}
+	}
+	if (a->json)
+		puts("]");
+	close(cg);
+	return 0;
+}
+
+#define PROG_ARG "{id ID | pinned FILE}"
+
+static const struct sa_verb verbs[] = {
+	{ "attach", cgroup_attach, 3, 5, "CGROUP ATTACH_TYPE " PROG_ARG " [multi | override]",
+	  "attach a program to a cgroup v2 directory (alone, or with BPF_F_ALLOW_MULTI / _OVERRIDE)" },
+	{ "detach", cgroup_detach, 3, 4, "CGROUP ATTACH_TYPE " PROG_ARG,
+	  "detach exactly that program" },
+	{ "show", cgroup_show, 1, 1, "CGROUP", "the programs attached to a cgroup (BPF_PROG_QUERY)" },
+};
+const struct sa_verbs sa_cgroup_verbs = { verbs, sizeof(verbs) / sizeof(verbs[0]), BO_ATTACH_CGROUP };
+
+/* ---- the short forms: attach PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE] ---- */
+
+/*
+ * The attach type a program type can only mean: the one attach type of the
+ * table's sections of that program type, or -1 when there are several
+ * (cgroup_skb: ingress or egress) and the user must say which.
+ */
+static const struct bo_attach_def *default_attach(uint32_t prog_type, int to)
+{
+	const struct bo_sec_def *d;
+	const char *n;
+	int t = -1;
+	size_t i;
+
+	for (i = 0; (n = bo_sec_def_name(i)); i++) {
+		d = bo_sec_def_find(n);
+		if (d->prog_type != prog_type || bo_attach_to(d) != to)
+			continue;
+		if (t >= 0 && t != d->attach_type)
+			return NULL;
+		t = d->attach_type;
+	}
+	return t < 0 ? NULL : bo_attach_by_type((uint32_t)t);
+}
+
+static int attach_cmd(struct sa_args *a, int detach)
+{
+	const char *prog_pin = a->argv[0], *kind = a->argv[1], *target = a->argv[2];
+	const struct bo_attach_def *d = NULL;
+	struct bpf_prog_info info;
+	char canon[PATH_MAX];
+	int to, prog = -1, tgt = -1, err;
+
+	if (!strcmp(kind, "cgroup"))
+		to = BO_ATTACH_CGROUP;
+	else if (!strcmp(kind, "map"))
+		to = BO_ATTACH_MAP;
+	else
+		return sa_usage_error(a, "'%s': attach to 'cgroup DIR' or 'map MAP_PIN'", kind);
+	if (a->argc == 4 && !(d = sa_attach_arg(a, a->argv[3], to)))
+		return EXIT_USAGE;
+	if (sa_check_caps(&a->ctx, a->cmd))
+		return sa_report(a);
+	prog = sys_obj_get(prog_pin);
+	if (prog < 0) {
+		sa_fail(&a->ctx, prog, "program pin '%s'", prog_pin);
+		return sa_report(a);
+	}
+	err = sa_prog_info(prog, &info, NULL);
+	if (err) {
+		sa_fail(&a->ctx, err, "'%s' is not a pinned program", prog_pin);
+		goto out;
+	}
+	if (!d)
+		d = default_attach(info.type, to);
+	if (!d) {
+		close(prog);
+		sa_usage_error(a, "say how to attach a %s program: add an attach type",
+			       sa_lower(bpf_prog_type_name(info.type)));
+		sa_print_attach_types(stderr, to);
+		return EXIT_USAGE;
+	}
+	if (to == BO_ATTACH_MAP) {
+		tgt = sys_obj_get(target);
+		err = tgt < 0 ? sa_fail(&a->ctx, tgt, "map pin '%s'", target) : 0;
+	} else {
+		tgt = sa_cgroup_open(&a->ctx, target, canon, sizeof(canon));
+		err = tgt < 0 ? tgt : 0;
+	}
+	/* Cgroups: BPF_F_ALLOW_MULTI so that what other tools attached stays. */
+	if (!err)
+		err = sa_attach_fd(a, prog, prog_pin, d, tgt, target, detach,
+				   to == BO_ATTACH_MAP ? 0 : BPF_F_ALLOW_MULTI);
+	if (!err)
+		printf("sockaccel: %s %s %s %s %s (%s)\n", detach ? "detached" : "attached",
+		       prog_pin, detach ? "from" : "to", kind, target, d->name);
+out:
+	if (prog >= 0)
+		close(prog);
+	if (tgt >= 0)
+		close(tgt);
+	return err ? sa_report(a) : 0;
+}
+
+int cmd_attach(struct sa_args *a)
+{
+	return attach_cmd(a, 0);
+}
+
+int cmd_detach(struct sa_args *a)
+{
+	return attach_cmd(a, 1);
+}
