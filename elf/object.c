@@ -298,36 +298,24 @@ static int parse_view(struct parse *ps)
 	return check_unique(o);
 }
 
-int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
-		     const void *buf, size_t len, const char *name,
-		     const char *prog_type_override)
+int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
+			  const char *name, const char *prog_type_override)
 {
-	struct elf_view v;
-	struct parse ps = { .o = o, .v = &v, .type_override = prog_type_override };
+	struct parse ps = { .o = o, .v = v, .type_override = prog_type_override };
 	uint32_t i;
 	int err;
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "%s", name);
-	o->reader = r->name;
 	if (prog_type_override && !bo_sec_def_by_type(prog_type_override))
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
-	err = r->read(&v, buf, len, name);
-	if (err) {
-		snprintf(o->err, sizeof(o->err), "%s", v.err);
-		return err;
-	}
-	ps.data_map = malloc(v.nsec * sizeof(int));
-	if (!ps.data_map) {
-		err = bo_fail(o, -ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < v.nsec; i++)
+	ps.data_map = malloc((v->nsec ? v->nsec : 1) * sizeof(int));
+	if (!ps.data_map)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	for (i = 0; i < v->nsec; i++)
 		ps.data_map[i] = -1;
 	err = parse_view(&ps);
-out:
 	free(ps.data_map);
-	elf_view_free(&v);
 	if (err) {
 		char keep[sizeof(o->err)];
 
@@ -335,6 +323,27 @@ out:
 		bo_object_free(o);
 		memcpy(o->err, keep, sizeof(keep));
 	}
+	return err;
+}
+
+int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
+		     const void *buf, size_t len, const char *name,
+		     const char *prog_type_override)
+{
+	struct elf_view v;
+	int err;
+
+	err = r->read(&v, buf, len, name);
+	if (err) {
+		memset(o, 0, sizeof(*o));
+		snprintf(o->name, sizeof(o->name), "%s", name);
+		snprintf(o->err, sizeof(o->err), "%s", v.err);
+		o->reader = r->name;
+		return err;
+	}
+	err = bo_object_parse_view(o, &v, name, prog_type_override);
+	o->reader = r->name;
+	elf_view_free(&v);
 	return err;
 }
 

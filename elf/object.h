@@ -48,7 +48,10 @@ struct bo_map {
 				 * (BTF __array(values, struct {...})): never pinned */
 	struct bo_slot *slots;	/* map of maps: initial values */
 	size_t nslots;
-	uint32_t id, inner_id, inner_idx;	/* iproute2 bpf_elf_map labels */
+	uint32_t id, inner_id, inner_idx;	/* iproute2 bpf_elf_map labels;
+					 * samples/bpf: inner_idx = inner_map_idx */
+	uint32_t values_off;	/* BTF map of maps: where .values starts in it, */
+	uint32_t var_size;	/* and the bytes of its variable in .maps */
 };
 
 enum bo_reloc_kind {
@@ -87,6 +90,8 @@ struct bo_object {
 	size_t nmaps;
 	struct bo_prog *progs;
 	size_t nprogs;
+	const char *maps_layout;	/* legacy "maps": which layout, and why */
+	char maps_why[128];
 	char err[512];		/* set when parsing fails */
 	uint64_t work;		/* steps spent parsing (bo_charge) */
 };
@@ -100,6 +105,10 @@ struct bo_object {
 int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 		     const void *buf, size_t len, const char *name,
 		     const char *prog_type_override);
+/* The same from a view already read (inspect shows the view's sections
+ * too); o->reader is left for the caller.  The view may be freed after. */
+int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
+			  const char *name, const char *prog_type_override);
 void bo_object_free(struct bo_object *o);
 int bo_find_map(const struct bo_object *o, const char *name);
 int bo_find_prog(const struct bo_object *o, const char *name);

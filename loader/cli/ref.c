@@ -196,12 +196,27 @@ static void warn_unused_map(const struct bpf_prog_info *pi, const uint32_t *map_
 	struct bpf_map_info mi;
 	uint32_t len = sizeof(mi), i;
 
+	int redirects = 0;
+
 	memset(&mi, 0, sizeof(mi));
 	if (sys_obj_get_info_by_fd(map, &mi, &len))
 		return;
-	for (i = 0; i < pi->nr_map_ids && i < MAX_IDS; i++)
+	/* Only a program that uses a sockmap/sockhash redirects anywhere. */
+	for (i = 0; i < pi->nr_map_ids && i < MAX_IDS; i++) {
+		struct bpf_map_info oi;
+		int fd = sys_map_get_fd_by_id(map_ids[i]);
+
 		if (map_ids[i] == mi.id)
 			return;
+		len = sizeof(oi);
+		memset(&oi, 0, sizeof(oi));
+		if (fd >= 0 && !sys_obj_get_info_by_fd(fd, &oi, &len))
+			redirects |= oi.type == BPF_MAP_TYPE_SOCKMAP || oi.type == BPF_MAP_TYPE_SOCKHASH;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!redirects)
+		return;
 	fprintf(stderr, "sockaccel: warning: program %s (%s) does not use map %s (id %u): "
 		"what it redirects goes to its own maps, not this one; load it with "
 		"'map name %s pinned FILE' to share the map\n",

@@ -134,4 +134,22 @@ t=$("$B" inspect "$BUILD/sockaccel" 2>&1); rc=$?
 is "$rc" 1 "not a BPF object: inspect fails"
 has "not a BPF object: says why" "$t" "elf: .*sockaccel: "
 
+# ---- issue 11: which legacy layout, and why; maps of maps; perf arrays ----
+t=$("$B" inspect "$OBJS/legacy_iproute_old.bpf.o")
+has "legacy_iproute_old: the 7-field iproute2 layout, and why" "$t" \
+	"^legacy map layout: iproute2 bpf_elf_map, old \(28 bytes: id, pinning\): map 'sock_map': field 6 is 2 without BPF_F_NUMA_NODE: a pinning, not a numa_node$"
+has "legacy_iproute_old: sock_map pinned by name" "$t" "^  sock_map .*, pinned by name$"
+t=$("$B" inspect "$OBJS/legacy_samples_accel.bpf.o")
+has "legacy_samples_accel: the samples/bpf layout" "$t" "^legacy map layout: samples/bpf bpf_map_def \(28 bytes: inner_map_idx, numa_node\): "
+t=$("$B" inspect "$OBJS/mim_btf.bpf.o")
+has "mim_btf: outer, its template and its initial value" "$t" \
+	"^  outer +ARRAY_OF_MAPS +key 4 value 4 max_entries 4 flags 0, btf, holds maps like 'outer.inner', \[1\] = 'counters_a'$"
+has "mim_btf: the template is not pinned" "$t" "^  outer.inner .*template of the inner maps \(not pinned\)$"
+has "mim_btf: the perf event array: one entry per possible CPU" "$t" "^  events +PERF_EVENT_ARRAY .*one entry per possible CPU$"
+t=$("$B" inspect --json "$OBJS/legacy_mim_iproute.bpf.o")
+check "legacy_mim_iproute --json: outer's inner map and initial value" perl -MJSON::PP -e '
+	my $j = decode_json(join "", <STDIN>);
+	my ($m) = grep { $_->{name} eq "outer" } @{$j->{maps}};
+	exit !($m->{inner} eq "counters_a" && $m->{values}[0]{key} == 2 && $j->{legacy_layout} =~ /36 bytes/)' <<<"$t"
+
 done_testing
