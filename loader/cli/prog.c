@@ -89,17 +89,42 @@ static int ref_map(struct sa_args *a, const struct bo_object *o, const char *sel
 	return -sa_usage_error(a, "map idx %u: the object has %u maps", n, k);
 }
 
-static int prog_load_cmd(struct sa_args *a, int all)
+/* What a load printed (the short form `load`): every pin, as made. */
+static void print_pins(const struct bo_object *o, const struct sa_loaded *l, const char *dir)
 {
-	struct load_args la = { .obj = a->argv[0], .path = a->argv[1], .all = all };
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < o->nmaps; i++) {
+		if (o->maps[i].tmpl)
+			continue;
+		sa_pin_path(path, sizeof(path), dir, o->maps[i].name);
+		printf("map %s (%s) %s %s\n", o->maps[i].name, bpf_map_type_name(o->maps[i].type),
+		       l->map_reused[i] ? "reused" : "pinned", path);
+	}
+	for (i = 0; i < o->nprogs; i++) {
+		sa_pin_path(path, sizeof(path), dir, o->progs[i].name);
+		printf("program %s (%s) pinned %s\n", o->progs[i].name,
+		       bpf_prog_type_name(o->progs[i].type), path);
+	}
+}
+
+/*
+ * The one load path.  prog load (all 0) / loadall (all 1): bpftool's pins;
+ * the short form `load` (dir set): every map and program in dir, maps
+ * pinned by name shared there, under the directory's lock, and a listing.
+ */
+static int load_cmd(struct sa_args *a, int all, const char *dir)
+{
+	struct load_args la = { .obj = a->argv[0], .path = dir ? dir : a->argv[1], .all = all };
 	struct bo_object o = { 0 };
 	struct sa_loaded l = { 0 };
 	struct sa_pins pins = { .byname_dir = SA_BPFFS_ROOT };
-	int *given = NULL, created = 0, err, i;
+	int *given = NULL, created = 0, err, i, lock = -1;
 	const char **given_what = NULL;
 	size_t k;
 
-	err = load_words(a, &la);
+	err = dir ? 0 : load_words(a, &la);
 	if (err)
 		goto out;
 	err = EXIT_FAIL;
@@ -125,22 +150,36 @@ static int prog_load_cmd(struct sa_args *a, int all)
 	}
 	/* bpftool: maps pinned by name are shared in /sys/fs/bpf (libbpf's
 	 * pin root); pinmaps DIR pins every map there and shares by name there. */
+	if (dir)
+		la.pinmaps = dir;
 	if (la.pinmaps) {
 		pins.map_dir = pins.byname_dir = la.pinmaps;
-		if (sa_bpffs_ensure(&a->ctx, la.pinmaps) ||
-		    sa_pin_dir_prepare(&a->ctx, la.pinmaps, &created))
+		if (sa_bpffs_ensure(&a->ctx, la.pinmaps))
 			goto report;
 	}
+	if (dir && (lock = sa_lock(&a->ctx, dir)) < 0)
+		goto report;
+	if (la.pinmaps && !dir && sa_pin_dir_prepare(&a->ctx, la.pinmaps, &created))
+		goto report;
 	if (all) {
 		pins.prog_dir = la.path;
-		if (sa_bpffs_ensure(&a->ctx, la.path) || sa_pin_dir_prepare(&a->ctx, la.path, &created))
+		if ((!dir && sa_bpffs_ensure(&a->ctx, la.path)) ||
+		    sa_load_maps_given(&a->ctx, &o, &l, pins.byname_dir, given, given_what) ||
+		    sa_load_progs(&a->ctx, &l) || sa_pin_dir_prepare(&a->ctx, la.path, &created))
 			goto report;
 	} else {
 		pins.first_prog = la.path;
+		if (sa_load_maps_given(&a->ctx, &o, &l, pins.byname_dir, given, given_what) ||
+		    sa_load_progs(&a->ctx, &l))
+			goto report;
 	}
-	if (sa_load_maps_given(&a->ctx, &o, &l, pins.byname_dir, given, given_what) ||
-	    sa_load_progs(&a->ctx, &l) || sa_pin(&a->ctx, &l, &pins))
+	if (sa_pin(&a->ctx, &l, &pins)) {
+		if (created && dir)
+			rmdir(dir);
 		goto report;
+	}
+	if (dir)
+		print_pins(&o, &l, dir);
 	err = 0;
 	goto out;
 report:
@@ -150,10 +189,17 @@ out:
 		close(la.refs[i].fd);
 	if (l.obj)
 		sa_loaded_close(&l);
+	if (lock >= 0)
+		close(lock);
 	free(given);
 	free(given_what);
 	bo_object_free(&o);
 	return err;
+}
+
+static int prog_load_cmd(struct sa_args *a, int all)
+{
+	return load_cmd(a, all, NULL);
 }
 
 static int prog_load(struct sa_args *a) { return prog_load_cmd(a, 0); }
@@ -263,55 +309,13 @@ static void default_pin_dir(const char *obj, char *buf, size_t len)
 
 int cmd_load(struct sa_args *a)
 {
-	struct bo_object o;
-	struct sa_loaded l = { 0 };
-	char dir[PATH_MAX], path[PATH_MAX];
-	int created = 0, lock = -1, err;
-	size_t i;
+	char dir[PATH_MAX];
 
-	if (sa_check_caps(&a->ctx, "load"))
-		return sa_report(a);
-	if (sa_parse_file(a, a->argv[0], &o))
-		return sa_report(a);
 	if (a->pin_dir)
 		snprintf(dir, sizeof(dir), "%s", a->pin_dir);
 	else
 		default_pin_dir(a->argv[0], dir, sizeof(dir));
-
-	err = sa_bpffs_ensure(&a->ctx, dir);
-	if (!err)
-		err = lock = sa_lock(&a->ctx, dir);
-	if (lock >= 0)
-		err = sa_load_maps(&a->ctx, &o, &l, dir);
-	if (!err)
-		err = sa_load_progs(&a->ctx, &l);
-	if (!err)
-		err = sa_pin_dir_prepare(&a->ctx, dir, &created);
-	if (!err)
-		err = sa_pin_all(&a->ctx, &l, dir);
-	if (err && created)
-		rmdir(dir);
-	if (!err) {
-		for (i = 0; i < o.nmaps; i++) {
-			if (o.maps[i].tmpl)
-				continue;
-			sa_pin_path(path, sizeof(path), dir, o.maps[i].name);
-			printf("map %s (%s) %s %s\n", o.maps[i].name,
-			       bpf_map_type_name(o.maps[i].type),
-			       l.map_reused[i] ? "reused" : "pinned", path);
-		}
-		for (i = 0; i < o.nprogs; i++) {
-			sa_pin_path(path, sizeof(path), dir, o.progs[i].name);
-			printf("program %s (%s) pinned %s\n", o.progs[i].name,
-			       bpf_prog_type_name(o.progs[i].type), path);
-		}
-	}
-	if (l.obj)
-		sa_loaded_close(&l);
-	if (lock >= 0)
-		close(lock);
-	bo_object_free(&o);
-	return err ? sa_report(a) : 0;
+	return load_cmd(a, 1, dir);
 }
 
 int cmd_unload(struct sa_args *a)
