@@ -368,7 +368,7 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 	m->off = ~0ull;		/* no symbol: no relocation finds it */
 	err = map_def(b, name, id, m, &vt, &vo);
 	if (!err && vt)
-		err = bo_fail(o, -EOPNOTSUPP, "map '%s': an inner map that holds maps (the kernel refuses that)",
+		err = bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map holds maps itself",
 			      o->maps[outer].name);
 	if (!err)
 		err = bo_check_map(o, m);

@@ -73,10 +73,10 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
 		return bo_fail(o, -EINVAL, "map '%s': max_entries is 0", m->name);
 	if (map_of_maps(t) && (m->inner < 0 || m->value_size != 4))
 		return bo_fail(o, -EINVAL,
-			       "map '%s': a map of maps needs an inner map (__array(values, ...), inner_map_idx or inner_id) and 4-byte values",
+			       "map '%s': a map of maps needs an inner map and 4-byte values",
 			       m->name);
 	if (m->inner >= 0 && map_of_maps(o->maps[m->inner].type))
-		return bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map '%s' holds maps itself (the kernel refuses that)",
+		return bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map '%s' holds maps itself",
 			       m->name, o->maps[m->inner].name);
 	if (m->max_entries > (t == BPF_MAP_TYPE_RINGBUF ? MAX_RINGBUF : MAX_ENTRIES))
 		return bo_fail(o, -E2BIG, "map '%s': max_entries %u is too large",
@@ -109,7 +109,7 @@ static const char *const layout_names[] = {
 	"bpf_map_def (20 bytes)",
 	"samples/bpf bpf_map_def (28 bytes: inner_map_idx, numa_node)",
 	"iproute2 bpf_elf_map, old (28 bytes: id, pinning)",
-	"iproute2 bpf_elf_map (36 bytes: id, pinning, inner_id, inner_idx)",
+	"iproute2 bpf_elf_map (36 bytes)",
 };
 
 /* The map symbols of "maps" in offset order, all of one size (*entsize). */
@@ -176,19 +176,19 @@ static enum layout legacy_layout(struct parse *ps, const struct ev_symbol **syms
 
 		if (bo_u32_at(d, 6) && !(bo_u32_at(d, 4) & BPF_F_NUMA_NODE)) {
 			snprintf(o->maps_why, sizeof(o->maps_why),
-				 "map '%.40s': field 6 is %u without BPF_F_NUMA_NODE: a pinning, not a numa_node",
+				 "map '%.40s': field 6 is %u without BPF_F_NUMA_NODE: a pinning",
 				 syms[i]->name, bo_u32_at(d, 6));
 			return L_IPROUTE_OLD;
 		}
 		if (bo_u32_at(d, 5) && !map_of_maps(bo_u32_at(d, 0))) {
 			snprintf(o->maps_why, sizeof(o->maps_why),
-				 "map '%.40s': field 5 is %u in a map that holds no maps: an id, not an inner_map_idx",
+				 "map '%.40s': field 5 is %u in a map that holds no maps: an id",
 				 syms[i]->name, bo_u32_at(d, 5));
 			return L_IPROUTE_OLD;
 		}
 	}
 	snprintf(o->maps_why, sizeof(o->maps_why),
-		 "every inner_map_idx is in a map of maps and every numa_node has BPF_F_NUMA_NODE");
+		 "fields 5 and 6 fit inner_map_idx and numa_node");
 	return L_SAMPLES;
 }
 

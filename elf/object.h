@@ -142,7 +142,9 @@ struct bo_sec_def {
 };
 #define BO_NO_ATTACH 0xff
 
-/* The definition for a section name (exact, then prefix), or NULL. */
+/* The definition for a section name (exact, then prefix), or NULL.  Rows
+ * are returned in a static pair (two may be held at once); ->name points
+ * into the table and tells rows apart. */
 const struct bo_sec_def *bo_sec_def_find(const char *section);
 /* The definition named exactly name (a program type for --type), or NULL. */
 const struct bo_sec_def *bo_sec_def_by_type(const char *name);
@@ -151,8 +153,10 @@ const char *bo_sec_def_name(size_t i);
 /* enum bo_attach_target of a definition. */
 int bo_attach_to(const struct bo_sec_def *d);
 
-/* The attach type table, by bpftool name or by type; NULL if none. */
-const struct bo_attach_def *bo_attach_defs(size_t *n);
+/* The attach type table: its size, row i, by bpftool name or by type;
+ * NULL if none.  (Rows are returned in a static pair: two at a time.) */
+size_t bo_attach_count(void);
+const struct bo_attach_def *bo_attach_nth(size_t i);
 const struct bo_attach_def *bo_attach_find(const char *name);
 const struct bo_attach_def *bo_attach_by_type(uint32_t type);
 

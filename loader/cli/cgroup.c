@@ -59,9 +59,8 @@ static int cgroup_detach(struct sa_args *a) { return cgroup_attach_cmd(a, 1); }
  * 7 prints it: "cgroup_sock_ops"), AttachFlags, Name. */
 static int cgroup_show(struct sa_args *a)
 {
-	const struct bo_attach_def *d;
 	char canon[PATH_MAX];
-	size_t n, i;
+	size_t i;
 	int cg, first = 1;
 
 	cg = sa_cgroup_open(&a->ctx, a->argv[0], canon, sizeof(canon));
@@ -71,16 +70,16 @@ static int cgroup_show(struct sa_args *a)
 		putchar('[');
 	else
 		printf("%-8s %-15s %-15s %-15s\n", "ID", "AttachType", "AttachFlags", "Name");
-	d = bo_attach_defs(&n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < bo_attach_count(); i++) {
+		const struct bo_attach_def *d = bo_attach_nth(i);
 		uint32_t ids[64], cnt = 64, fl = 0, k;
 
-		if (d[i].to != BO_ATTACH_CGROUP || sys_prog_query(cg, d[i].type, &fl, ids, &cnt))
+		if (d->to != BO_ATTACH_CGROUP || sys_prog_query(cg, d->type, &fl, ids, &cnt))
 			continue;
 		for (k = 0; k < cnt && k < 64; k++) {
 			const char *f = fl & BPF_F_ALLOW_MULTI ? "multi" :
 					fl & BPF_F_ALLOW_OVERRIDE ? "override" : "";
-			const char *at = sa_lower(bpf_attach_type_name(d[i].type));
+			const char *at = sa_lower(bpf_attach_type_name(d->type));
 			struct bpf_prog_info pi;
 			int fd = sys_prog_get_fd_by_id(ids[k]);
 
@@ -109,11 +108,9 @@ static int cgroup_show(struct sa_args *a)
 #define PROG_ARG "{id ID | pinned FILE}"
 
 static const struct sa_verb verbs[] = {
-	{ "attach", cgroup_attach, 3, 5, "CGROUP ATTACH_TYPE " PROG_ARG " [multi | override]",
-	  "attach a program to a cgroup v2 directory (alone, or with BPF_F_ALLOW_MULTI / _OVERRIDE)" },
-	{ "detach", cgroup_detach, 3, 4, "CGROUP ATTACH_TYPE " PROG_ARG,
-	  "detach exactly that program" },
-	{ "show", cgroup_show, 1, 1, "CGROUP", "the programs attached to a cgroup (BPF_PROG_QUERY)" },
+	{ "attach", cgroup_attach, 3, 5, "CGROUP ATTACH_TYPE " PROG_ARG " [multi | override]" },
+	{ "detach", cgroup_detach, 3, 4, "CGROUP ATTACH_TYPE " PROG_ARG },
+	{ "show", cgroup_show, 1, 1, "CGROUP" },
 };
 const struct sa_verbs sa_cgroup_verbs = { verbs, sizeof(verbs) / sizeof(verbs[0]), BO_ATTACH_CGROUP };
 
@@ -142,63 +139,50 @@ static const struct bo_attach_def *default_attach(uint32_t prog_type, int to)
 	return t < 0 ? NULL : bo_attach_by_type((uint32_t)t);
 }
 
+/*
+ * attach PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]: said again in
+ * bpftool's words (cgroup attach DIR TYPE pinned PROG multi; prog attach
+ * pinned PROG TYPE pinned MAP), the attach type, when not given, the one
+ * the program type can only mean.
+ */
 static int attach_cmd(struct sa_args *a, int detach)
 {
-	const char *prog_pin = a->argv[0], *kind = a->argv[1], *target = a->argv[2];
 	const struct bo_attach_def *d = NULL;
 	struct bpf_prog_info info;
-	char canon[PATH_MAX];
-	int to, prog = -1, tgt = -1, err;
+	int to = !strcmp(a->argv[1], "map") ? BO_ATTACH_MAP : BO_ATTACH_CGROUP, fd;
+	char *w[5];
 
-	if (!strcmp(kind, "cgroup"))
-		to = BO_ATTACH_CGROUP;
-	else if (!strcmp(kind, "map"))
-		to = BO_ATTACH_MAP;
-	else
-		return sa_usage_error(a, "'%s': attach to 'cgroup DIR' or 'map MAP_PIN'", kind);
+	if (to == BO_ATTACH_CGROUP && strcmp(a->argv[1], "cgroup"))
+		return sa_usage_error(a, "'%s': attach to 'cgroup DIR' or 'map MAP_PIN'", a->argv[1]);
 	if (a->argc == 4 && !(d = sa_attach_arg(a, a->argv[3], to)))
 		return EXIT_USAGE;
-	if (sa_check_caps(&a->ctx, a->cmd))
-		return sa_report(a);
-	prog = sys_obj_get(prog_pin);
-	if (prog < 0) {
-		sa_fail(&a->ctx, prog, "program pin '%s'", prog_pin);
-		return sa_report(a);
-	}
-	err = sa_prog_info(prog, &info, NULL);
-	if (err) {
-		sa_fail(&a->ctx, err, "'%s' is not a pinned program", prog_pin);
-		goto out;
-	}
-	if (!d)
-		d = default_attach(info.type, to);
 	if (!d) {
-		close(prog);
-		sa_usage_error(a, "say how to attach a %s program: add an attach type",
-			       sa_lower(bpf_prog_type_name(info.type)));
-		sa_print_attach_types(stderr, to);
-		return EXIT_USAGE;
+		fd = sys_obj_get(a->argv[0]);
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0) {
+			sa_prog_info(fd, &info, NULL);
+			close(fd);
+		}
+		d = default_attach(info.type, to);
+		if (!d) {
+			sa_usage_error(a, "say how to attach %s: add an attach type", a->argv[0]);
+			sa_print_attach_types(stderr, to);
+			return EXIT_USAGE;
+		}
 	}
 	if (to == BO_ATTACH_MAP) {
-		tgt = sys_obj_get(target);
-		err = tgt < 0 ? sa_fail(&a->ctx, tgt, "map pin '%s'", target) : 0;
+		char *m[] = { "pinned", a->argv[0], (char *)d->name, "pinned", a->argv[2] };
+
+		memcpy(w, m, sizeof(m));
 	} else {
-		tgt = sa_cgroup_open(&a->ctx, target, canon, sizeof(canon));
-		err = tgt < 0 ? tgt : 0;
+		/* Cgroups: BPF_F_ALLOW_MULTI so that what other tools attached stays. */
+		char *c[] = { a->argv[2], (char *)d->name, "pinned", a->argv[0], "multi" };
+
+		memcpy(w, c, sizeof(c));
 	}
-	/* Cgroups: BPF_F_ALLOW_MULTI so that what other tools attached stays. */
-	if (!err)
-		err = sa_attach_fd(a, prog, prog_pin, d, tgt, target, detach,
-				   to == BO_ATTACH_MAP ? 0 : BPF_F_ALLOW_MULTI);
-	if (!err)
-		printf("sockaccel: %s %s %s %s %s (%s)\n", detach ? "detached" : "attached",
-		       prog_pin, detach ? "from" : "to", kind, target, d->name);
-out:
-	if (prog >= 0)
-		close(prog);
-	if (tgt >= 0)
-		close(tgt);
-	return err ? sa_report(a) : 0;
+	a->argv = w;
+	a->argc = 5 - (detach && to == BO_ATTACH_CGROUP);
+	return to == BO_ATTACH_MAP ? sa_prog_attach_cmd(a, detach) : cgroup_attach_cmd(a, detach);
 }
 
 int cmd_attach(struct sa_args *a)

@@ -45,7 +45,7 @@ struct sa_verb {
 	const char *name;
 	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */
 	unsigned char min_args, max_args;
-	const char *args, *help;
+	const char *args;
 };
 struct sa_verbs {
 	const struct sa_verb *v;
@@ -76,6 +76,8 @@ int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids);
 int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 		 const struct bo_attach_def *d, int target, const char *target_what,
 		 int detach, uint32_t flags);
+/* prog {attach|detach} PROG ATTACH_TYPE MAP, in a->argv (the short form's too). */
+int sa_prog_attach_cmd(struct sa_args *a, int detach);
 /* map.c: `show` of one (argv) or all programs/maps, each with show(). */
 int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, int, int));
 /* `pin {id ID | pinned FILE} FILE` of a program or map. */

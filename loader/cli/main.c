@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "object.h"
 #include "sys/bpf.h"
 
 #ifndef SOCKACCEL_VERSION
@@ -76,11 +77,11 @@ static const struct command {
 	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
 	  "[--pin-dir DIR] [--json]",
 	  "what is installed, where, and the counters", NULL },
-	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "", "programs, as bpftool says it",
-	  &sa_prog_verbs },
-	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "maps, as bpftool says it", &sa_map_verbs },
-	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "cgroups, as bpftool says it",
-	  &sa_cgroup_verbs },
+	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "",
+	  "load pins the first program at PATH, loadall every one as DIR/<name>", &sa_prog_verbs },
+	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "bpftool's map commands", &sa_map_verbs },
+	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "",
+	  "attach alone (flags 0), or multi / override", &sa_cgroup_verbs },
 	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 2,
 	  "OBJ [--pin-dir DIR] [--type TYPE]",
 	  "load an object's maps and programs and pin them all (default pin dir: /sys/fs/bpf/<object name>)", NULL },
@@ -107,15 +108,12 @@ static const char *const group_titles[] = {
 	"Short forms:",
 };
 
-static void verbs_usage(FILE *f, const char *noun, const struct sa_verbs *vs, int help)
+static void verbs_usage(FILE *f, const char *noun, const struct sa_verbs *vs)
 {
 	size_t i;
 
-	for (i = 0; i < vs->n; i++) {
+	for (i = 0; i < vs->n; i++)
 		fprintf(f, "  %-7s %s %s\n", noun, vs->v[i].name, vs->v[i].args);
-		if (help)
-			fprintf(f, "          %s\n", vs->v[i].help);
-	}
 }
 
 static void usage(FILE *f)
@@ -129,7 +127,7 @@ static void usage(FILE *f)
 			if (commands[i].group != g)
 				continue;
 			if (commands[i].verbs)
-				verbs_usage(f, commands[i].name, commands[i].verbs, 0);
+				verbs_usage(f, commands[i].name, commands[i].verbs);
 			else
 				fprintf(f, "  %-8s%s\n", commands[i].name, commands[i].args);
 		}
@@ -145,15 +143,18 @@ static void command_usage(const struct command *c)
 	size_t i;
 
 	if (c->verbs) {
-		printf("usage:\n");
-		verbs_usage(stdout, c->name, c->verbs, 1);
+		printf("usage (%s):\n", c->help);
+		verbs_usage(stdout, c->name, c->verbs);
 		if (c->verbs->to != -2) {
 			putchar('\n');
 			sa_print_attach_types(stdout, c->verbs->to);
 		}
-		if (c->verbs == &sa_prog_verbs)
-			printf("types (type TYPE, --type): section names of the table, as bpftool takes them: "
-			       "sockops sk_msg sk_skb classifier xdp kprobe ...\n");
+		if (c->verbs == &sa_prog_verbs) {
+			printf("TYPE (type, --type):");
+			for (i = 0; bo_sec_def_name(i); i++)
+				printf(" %s", bo_sec_def_name(i));
+			putchar('\n');
+		}
 		printf("\noptions:\n");
 	} else {
 		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args, c->help);
@@ -362,7 +363,7 @@ static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *
 
 	if (!a->argc || !strcmp(a->argv[0], "help")) {
 		fprintf(a->argc ? stdout : stderr, "usage:\n");
-		verbs_usage(a->argc ? stdout : stderr, noun, vs, 0);
+		verbs_usage(a->argc ? stdout : stderr, noun, vs);
 		return a->argc ? 0 : EXIT_USAGE;
 	}
 	for (i = 0; i < vs->n; i++)

@@ -220,7 +220,7 @@ static int map_create(struct sa_args *a)
 			goto out;
 		}
 		if (k == 0 && (type = bpf_map_type_by_name(a->argv[i + 1])) < 0) {
-			err = sa_usage_error(a, "unknown map type '%s' (bpftool's names: hash, array, sockhash, sockmap, array_of_maps...)",
+			err = sa_usage_error(a, "unknown map type '%s' (hash, array, sockhash...)",
 					     a->argv[i + 1]);
 			goto out;
 		}
@@ -232,7 +232,7 @@ static int map_create(struct sa_args *a)
 		}
 	}
 	if (type < 0 || !c.name) {
-		err = sa_usage_error(a, "say at least 'type TYPE' and 'name NAME'");
+		err = sa_usage_error(a, "'type' and 'name' are needed");
 		goto out;
 	}
 	c.type = (uint32_t)type;
@@ -257,11 +257,10 @@ out:
 #define MAP_ARG "{id ID | pinned FILE}"
 
 static const struct sa_verb verbs[] = {
-	{ "show", map_show, 0, 2, "[" MAP_ARG "]", "the maps in the kernel, or one" },
-	{ "pin", map_pin, 3, 3, MAP_ARG " FILE", "pin a map" },
-	{ "dump", map_dump, 2, 2, MAP_ARG, "every key and value of a map" },
+	{ "show", map_show, 0, 2, "[" MAP_ARG "]" },
+	{ "pin", map_pin, 3, 3, MAP_ARG " FILE" },
+	{ "dump", map_dump, 2, 2, MAP_ARG },
 	{ "create", map_create, 11, 15,
-	  "FILE type TYPE key KEY_SIZE value VALUE_SIZE entries N name NAME [flags F] [inner_map " MAP_ARG "]",
-	  "create a map and pin it at FILE" },
+	  "FILE type TYPE key KEY_SIZE value VALUE_SIZE entries N name NAME [flags F] [inner_map " MAP_ARG "]" },
 };
 const struct sa_verbs sa_map_verbs = { verbs, sizeof(verbs) / sizeof(verbs[0]), -2 };

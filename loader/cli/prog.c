@@ -250,14 +250,14 @@ static int prog_pin(struct sa_args *a)
 }
 
 /* prog {attach|detach} PROG ATTACH_TYPE MAP */
-static int prog_attach_cmd(struct sa_args *a, int detach)
+int sa_prog_attach_cmd(struct sa_args *a, int detach)
 {
 	const struct bo_attach_def *d;
 	char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
 	int prog, map, err;
 
 	if (a->argc != 5)
-		return sa_usage_error(a, "expected PROG ATTACH_TYPE MAP, each PROG and MAP 'id ID' or 'pinned FILE'");
+		return sa_usage_error(a, "expected PROG ATTACH_TYPE MAP");
 	d = sa_attach_arg(a, a->argv[2], BO_ATTACH_MAP);
 	if (!d)
 		return EXIT_USAGE;
@@ -277,22 +277,19 @@ static int prog_attach_cmd(struct sa_args *a, int detach)
 	return err ? sa_report(a) : 0;
 }
 
-static int prog_attach(struct sa_args *a) { return prog_attach_cmd(a, 0); }
-static int prog_detach(struct sa_args *a) { return prog_attach_cmd(a, 1); }
+static int prog_attach(struct sa_args *a) { return sa_prog_attach_cmd(a, 0); }
+static int prog_detach(struct sa_args *a) { return sa_prog_attach_cmd(a, 1); }
 
 #define PROG_ARG "{id ID | pinned FILE}"
 #define LOAD_OPTS "[type TYPE] [map {idx N | name NAME} {id ID | pinned FILE}]... [pinmaps DIR]"
 
 static const struct sa_verb verbs[] = {
-	{ "load", prog_load, 2, 40, "OBJ PATH " LOAD_OPTS,
-	  "load an object's maps and programs; pin the first program at PATH" },
-	{ "loadall", prog_loadall, 2, 40, "OBJ DIR " LOAD_OPTS,
-	  "the same, pinning every program as DIR/<program name>" },
-	{ "show", prog_show, 0, 2, "[" PROG_ARG "]", "the programs in the kernel, or one" },
-	{ "pin", prog_pin, 3, 3, PROG_ARG " FILE", "pin a program" },
-	{ "attach", prog_attach, 5, 5, "PROG ATTACH_TYPE MAP",
-	  "attach an sk_msg/sk_skb program to a sockmap/sockhash" },
-	{ "detach", prog_detach, 5, 5, "PROG ATTACH_TYPE MAP", "detach it" },
+	{ "load", prog_load, 2, 40, "OBJ PATH " LOAD_OPTS },
+	{ "loadall", prog_loadall, 2, 40, "OBJ DIR " LOAD_OPTS },
+	{ "show", prog_show, 0, 2, "[" PROG_ARG "]" },
+	{ "pin", prog_pin, 3, 3, PROG_ARG " FILE" },
+	{ "attach", prog_attach, 5, 5, "PROG ATTACH_TYPE MAP" },
+	{ "detach", prog_detach, 5, 5, "PROG ATTACH_TYPE MAP" },
 };
 const struct sa_verbs sa_prog_verbs = { verbs, sizeof(verbs) / sizeof(verbs[0]), BO_ATTACH_MAP };
 

@@ -116,18 +116,16 @@ int sa_ref_open(struct sa_args *a, char **argv, int argc, int is_map, char *what
 
 void sa_print_attach_types(FILE *f, int to)
 {
-	const struct bo_attach_def *d;
-	size_t n, i;
+	size_t i;
 	int k;
 
-	d = bo_attach_defs(&n);
 	for (k = BO_ATTACH_CGROUP; k <= BO_ATTACH_MAP; k++) {
 		if (to >= 0 && to != k)
 			continue;
 		fprintf(f, "attach types for a %s:", k == BO_ATTACH_MAP ? "sockmap/sockhash" : "cgroup");
-		for (i = 0; i < n; i++)
-			if (d[i].to == k)
-				fprintf(f, " %s", d[i].name);
+		for (i = 0; i < bo_attach_count(); i++)
+			if (bo_attach_nth(i)->to == k)
+				fprintf(f, " %s", bo_attach_nth(i)->name);
 		fputc('\n', f);
 	}
 }
@@ -217,10 +215,9 @@ static void warn_unused_map(const struct bpf_prog_info *pi, const uint32_t *map_
 	}
 	if (!redirects)
 		return;
-	fprintf(stderr, "sockaccel: warning: program %s (%s) does not use map %s (id %u): "
-		"what it redirects goes to its own maps, not this one; load it with "
-		"'map name %s pinned FILE' to share the map\n",
-		prog_what, pi->name, map_what, mi.id, mi.name);
+	fprintf(stderr, "sockaccel: warning: program %s (%s) does not use map %s: it redirects "
+		"into its own maps (load it with 'map name %s pinned FILE')\n",
+		prog_what, pi->name, map_what, mi.name);
 }
 
 int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,

@@ -137,7 +137,7 @@ has "not a BPF object: says why" "$t" "elf: .*sockaccel: "
 # ---- issue 11: which legacy layout, and why; maps of maps; perf arrays ----
 t=$("$B" inspect "$OBJS/legacy_iproute_old.bpf.o")
 has "legacy_iproute_old: the 7-field iproute2 layout, and why" "$t" \
-	"^legacy map layout: iproute2 bpf_elf_map, old \(28 bytes: id, pinning\): map 'sock_map': field 6 is 2 without BPF_F_NUMA_NODE: a pinning, not a numa_node$"
+	"^legacy map layout: iproute2 bpf_elf_map, old \(28 bytes: id, pinning\): map 'sock_map': field 6 is 2 without BPF_F_NUMA_NODE: a pinning$"
 has "legacy_iproute_old: sock_map pinned by name" "$t" "^  sock_map .*, pinned by name$"
 t=$("$B" inspect "$OBJS/legacy_samples_accel.bpf.o")
 has "legacy_samples_accel: the samples/bpf layout" "$t" "^legacy map layout: samples/bpf bpf_map_def \(28 bytes: inner_map_idx, numa_node\): "

@@ -419,16 +419,16 @@ static void check_table(void)
 		char sub[80];
 
 		snprintf(sub, sizeof(sub), "%s/anything", names[i]);
-		ok(d && d == bo_sec_def_find(sub) && !strcmp(d->name, names[i]),
+		ok(d && d->name == bo_sec_def_find(sub)->name && !strcmp(d->name, names[i]),
 		   "section table: '%s' and '%s' have an entry of their own", names[i], sub);
 	}
 	ok(!bo_sec_def_find("my_filters/x") && !bo_sec_def_find("sk_xyz") && !bo_sec_def_find(""),
 	   "section table: 'my_filters/x', 'sk_xyz', '' are unknown");
 	/* libbpf before 1.0: a prefix without '/', exact names first. */
-	ok(bo_sec_def_find("sk_skb1") == bo_sec_def_find("sk_skb") &&
-	   bo_sec_def_find("sk_msg2") == bo_sec_def_find("sk_msg") &&
-	   bo_sec_def_find("sockops_x") == bo_sec_def_find("sockops") &&
-	   bo_sec_def_find("sk_skb/stream_parser1") == bo_sec_def_find("sk_skb/stream_parser") &&
+	ok(!strcmp(bo_sec_def_find("sk_skb1")->name, "sk_skb") &&
+	   !strcmp(bo_sec_def_find("sk_msg2")->name, "sk_msg") &&
+	   !strcmp(bo_sec_def_find("sockops_x")->name, "sockops") &&
+	   !strcmp(bo_sec_def_find("sk_skb/stream_parser1")->name, "sk_skb/stream_parser") &&
 	   bo_sec_def_find("cgroup/sock_create")->attach_type == BPF_CGROUP_INET_SOCK_CREATE &&
 	   !bo_sec_def_find("sk_msg\033[31m"),
 	   "section table: sk_skb1, sk_msg2, sockops_x, sk_skb/stream_parser1 match by prefix; control characters do not");
@@ -443,8 +443,7 @@ static void check_table(void)
 	   !bo_sec_def_by_type("sockops_x") && !bo_sec_def_by_type("sk_ms"),
 	   "type names: exact table names only ('tp' for 'tp/')");
 	{
-		const struct bo_attach_def *d;
-		size_t n, k, bad = 0;
+		size_t n = bo_attach_count(), k, bad = 0;
 
 		/* Every attach type of a section has its bpftool name. */
 		for (k = 0; bo_sec_def_name(k); k++) {
@@ -454,9 +453,13 @@ static void check_table(void)
 			    !bo_attach_by_type(sd->attach_type))
 				bad++;
 		}
-		d = bo_attach_defs(&n);
-		for (k = 0; k < n; k++)
-			bad += bo_attach_find(d[k].name) != &d[k] || bo_attach_by_type(d[k].type) != &d[k];
+		for (k = 0; k < n; k++) {
+			const struct bo_attach_def *d = bo_attach_nth(k);
+			const char *name = d->name;
+			uint8_t type = d->type;
+
+			bad += bo_attach_find(name)->name != name || bo_attach_by_type(type)->name != name;
+		}
 		ok(bad == 0 && bo_attach_find("msg_verdict")->to == BO_ATTACH_MAP &&
 		   bo_attach_find("ingress")->type == BPF_CGROUP_INET_INGRESS,
 		   "attach table: %zu names, one per type, every section's attach type among them", n);
