@@ -353,7 +353,7 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 		t = type_at(b, id);
 	}
 	if (err || BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
-		return bo_fail(o, -EINVAL, "map '%s': field 'values' is not written as __array(values, struct {...})",
+		return bo_fail(o, -EINVAL, "map '%s': 'values' is not __array(values, struct {...})",
 			       o->maps[outer].name);
 	err = def_struct(b, name, t.type, &id);
 	if (err)
@@ -463,8 +463,7 @@ static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t map
 				m = &o->maps[k];
 		if (!m)
 			return bo_fail(o, -EINVAL,
-				       "section '.maps': relocation %zu at offset %llu is in no map's values",
-				       i, (unsigned long long)r->offset);
+				       "section '.maps': relocation %zu is in no map's values", i);
 		at = r->offset - m->off - m->values_off;
 		for (j = 0; j < o->nmaps; j++)
 			if (o->maps[j].origin == BO_MAP_BTF && !o->maps[j].tmpl &&
@@ -472,7 +471,7 @@ static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t map
 				break;
 		if (at % 8 || j == o->nmaps || &o->maps[j] == m)
 			return bo_fail(o, -EINVAL,
-				       "map '%s': initial value %llu ('%s') is not another map of '.maps'",
+				       "map '%s': value %llu ('%s') is not a map of '.maps'",
 				       m->name, (unsigned long long)(at / 8), sym->name);
 		sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
 		if (!sl)

@@ -105,12 +105,14 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
  */
 enum layout { L_DEF, L_SAMPLES, L_IPROUTE_OLD, L_IPROUTE };
 
+#ifndef SOCKACCEL_NO_INSPECT
 static const char *const layout_names[] = {
 	"bpf_map_def (20 bytes)",
 	"samples/bpf bpf_map_def (28 bytes: inner_map_idx, numa_node)",
 	"iproute2 bpf_elf_map, old (28 bytes: id, pinning)",
 	"iproute2 bpf_elf_map (36 bytes)",
 };
+#endif
 
 /* The map symbols of "maps" in offset order, all of one size (*entsize). */
 static int legacy_syms(struct parse *ps, const struct ev_symbol ***out, size_t *n,
@@ -159,7 +161,17 @@ static int legacy_syms(struct parse *ps, const struct ev_symbol ***out, size_t *
 	return 0;
 }
 
-/* Which layout, by the rule above; the reason into o->maps_why. */
+/*
+ * Which layout, by the rule above; the reason into o->maps_why.  Only
+ * inspect prints the reason: the static build, which has no inspect, keeps
+ * the rule and leaves the words out (SOCKACCEL_NO_INSPECT).
+ */
+#ifdef SOCKACCEL_NO_INSPECT
+#define WHY(o, ...) ((void)(o))
+#else
+#define WHY(o, ...) snprintf((o)->maps_why, sizeof((o)->maps_why), __VA_ARGS__)
+#endif
+
 static enum layout legacy_layout(struct parse *ps, const struct ev_symbol **syms, size_t n,
 				 uint64_t entsize)
 {
@@ -175,20 +187,17 @@ static enum layout legacy_layout(struct parse *ps, const struct ev_symbol **syms
 		const uint8_t *d = data + syms[i]->value;
 
 		if (bo_u32_at(d, 6) && !(bo_u32_at(d, 4) & BPF_F_NUMA_NODE)) {
-			snprintf(o->maps_why, sizeof(o->maps_why),
-				 "map '%.40s': field 6 is %u without BPF_F_NUMA_NODE: a pinning",
-				 syms[i]->name, bo_u32_at(d, 6));
+			WHY(o, "map '%.40s': field 6 is %u without BPF_F_NUMA_NODE: a pinning",
+			    syms[i]->name, bo_u32_at(d, 6));
 			return L_IPROUTE_OLD;
 		}
 		if (bo_u32_at(d, 5) && !map_of_maps(bo_u32_at(d, 0))) {
-			snprintf(o->maps_why, sizeof(o->maps_why),
-				 "map '%.40s': field 5 is %u in a map that holds no maps: an id",
-				 syms[i]->name, bo_u32_at(d, 5));
+			WHY(o, "map '%.40s': field 5 is %u in a map that holds no maps: an id",
+			    syms[i]->name, bo_u32_at(d, 5));
 			return L_IPROUTE_OLD;
 		}
 	}
-	snprintf(o->maps_why, sizeof(o->maps_why),
-		 "fields 5 and 6 fit inner_map_idx and numa_node");
+	WHY(o, "fields 5 and 6 fit inner_map_idx and numa_node");
 	return L_SAMPLES;
 }
 
@@ -262,7 +271,7 @@ static int legacy_inner(struct bo_object *o, size_t first, enum layout l)
 		if (l == L_SAMPLES && map_of_maps(m->type)) {
 			if (m->inner_idx >= n || first + m->inner_idx == i)
 				return bo_fail(o, -EINVAL,
-					       "map '%s': inner_map_idx %u is not another map of the section",
+					       "map '%s': inner_map_idx %u names no other map",
 					       m->name, m->inner_idx);
 			m->inner = (int)(first + m->inner_idx);
 		}
@@ -300,7 +309,9 @@ int bo_legacy_maps(struct parse *ps)
 	if (err)
 		goto out;
 	l = legacy_layout(ps, syms, n, entsize);
+#ifndef SOCKACCEL_NO_INSPECT
 	o->maps_layout = layout_names[l];
+#endif
 	for (i = 0; !err && i < n; i++)
 		err = legacy_map(ps, syms[i], ps->v->sec[ps->maps_sec].data + syms[i]->value, l, entsize);
 	if (!err)

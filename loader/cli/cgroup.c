@@ -28,7 +28,7 @@ static int cgroup_attach_cmd(struct sa_args *a, int detach)
 	d = sa_attach_arg(a, a->argv[1], BO_ATTACH_CGROUP);
 	if (!d)
 		return EXIT_USAGE;
-	if (a->argc == 5 && !detach) {
+	if (a->argc == 5) {	/* detach takes 4 words (run_verb) */
 		/* bpftool's words; without one the program is the only one (flags 0). */
 		if (!strcmp(a->argv[4], "multi"))
 			flags = BPF_F_ALLOW_MULTI;
@@ -36,8 +36,6 @@ static int cgroup_attach_cmd(struct sa_args *a, int detach)
 			flags = BPF_F_ALLOW_OVERRIDE;
 		else
 			return sa_usage_error(a, "'%s': say 'multi' or 'override'", a->argv[4]);
-	} else if (a->argc == 5) {
-		return sa_usage_error(a, "unexpected argument '%s'", a->argv[4]);
 	}
 	if (sa_check_caps(&a->ctx, a->cmd))
 		return sa_report(a);
@@ -88,14 +86,9 @@ static int cgroup_show(struct sa_args *a)
 				sa_prog_info(fd, &pi, NULL);
 				close(fd);
 			}
-			if (a->json) {
-				printf("%s{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":",
-				       first ? "" : ",", ids[k], at, f);
-				sa_json_str(stdout, pi.name);
-				putchar('}');
-			} else {
-				printf("%-8u %-15s %-15s %-15s\n", ids[k], at, f, pi.name);
-			}
+			printf(a->json ? "%s{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":\"%s\"}"
+				       : "%s%-8u %-15s %-15s %-15s\n", first || !a->json ? "" : ",",
+			       ids[k], at, f, pi.name);
 			first = 0;
 		}
 	}
@@ -113,84 +106,3 @@ static const struct sa_verb verbs[] = {
 	{ "show", cgroup_show, 1, 1, "CGROUP" },
 };
 const struct sa_verbs sa_cgroup_verbs = { verbs, sizeof(verbs) / sizeof(verbs[0]), BO_ATTACH_CGROUP };
-
-/* ---- the short forms: attach PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE] ---- */
-
-/*
- * The attach type a program type can only mean: the one attach type of the
- * table's sections of that program type, or -1 when there are several
- * (cgroup_skb: ingress or egress) and the user must say which.
- */
-static const struct bo_attach_def *default_attach(uint32_t prog_type, int to)
-{
-	const struct bo_sec_def *d;
-	const char *n;
-	int t = -1;
-	size_t i;
-
-	for (i = 0; (n = bo_sec_def_name(i)); i++) {
-		d = bo_sec_def_find(n);
-		if (d->prog_type != prog_type || bo_attach_to(d) != to)
-			continue;
-		if (t >= 0 && t != d->attach_type)
-			return NULL;
-		t = d->attach_type;
-	}
-	return t < 0 ? NULL : bo_attach_by_type((uint32_t)t);
-}
-
-/*
- * attach PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]: said again in
- * bpftool's words (cgroup attach DIR TYPE pinned PROG multi; prog attach
- * pinned PROG TYPE pinned MAP), the attach type, when not given, the one
- * the program type can only mean.
- */
-static int attach_cmd(struct sa_args *a, int detach)
-{
-	const struct bo_attach_def *d = NULL;
-	struct bpf_prog_info info;
-	int to = !strcmp(a->argv[1], "map") ? BO_ATTACH_MAP : BO_ATTACH_CGROUP, fd;
-	char *w[5];
-
-	if (to == BO_ATTACH_CGROUP && strcmp(a->argv[1], "cgroup"))
-		return sa_usage_error(a, "'%s': attach to 'cgroup DIR' or 'map MAP_PIN'", a->argv[1]);
-	if (a->argc == 4 && !(d = sa_attach_arg(a, a->argv[3], to)))
-		return EXIT_USAGE;
-	if (!d) {
-		fd = sys_obj_get(a->argv[0]);
-		memset(&info, 0, sizeof(info));
-		if (fd >= 0) {
-			sa_prog_info(fd, &info, NULL);
-			close(fd);
-		}
-		d = default_attach(info.type, to);
-		if (!d) {
-			sa_usage_error(a, "say how to attach %s: add an attach type", a->argv[0]);
-			sa_print_attach_types(stderr, to);
-			return EXIT_USAGE;
-		}
-	}
-	if (to == BO_ATTACH_MAP) {
-		char *m[] = { "pinned", a->argv[0], (char *)d->name, "pinned", a->argv[2] };
-
-		memcpy(w, m, sizeof(m));
-	} else {
-		/* Cgroups: BPF_F_ALLOW_MULTI so that what other tools attached stays. */
-		char *c[] = { a->argv[2], (char *)d->name, "pinned", a->argv[0], "multi" };
-
-		memcpy(w, c, sizeof(c));
-	}
-	a->argv = w;
-	a->argc = 5 - (detach && to == BO_ATTACH_CGROUP);
-	return to == BO_ATTACH_MAP ? sa_prog_attach_cmd(a, detach) : cgroup_attach_cmd(a, detach);
-}
-
-int cmd_attach(struct sa_args *a)
-{
-	return attach_cmd(a, 0);
-}
-
-int cmd_detach(struct sa_args *a)
-{
-	return attach_cmd(a, 1);
-}

@@ -20,6 +20,8 @@ struct sa_args {
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	int json, disasm;
+	const char *metrics;	/* run: ADDR:PORT */
+	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
 	char **argv;
 	struct sa_ctx ctx;
@@ -31,6 +33,10 @@ struct bo_attach_def;
 int sa_report(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A decimal number from 0 to max, nothing else; 0 or -EINVAL.  (Not
+ * strtoul: it brings 3 KiB of musl's stdio into the static binary.) */
+int sa_parse_u32(const char *s, uint32_t max, uint32_t *out);
 
 /* Read and parse OBJ with the build's ELF reader and --type; 0 or -errno. */
 struct bo_object;
@@ -57,8 +63,6 @@ extern const struct sa_verbs sa_prog_verbs, sa_map_verbs, sa_cgroup_verbs;
 /* ref.c */
 /* "SOCK_OPS" -> "sock_ops" (two calls may be in one printf). */
 const char *sa_lower(const char *s);
-/* Decimal or 0x hex; 0 or -EINVAL. */
-int sa_number(const char *s, uint32_t *v);
 /*
  * A program (is_map 0) or map written `id ID` or `pinned FILE` at argv[0..1]:
  * its fd, with "id 12" / "pinned /x" in what; or, after printing the error,
@@ -76,7 +80,7 @@ int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids);
 int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 		 const struct bo_attach_def *d, int target, const char *target_what,
 		 int detach, uint32_t flags);
-/* prog {attach|detach} PROG ATTACH_TYPE MAP, in a->argv (the short form's too). */
+/* prog {attach|detach} PROG ATTACH_TYPE MAP, in a->argv. */
 int sa_prog_attach_cmd(struct sa_args *a, int detach);
 /* map.c: `show` of one (argv) or all programs/maps, each with show(). */
 int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, int, int));
@@ -89,13 +93,18 @@ void sa_print_attach_types(FILE *f, int to);
  * (-1: anything); NULL after a usage error that lists them. */
 const struct bo_attach_def *sa_attach_arg(struct sa_args *a, const char *name, int to);
 
+/* The accelerator's options from the arguments: --cgroup (auto resolved,
+ * and said), --pin-dir, --port, the object (*owned: free it after). */
+struct sa_accel_opts;
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, void **owned);
+
 int cmd_install(struct sa_args *a);
+int cmd_run(struct sa_args *a);
 int cmd_remove(struct sa_args *a);
 int cmd_status(struct sa_args *a);
 int cmd_load(struct sa_args *a);
 int cmd_unload(struct sa_args *a);
-int cmd_attach(struct sa_args *a);
-int cmd_detach(struct sa_args *a);
 int cmd_inspect(struct sa_args *a);
+int cmd_net(struct sa_args *a);
 
 #endif

@@ -25,7 +25,8 @@
 
 enum opt {
 	O_CGROUP = 1 << 0, O_PIN = 1 << 1, O_PORT = 1 << 2, O_OBJECTS = 1 << 3,
-	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_MAPCOMPAT = 1 << 7,
+	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_METRICS = 1 << 7,
+	O_METRICS_ANY = 1 << 8, O_KEEP = 1 << 9, O_MAPCOMPAT = 1 << 10,
 };
 /* bpftool's global options: also before the command ("sockaccel -j prog show"). */
 #define O_BPFTOOL (O_JSON | O_MAPCOMPAT)
@@ -39,7 +40,8 @@ static const struct opt_def {
 	const char *arg;	/* NULL: a flag */
 	const char *help;
 } opt_defs[] = {
-	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount)" },
+	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount; "
+	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)" },
 	{ "pin-dir", 0, O_PIN, "DIR", "bpffs directory for the pins" },
 	{ "port", 0, O_PORT, "N", "only connections with port N at either end (repeatable)" },
 	{ "objects", 0, O_OBJECTS, "DIR", "load DIR/sockaccel.bpf.o, not the built-in object" },
@@ -48,6 +50,9 @@ static const struct opt_def {
 	{ "pretty", 'p', O_JSON, NULL, "JSON (bpftool's -p; printed on one line)" },
 	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, "accepted for bpftool (legacy maps always load)" },
 	{ "disasm", 0, O_DISASM, NULL, "disassemble every program" },
+	{ "metrics", 0, O_METRICS, "ADDR:PORT", "serve Prometheus metrics at http://ADDR:PORT/metrics" },
+	{ "metrics-any", 0, O_METRICS_ANY, NULL, "let --metrics listen on a non-loopback address" },
+	{ "keep", 0, O_KEEP, NULL, "on SIGTERM leave the install for the next run to adopt" },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
 	{ "help", 'h', 0, NULL, "this command's usage" },
 };
@@ -77,23 +82,26 @@ static const struct command {
 	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
 	  "[--pin-dir DIR] [--json]",
 	  "what is installed, where, and the counters", NULL },
-	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "",
-	  "load pins the first program at PATH, loadall every one as DIR/<name>", &sa_prog_verbs },
-	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "bpftool's map commands", &sa_map_verbs },
-	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "",
-	  "attach alone (flags 0), or multi / override", &sa_cgroup_verbs },
+	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP,
+	  0, 0, 0,
+	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
+	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
+	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL },
+	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "", "bpftool's",
+	  &sa_prog_verbs },
+	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "bpftool's", &sa_map_verbs },
+	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "bpftool's",
+	  &sa_cgroup_verbs },
 	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 2,
 	  "OBJ [--pin-dir DIR] [--type TYPE]",
-	  "load an object's maps and programs and pin them all (default pin dir: /sys/fs/bpf/<object name>)", NULL },
+	  "load and pin every map and program (default: /sys/fs/bpf/<object name>)", NULL },
 	{ "unload", cmd_unload, O_PIN, 0, 0, 2,
 	  "--pin-dir DIR",
 	  "delete the pins of a load", NULL },
-	{ "attach", cmd_attach, 0, 3, 4, 2,
-	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
-	  "attach a pinned program to a cgroup (with BPF_F_ALLOW_MULTI) or a sockmap/sockhash", NULL },
-	{ "detach", cmd_detach, 0, 3, 4, 2,
-	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
-	  "detach exactly that program", NULL },
+	{ "net", cmd_net, O_JSON, 1, 7, 1,
+	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
+	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", NULL },
 #ifndef SOCKACCEL_NO_INSPECT
 	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1, 1,
 	  "OBJ [--json] [--disasm] [--type TYPE]",
@@ -104,7 +112,7 @@ static const struct command {
 
 static const char *const group_titles[] = {
 	"Socket acceleration (same-host TCP skips the TCP/IP stack):",
-	"Any BPF object, without libbpf, in bpftool's words (PROG, MAP: 'id ID' or 'pinned FILE'):",
+	"Any BPF object, in bpftool's words (PROG, MAP: id ID | pinned FILE):",
 	"Short forms:",
 };
 
@@ -149,24 +157,14 @@ static void command_usage(const struct command *c)
 			putchar('\n');
 			sa_print_attach_types(stdout, c->verbs->to);
 		}
-		if (c->verbs == &sa_prog_verbs) {
-			printf("TYPE (type, --type):");
-			for (i = 0; bo_sec_def_name(i); i++)
-				printf(" %s", bo_sec_def_name(i));
-			putchar('\n');
-		}
 		printf("\noptions:\n");
 	} else {
 		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args, c->help);
-		if (c->fn == cmd_attach || c->fn == cmd_detach) {
-			putchar('\n');
-			sa_print_attach_types(stdout, -1);
-		}
 		printf("\noptions:\n");
 	}
 	for (i = 0; i < NOPTS; i++)
 		if (!opt_defs[i].bit || (c->opts & opt_defs[i].bit))
-			printf("  --%-9s %-5s %s\n", opt_defs[i].name,
+			printf("  --%-11s %-9s %s\n", opt_defs[i].name,
 			       opt_defs[i].arg ? opt_defs[i].arg : "", opt_defs[i].help);
 }
 
@@ -195,14 +193,24 @@ int sa_report(struct sa_args *a)
 	return EXIT_FAIL;
 }
 
-static int parse_port(struct sa_args *a, const char *s)
+int sa_parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
-	unsigned long v = 0;
+	uint64_t v = 0;
 	const char *p = s;
 
-	while (*p >= '0' && *p <= '9' && v <= 65535)
-		v = v * 10 + (unsigned long)(*p++ - '0');
-	if (p == s || *p || v == 0 || v > 65535)
+	while (*p >= '0' && *p <= '9' && v <= max)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p == s || *p || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_port(struct sa_args *a, const char *s)
+{
+	uint32_t v;
+
+	if (sa_parse_u32(s, 65535, &v) || v == 0)
 		return sa_usage_error(a, "--port '%s' is not a port number (1-65535)", s);
 	if (a->nports == SA_PORTS_MAX)
 		return sa_usage_error(a, "at most %d --port options", SA_PORTS_MAX);
@@ -248,6 +256,9 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_JSON: a->json = 1; break;
 	case O_DISASM: a->disasm = 1; break;
 	case O_MAPCOMPAT: break;
+	case O_METRICS: a->metrics = v; break;
+	case O_METRICS_ANY: a->metrics_any = 1; break;
+	case O_KEEP: a->keep = 1; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)
@@ -358,26 +369,22 @@ static int unknown_command(struct sa_args *a, const char *word)
 static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *vs)
 {
 	static char cmd[24];
-	const struct sa_verb *v = NULL;
 	size_t i;
 
-	if (!a->argc || !strcmp(a->argv[0], "help")) {
-		fprintf(a->argc ? stdout : stderr, "usage:\n");
-		verbs_usage(a->argc ? stdout : stderr, noun, vs);
-		return a->argc ? 0 : EXIT_USAGE;
+	for (i = 0; a->argc && i < vs->n; i++) {
+		const struct sa_verb *v = &vs->v[i];
+
+		if (strcmp(a->argv[0], v->name))
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s %s", noun, v->name);
+		a->cmd = cmd;
+		a->argc--;
+		a->argv++;
+		if (a->argc < v->min_args || a->argc > v->max_args)
+			return sa_usage_error(a, "expected %s", v->args);
+		return v->fn(a);
 	}
-	for (i = 0; i < vs->n; i++)
-		if (!strcmp(a->argv[0], vs->v[i].name))
-			v = &vs->v[i];
-	if (!v)
-		return sa_usage_error(a, "unknown command '%s %s'", noun, a->argv[0]);
-	snprintf(cmd, sizeof(cmd), "%s %s", noun, v->name);
-	a->cmd = cmd;
-	a->argc--;
-	a->argv++;
-	if (a->argc < v->min_args || a->argc > v->max_args)
-		return sa_usage_error(a, "expected: %s %s %s", noun, v->name, v->args);
-	return v->fn(a);
+	return sa_usage_error(a, "expected one of its commands, not '%s'", a->argc ? a->argv[0] : "");
 }
 
 static int cmd_prog(struct sa_args *a) { return run_verb(a, "prog", &sa_prog_verbs); }

@@ -157,29 +157,24 @@ static int map_dump(struct sa_args *a)
 	next = key + mi.key_size;
 	if (a->json)
 		putchar('[');
-	/* NULL first: the first key (Linux 4.12). */
+	/* NULL first: the first key (Linux 4.12).  JSON: a per-CPU map's
+	 * values one after the other in "value". */
 	for (err = sys_map_get_next_key(fd, NULL, next); !err;
 	     err = sys_map_get_next_key(fd, key, next)) {
 		memcpy(key, next, mi.key_size);
-		printf(a->json ? "%s{\"key\":[" : "%skey: ", a->json && n ? "," : "");
+		printf(a->json ? "%s{\"key\":[" : "key: ", n++ ? "," : "");
 		hex(key, mi.key_size, a->json);
-		if (sys_map_lookup_elem(fd, key, val)) {
-			printf(a->json ? "],\"value\":null}" : "  value: <no entry>\n");
-		} else if (ncpu > 1) {
-			printf(a->json ? "],\"values\":[" : "\n");
-			for (c = 0; c < ncpu; c++) {
-				printf(a->json ? "%s{\"cpu\":%u,\"value\":[" : "%svalue (CPU %02u): ",
-				       a->json && c ? "," : "", c);
-				hex(val + (size_t)c * vs, mi.value_size, a->json);
-				printf(a->json ? "]}" : "\n");
-			}
-			printf(a->json ? "]}" : "");
-		} else {
-			printf(a->json ? "],\"value\":[" : "  value: ");
-			hex(val, mi.value_size, a->json);
-			printf(a->json ? "]}" : "\n");
+		if (a->json)
+			printf("],\"value\":[");
+		err = sys_map_lookup_elem(fd, key, val);	/* a sockmap: no value */
+		for (c = 0; !err && c < ncpu; c++) {
+			if (!a->json)
+				printf(ncpu > 1 ? "\nvalue (CPU %02u): " : "  value: ", c);
+			else if (c)
+				putchar(',');
+			hex(val + (size_t)c * vs, mi.value_size, a->json);
 		}
-		n++;
+		printf(a->json ? "]}" : "\n");
 	}
 	if (a->json)
 		puts("]");
@@ -226,7 +221,7 @@ static int map_create(struct sa_args *a)
 		}
 		if (k == 4)
 			c.name = a->argv[i + 1];
-		if (num[k] && sa_number(a->argv[i + 1], num[k])) {
+		if (num[k] && sa_parse_u32(a->argv[i + 1], UINT32_MAX, num[k])) {
 			err = sa_usage_error(a, "%s '%s' is not a number", words[k], a->argv[i + 1]);
 			goto out;
 		}

@@ -29,15 +29,15 @@
 
 struct load_args {
 	const char *obj, *path, *pinmaps;
-	int all;		/* loadall: every program into DIR */
 	int nrefs;
-	struct { const char *sel; int by_idx; int fd; char what[PATH_MAX + 8]; } refs[MAX_REFS];
+	struct sa_given refs[MAX_REFS];
 };
 
 /* [type TYPE] [map {idx N | name NAME} {id ID | pinned FILE}]... [pinmaps DIR] */
 static int load_words(struct sa_args *a, struct load_args *l)
 {
-	int i, fd;
+	struct sa_given *g;
+	int i;
 
 	for (i = 2; i < a->argc; i++) {
 		const char *w = a->argv[i];
@@ -48,23 +48,19 @@ static int load_words(struct sa_args *a, struct load_args *l)
 			a->type = a->argv[++i];
 		} else if (!strcmp(w, "pinmaps")) {
 			l->pinmaps = a->argv[++i];
-		} else if (!strcmp(w, "map")) {
-			if (i + 4 >= a->argc)
-				return sa_usage_error(a, "map {idx N | name NAME} {id ID | pinned FILE}");
-			if (strcmp(a->argv[i + 1], "idx") && strcmp(a->argv[i + 1], "name"))
-				return sa_usage_error(a, "map '%s': say 'idx N' or 'name NAME'", a->argv[i + 1]);
-			if (l->nrefs == MAX_REFS)
-				return sa_usage_error(a, "at most %d 'map' options", MAX_REFS);
-			l->refs[l->nrefs].by_idx = a->argv[i + 1][0] == 'i';
-			l->refs[l->nrefs].sel = a->argv[i + 2];
-			fd = sa_ref_open(a, a->argv + i + 3, a->argc - i - 3, 1,
-					 l->refs[l->nrefs].what, sizeof(l->refs[0].what));
-			if (fd < 0)
-				return -fd;
-			l->refs[l->nrefs++].fd = fd;
+		} else if (!strcmp(w, "map") && l->nrefs < MAX_REFS && i + 4 < a->argc &&
+			   (!strcmp(a->argv[i + 1], "idx") || !strcmp(a->argv[i + 1], "name"))) {
+			g = &l->refs[l->nrefs];
+			g->by_idx = a->argv[i + 1][0] == 'i';
+			g->sel = a->argv[i + 2];
+			g->fd = sa_ref_open(a, a->argv + i + 3, 2, 1, g->what, sizeof(g->what));
+			if (g->fd < 0)
+				return -g->fd;
+			l->nrefs++;
 			i += 4;
 		} else {
-			return sa_usage_error(a, "unknown word '%s' (type, map, pinmaps)", w);
+			return sa_usage_error(a, "'%s': expected type, map (at most %d) or pinmaps",
+					      w, MAX_REFS);
 		}
 	}
 	return 0;
@@ -81,7 +77,7 @@ static int ref_map(struct sa_args *a, const struct bo_object *o, const char *sel
 
 		return m >= 0 ? m : -sa_usage_error(a, "the object has no map named '%s'", sel);
 	}
-	if (sa_number(sel, &n))
+	if (sa_parse_u32(sel, UINT32_MAX, &n))
 		return -sa_usage_error(a, "map idx '%s' is not a number", sel);
 	for (i = 0; i < o->nmaps; i++)
 		if (!o->maps[i].tmpl && k++ == n)
@@ -113,67 +109,45 @@ static void print_pins(const struct bo_object *o, const struct sa_loaded *l, con
  * The one load path.  prog load (all 0) / loadall (all 1): bpftool's pins;
  * the short form `load` (dir set): every map and program in dir, maps
  * pinned by name shared there, under the directory's lock, and a listing.
+ * bpftool: maps pinned by name are shared in /sys/fs/bpf (libbpf's pin
+ * root); pinmaps DIR pins every map there and shares by name there.
  */
 static int load_cmd(struct sa_args *a, int all, const char *dir)
 {
-	struct load_args la = { .obj = a->argv[0], .path = dir ? dir : a->argv[1], .all = all };
+	struct load_args la = { .obj = a->argv[0], .path = dir ? dir : a->argv[1], .pinmaps = dir };
 	struct bo_object o = { 0 };
 	struct sa_loaded l = { 0 };
 	struct sa_pins pins = { .byname_dir = SA_BPFFS_ROOT };
-	int *given = NULL, created = 0, err, i, lock = -1;
-	const char **given_what = NULL;
-	size_t k;
+	int created = 0, err = 0, i, lock = -1;
 
-	err = dir ? 0 : load_words(a, &la);
+	if (!dir)
+		err = load_words(a, &la);
 	if (err)
 		goto out;
+	if (la.pinmaps)
+		pins.map_dir = pins.byname_dir = la.pinmaps;
+	if (all)
+		pins.prog_dir = la.path;
+	else
+		pins.first_prog = la.path;
 	err = EXIT_FAIL;
 	if (sa_check_caps(&a->ctx, a->cmd) || sa_parse_file(a, la.obj, &o))
 		goto report;
-	given = malloc((o.nmaps + 1) * sizeof(int));
-	given_what = calloc(o.nmaps + 1, sizeof(char *));
-	if (!given || !given_what) {
-		sa_failx(&a->ctx, -ENOMEM, "out of memory");
-		goto report;
-	}
-	for (k = 0; k < o.nmaps; k++)
-		given[k] = -1;
 	for (i = 0; i < la.nrefs; i++) {
-		int m = ref_map(a, &o, la.refs[i].sel, la.refs[i].by_idx);
-
-		if (m < 0) {
-			err = -m;
+		la.refs[i].map = ref_map(a, &o, la.refs[i].sel, la.refs[i].by_idx);
+		if (la.refs[i].map < 0) {
+			err = -la.refs[i].map;
 			goto out;
 		}
-		given[m] = la.refs[i].fd;
-		given_what[m] = la.refs[i].what;
 	}
-	/* bpftool: maps pinned by name are shared in /sys/fs/bpf (libbpf's
-	 * pin root); pinmaps DIR pins every map there and shares by name there. */
-	if (dir)
-		la.pinmaps = dir;
-	if (la.pinmaps) {
-		pins.map_dir = pins.byname_dir = la.pinmaps;
-		if (sa_bpffs_ensure(&a->ctx, la.pinmaps))
-			goto report;
-	}
-	if (dir && (lock = sa_lock(&a->ctx, dir)) < 0)
-		goto report;
-	if (la.pinmaps && !dir && sa_pin_dir_prepare(&a->ctx, la.pinmaps, &created))
-		goto report;
-	if (all) {
-		pins.prog_dir = la.path;
-		if ((!dir && sa_bpffs_ensure(&a->ctx, la.path)) ||
-		    sa_load_maps_given(&a->ctx, &o, &l, pins.byname_dir, given, given_what) ||
-		    sa_load_progs(&a->ctx, &l) || sa_pin_dir_prepare(&a->ctx, la.path, &created))
-			goto report;
-	} else {
-		pins.first_prog = la.path;
-		if (sa_load_maps_given(&a->ctx, &o, &l, pins.byname_dir, given, given_what) ||
-		    sa_load_progs(&a->ctx, &l))
-			goto report;
-	}
-	if (sa_pin(&a->ctx, &l, &pins)) {
+	if ((la.pinmaps && sa_bpffs_ensure(&a->ctx, la.pinmaps)) ||
+	    (dir && (lock = sa_lock(&a->ctx, dir)) < 0) ||
+	    (la.pinmaps && !dir && sa_pin_dir_prepare(&a->ctx, la.pinmaps, &created)) ||
+	    (all && !dir && sa_bpffs_ensure(&a->ctx, la.path)) ||
+	    sa_load_maps_given(&a->ctx, &o, &l, pins.byname_dir, la.refs, la.nrefs) ||
+	    sa_load_progs(&a->ctx, &l) ||
+	    (all && sa_pin_dir_prepare(&a->ctx, la.path, &created)) ||
+	    sa_pin(&a->ctx, &l, &pins)) {
 		if (created && dir)
 			rmdir(dir);
 		goto report;
@@ -191,8 +165,6 @@ out:
 		sa_loaded_close(&l);
 	if (lock >= 0)
 		close(lock);
-	free(given);
-	free(given_what);
 	bo_object_free(&o);
 	return err;
 }
@@ -256,8 +228,6 @@ int sa_prog_attach_cmd(struct sa_args *a, int detach)
 	char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
 	int prog, map, err;
 
-	if (a->argc != 5)
-		return sa_usage_error(a, "expected PROG ATTACH_TYPE MAP");
 	d = sa_attach_arg(a, a->argv[2], BO_ATTACH_MAP);
 	if (!d)
 		return EXIT_USAGE;
@@ -285,7 +255,7 @@ static int prog_detach(struct sa_args *a) { return sa_prog_attach_cmd(a, 1); }
 
 static const struct sa_verb verbs[] = {
 	{ "load", prog_load, 2, 40, "OBJ PATH " LOAD_OPTS },
-	{ "loadall", prog_loadall, 2, 40, "OBJ DIR " LOAD_OPTS },
+	{ "loadall", prog_loadall, 2, 40, "OBJ DIR [same as load]" },
 	{ "show", prog_show, 0, 2, "[" PROG_ARG "]" },
 	{ "pin", prog_pin, 3, 3, PROG_ARG " FILE" },
 	{ "attach", prog_attach, 5, 5, "PROG ATTACH_TYPE MAP" },

@@ -47,30 +47,6 @@ const char *sa_lower(const char *s)
 	return o;
 }
 
-int sa_number(const char *s, uint32_t *v)
-{
-	uint64_t x = 0;
-	const char *p = s;
-	int base = 10;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	for (; *p && x <= UINT32_MAX; p++) {
-		int d = *p >= '0' && *p <= '9' ? *p - '0' :
-			base == 16 && (*p | 32) >= 'a' && (*p | 32) <= 'f' ? (*p | 32) - 'a' + 10 : -1;
-
-		if (d < 0)
-			return -EINVAL;
-		x = x * (uint64_t)base + (uint64_t)d;
-	}
-	if (p == s || x > UINT32_MAX || (base == 16 && p == s + 2))
-		return -EINVAL;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 /* Is fd a program (want 'p') or a map ('m')?  /proc/self/fd says. */
 static int fd_is(int fd, char want)
 {
@@ -92,11 +68,10 @@ int sa_ref_open(struct sa_args *a, char **argv, int argc, int is_map, char *what
 	int fd;
 
 	if (argc < 2 || (strcmp(argv[0], "id") && strcmp(argv[0], "pinned")))
-		return -sa_usage_error(a, "expected a %s: 'id ID' or 'pinned FILE'%s%s", kind,
-				       argc ? ", not " : "", argc ? argv[0] : "");
+		return -sa_usage_error(a, "expected a %s: 'id ID' or 'pinned FILE'", kind);
 	snprintf(what, len, "%s %s", argv[0], argv[1]);
 	if (argv[0][0] == 'i') {
-		if (sa_number(argv[1], &id))
+		if (sa_parse_u32(argv[1], UINT32_MAX, &id))
 			return -sa_usage_error(a, "'%s' is not a %s id", argv[1], kind);
 		fd = is_map ? sys_map_get_fd_by_id(id) : sys_prog_get_fd_by_id(id);
 	} else {
@@ -194,29 +169,14 @@ static void warn_unused_map(const struct bpf_prog_info *pi, const uint32_t *map_
 	struct bpf_map_info mi;
 	uint32_t len = sizeof(mi), i;
 
-	int redirects = 0;
-
 	memset(&mi, 0, sizeof(mi));
 	if (sys_obj_get_info_by_fd(map, &mi, &len))
 		return;
-	/* Only a program that uses a sockmap/sockhash redirects anywhere. */
-	for (i = 0; i < pi->nr_map_ids && i < MAX_IDS; i++) {
-		struct bpf_map_info oi;
-		int fd = sys_map_get_fd_by_id(map_ids[i]);
-
+	for (i = 0; i < pi->nr_map_ids && i < MAX_IDS; i++)
 		if (map_ids[i] == mi.id)
 			return;
-		len = sizeof(oi);
-		memset(&oi, 0, sizeof(oi));
-		if (fd >= 0 && !sys_obj_get_info_by_fd(fd, &oi, &len))
-			redirects |= oi.type == BPF_MAP_TYPE_SOCKMAP || oi.type == BPF_MAP_TYPE_SOCKHASH;
-		if (fd >= 0)
-			close(fd);
-	}
-	if (!redirects)
-		return;
-	fprintf(stderr, "sockaccel: warning: program %s (%s) does not use map %s: it redirects "
-		"into its own maps (load it with 'map name %s pinned FILE')\n",
+	fprintf(stderr, "sockaccel: warning: %s (%s) does not use map %s: it cannot redirect "
+		"into it (load it with 'map name %s pinned FILE')\n",
 		prog_what, pi->name, map_what, mi.name);
 }
 
@@ -242,12 +202,6 @@ int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 		warn_unused_map(&pi, map_ids, prog_what, target, target_what);
 	err = detach ? sys_prog_detach(prog, target, d->type) :
 		       sys_prog_attach(prog, target, d->type, flags);
-	if (err == -EEXIST && !detach)
-		return sa_failx(&a->ctx, err, "program %s is already attached to %s as %s",
-				prog_what, target_what, d->name);
-	if (err == -ENOENT && detach)
-		return sa_failx(&a->ctx, err, "program %s is not attached to %s as %s",
-				prog_what, target_what, d->name);
 	if (err)
 		return sa_fail(&a->ctx, err, "program %s: %s %s as %s", prog_what,
 			       detach ? "BPF_PROG_DETACH from" : "BPF_PROG_ATTACH to",

@@ -84,34 +84,25 @@ static int load_min_btf(uint32_t value_size)
 uint32_t sa_possible_cpus(void)
 {
 	static uint32_t n;
-	char buf[256], *p;
-	ssize_t len;
+	char buf[256] = "", *p;
+	uint32_t v = 0;
 	int fd;
 
 	if (n)
 		return n;
-	n = 1;
 	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return n;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return n;
-	buf[len] = '\0';
-	for (p = buf; *p;) {
-		uint32_t v = 0;
-
-		if (*p < '0' || *p > '9') {
-			p++;
-			continue;
-		}
-		while (*p >= '0' && *p <= '9' && v < 65536)
-			v = v * 10 + (uint32_t)(*p++ - '0');
-		if (v + 1 > n)
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) < 0)
+			buf[0] = '\0';
+		close(fd);
+	}
+	/* The ranges go up: the highest CPU is the last number. */
+	for (p = buf; *p; p++) {
+		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (uint32_t)(*p - '0') : 0;
+		if (v || *p == '0')
 			n = v + 1;
 	}
-	return n;
+	return n ? n : (n = 1);
 }
 
 /* max_entries as the kernel gets it: libbpf sizes a perf event array
@@ -219,16 +210,16 @@ static int fill_slots(struct sa_ctx *c, struct sa_loaded *l)
 /* A map the object shares: given by the caller, or pinned by name in
  * share_dir; checked against the definition.  fd, -ENOENT, or -errno. */
 static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *share_dir,
-		      int given, const char *given_what)
+		      const struct sa_given *g)
 {
-	char path[4096];
+	char path[4104];
 	int fd, err;
 
-	if (given >= 0) {
-		fd = fcntl(given, F_DUPFD_CLOEXEC, 3);
+	if (g) {
+		fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
-			return sa_fail(c, -errno, "map '%s': %s", m->name, given_what);
-		snprintf(path, sizeof(path), "%s", given_what);
+			return sa_fail(c, -errno, "map '%s': %s", m->name, g->what);
+		memcpy(path, g->what, sizeof(path));
 	} else {
 		if (!share_dir || m->pinning != BO_PIN_BY_NAME)
 			return -ENOENT;
@@ -253,14 +244,14 @@ static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *shar
 int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir)
 {
-	return sa_load_maps_given(c, o, l, share_dir, NULL, NULL);
+	return sa_load_maps_given(c, o, l, share_dir, NULL, 0);
 }
 
 int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
-		       const char *share_dir, const int *given, const char *const *given_what)
+		       const char *share_dir, const struct sa_given *g, int ng)
 {
 	size_t i, n = o->nmaps ? o->nmaps : 1;
-	int fd, pass;
+	int fd, pass, k;
 
 	memset(l, 0, sizeof(*l));
 	l->obj = o;
@@ -283,8 +274,9 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 
 			if ((m->inner >= 0) != pass)
 				continue;
-			fd = shared_map(c, m, share_dir, given ? given[i] : -1,
-					given ? given_what[i] : NULL);
+			for (k = 0; k < ng && g[k].map != (int)i; k++)
+				;
+			fd = shared_map(c, m, share_dir, k < ng ? &g[k] : NULL);
 			if (fd >= 0) {
 				l->map_reused[i] = 1;
 			} else if (fd == -ENOENT) {
@@ -344,12 +336,9 @@ static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 	}
 	/* A log means the verifier read the program and said no (EACCES,
 	 * EINVAL): the message points at it rather than at errno. */
-	if (c->vlog && c->vlog[0])
-		return sa_failx(c, fd, "program '%s' (section '%s', %s, %zu instructions): "
-				"BPF_PROG_LOAD: rejected by the verifier (log above)",
-				p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt);
-	return sa_fail(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD",
-		       p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt);
+	return sa_failx(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD: %s",
+			p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt,
+			c->vlog && c->vlog[0] ? "rejected by the verifier (log above)" : strerror(-fd));
 }
 
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)

@@ -25,12 +25,18 @@ struct sa_loaded {
 int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir);
 /*
- * The same, with maps the caller gives: given[i] >= 0 is an fd for
- * o->maps[i] (checked against its definition like a pin, then used instead
- * of a new map), described as given_what[i] in messages.
+ * The same, with maps the caller gives: fd for o->maps[map], checked against
+ * its definition like a pin and then used instead of a new map; `what`
+ * names it in messages.  (sel, by_idx: the command line's words for it.)
  */
+struct sa_given {
+	int map, fd;
+	char what[4104];
+	const char *sel;
+	int by_idx;
+};
 int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
-		       const char *share_dir, const int *given, const char *const *given_what);
+		       const char *share_dir, const struct sa_given *g, int ng);
 /* Possible CPUs (/sys/devices/system/cpu/possible), and a map's
  * max_entries as created (perf event arrays without one: the CPUs). */
 uint32_t sa_possible_cpus(void);

@@ -101,7 +101,7 @@ mistakes() {
 	out=$("$B" prog attach pinned "$P/msg" msg_verdict pinned "$P/sock_ops_map" 2>&1); rc=$?
 	is "$rc" 0 "[$L] attaching it to the other object's sockhash works"
 	check "[$L] ... with a warning that it redirects into its own map: $out" \
-		grep -q "warning: program pinned $P/msg (bt_msg) does not use map pinned $P/sock_ops_map" <<<"$out"
+		grep -q "warning: pinned $P/msg (bt_msg) does not use map pinned $P/sock_ops_map: it cannot redirect into it" <<<"$out"
 	"$B" prog detach pinned "$P/msg" msg_verdict pinned "$P/sock_ops_map"
 	out=$("$B" cgroup attach "$cg" sock_ops pinned "$P/msg" 2>&1); rc=$?
 	is "$rc" 1 "[$L] an sk_msg program attached as sock_ops fails ($out)"

@@ -78,11 +78,11 @@ old_iproute() {
 	new_pin_dir P
 	out=$("$B" load "$OBJS/legacy_iproute_old.bpf.o" --pin-dir "$P" 2>&1); rc=$?
 	is "$rc" 0 "[$L] legacy_iproute_old: load"
-	"$B" attach "$P/accel_ops" cgroup "$cg" >/dev/null && "$B" attach "$P/accel_msg" map "$P/sock_map" >/dev/null
+	"$B" cgroup attach "$cg" sock_ops pinned "$P/accel_ops" multi >/dev/null && "$B" prog attach pinned "$P/accel_msg" msg_verdict pinned "$P/sock_map" >/dev/null
 	is "$?" 0 "[$L] legacy_iproute_old: attach"
 	xfer_accel "[$L] legacy_iproute_old" "$cg" "$ns"
 	is "$(map_u64 "$P/stats" 0 0)" 2 "[$L] legacy_iproute_old: stats[0]: 2 sockets added"
-	"$B" detach "$P/accel_ops" cgroup "$cg" >/dev/null && "$B" detach "$P/accel_msg" map "$P/sock_map" >/dev/null
+	"$B" cgroup detach "$cg" sock_ops pinned "$P/accel_ops" >/dev/null && "$B" prog detach pinned "$P/accel_msg" msg_verdict pinned "$P/sock_map" >/dev/null
 	"$B" unload --pin-dir "$P" >/dev/null; rc=$?
 	is "$rc" 0 "[$L] legacy_iproute_old: detach, unload"
 }
