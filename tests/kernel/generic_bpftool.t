@@ -147,6 +147,31 @@ show() {
 	rm -rf "$P"
 }
 
+# `type TYPE` with bpftool's names: a section no table entry knows, and a
+# tracing type; an unknown one is refused naming it.
+types() {
+	local B=$1 L=$2 P out rc
+	new_pin_dir P
+	mkdir -p "$P"
+	out=$("$B" prog load "$OBJS/unknown_sec.bpf.o" "$P/x" type xdp 2>&1); rc=$?
+	is "$rc" 0 "[$L] prog load ... type xdp: ${out//$'\n'/ }"
+	is "$(prog_field "$P/x" type)" xdp "[$L] ... an XDP program"
+	out=$("$B" prog load "$OBJS/unknown_sec.bpf.o" "$P/y" type classifier 2>&1); rc=$?
+	is "$rc/$(prog_field "$P/y" type)" 0/sched_cls "[$L] ... type classifier: a sched_cls program"
+	out=$("$B" prog load "$OBJS/unknown_sec.bpf.o" "$P/z" type nope 2>&1); rc=$?
+	is "$rc" 1 "[$L] ... type nope fails"
+	check "[$L] ... naming it: $out" grep -q "unknown program type 'nope'" <<<"$out"
+	out=$("$B" prog load "$OBJS/bt_msg.bpf.o" "$P/w" map name sock_ops_map pinned "$P/x" 2>&1); rc=$?
+	is "$rc" 1 "[$L] map name ... pinned FILE where FILE is a program: fails"
+	check "[$L] ... saying so: $out" grep -q "pinned $P/x is not a map" <<<"$out"
+	"$B" map create "$P/m" type hash key 4 value 4 entries 1 name m
+	out=$("$B" prog load "$OBJS/bt_msg.bpf.o" "$P/w" map name no_such pinned "$P/m" 2>&1); rc=$?
+	is "$rc" 2 "[$L] map name NAME that the object lacks: a usage error"
+	check "[$L] ... naming it: $out" grep -q "no map named 'no_such'" <<<"$out"
+	rm -rf "$P"
+}
+
+for_each_binary types
 for_each_binary run
 run bpftool bpftool
 for b in $SA_BINS; do
