@@ -276,7 +276,8 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 static int parse_opts(struct sa_args *a, const struct command *cmd, int argc,
 		      char **argv)
 {
-	static char *pos[SA_MAX_WORDS];
+	/* The arguments move down in argv itself: slot npos is one already read. */
+	char **pos = argv + 1;
 	int i, npos = 0, only_args = 0;
 
 	for (i = 1; i < argc; i++) {
