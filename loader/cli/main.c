@@ -87,10 +87,10 @@ static const struct command {
 	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
 	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
 	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL },
-	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "", "bpftool's",
+	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "", "",
 	  &sa_prog_verbs },
-	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "bpftool's", &sa_map_verbs },
-	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "bpftool's",
+	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs },
+	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "",
 	  &sa_cgroup_verbs },
 	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 2,
 	  "OBJ [--pin-dir DIR] [--type TYPE]",
@@ -151,7 +151,7 @@ static void command_usage(const struct command *c)
 	size_t i;
 
 	if (c->verbs) {
-		printf("usage (%s):\n", c->help);
+		printf("usage:\n");
 		verbs_usage(stdout, c->name, c->verbs);
 		if (c->verbs->to != -2) {
 			putchar('\n');
@@ -385,7 +385,8 @@ static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *
 			return sa_usage_error(a, "expected %s", v->args);
 		return v->fn(a);
 	}
-	return sa_usage_error(a, "expected one of its commands, not '%s'", a->argc ? a->argv[0] : "");
+	return sa_usage_error(a, "%s '%s'", a->argc ? "unknown command" : "a command is missing after",
+			      a->argc ? a->argv[0] : noun);
 }
 
 static int cmd_prog(struct sa_args *a) { return run_verb(a, "prog", &sa_prog_verbs); }
