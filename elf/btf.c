@@ -243,49 +243,15 @@ static int member_type(struct btf *b, const char *map, const char *field,
 	return 0;
 }
 
-static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
-			uint32_t var_id)
+/* The fields of one definition (struct sid) into m; the __array(values,
+ * ...) member of a map of maps, if any, into values_type and values_off. */
+static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map *m,
+		   uint32_t *values_type, uint32_t *values_off)
 {
 	struct bo_object *o = b->o;
-	struct btf_type var, st;
-	const char *name;
-	uint32_t sid, i, key_type = 0, value_type = 0, pin = 0;
-	struct bo_map *m;
-	int err, found = 0;
-
-	if (var_id == 0 || var_id > b->n)
-		return bfail(b, "DATASEC entry type id out of range");
-	var = type_at(b, var_id);
-	name = str_at(b, var.name_off);
-	if (BTF_INFO_KIND(var.info) != BTF_KIND_VAR || !name || !name[0])
-		return bfail(b, "a '.maps' entry is not a named variable");
-	err = skip_mods(b, var.type, &sid);
-	if (err)
-		return err;
-	st = type_at(b, sid);
-	if (BTF_INFO_KIND(st.info) != BTF_KIND_STRUCT)
-		return bo_fail(o, -EINVAL, "map '%s': its definition is not a struct", name);
-	err = bo_check_name(o, "map", name);
-	if (err)
-		return err;
-
-	m = bo_add_map(o);
-	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->origin = BO_MAP_BTF;
-	m->sec = maps_sec;
-	for (i = 1; i < v->nsym; i++) {
-		if (v->sym[i].shndx == maps_sec && !strcmp(v->sym[i].name, name)) {
-			m->off = v->sym[i].value;
-			found = 1;
-			break;
-		}
-	}
-	if (!found)
-		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
-	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(st.info)))
-		return -E2BIG;
+	struct btf_type st = type_at(b, sid);
+	uint32_t i, key_type = 0, value_type = 0, pin = 0;
+	int err;
 
 	for (i = 0; i < BTF_INFO_VLEN(st.info); i++) {
 		struct btf_member mb;
@@ -296,6 +262,12 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 		f = str_at(b, mb.name_off);
 		if (!f)
 			return bfail(b, "member name out of range");
+		if (!strcmp(f, "values")) {	/* __array(values, struct {...}) */
+			*values_type = mb.type;
+			*values_off = (BTF_INFO_KFLAG(st.info) ? BTF_MEMBER_BIT_OFFSET(mb.offset) :
+				       mb.offset) / 8;
+			continue;
+		}
 		if (!strcmp(f, "key") || !strcmp(f, "value")) {
 			err = member_type(b, name, f, mb.type, &val);
 			if (f[0] == 'k')
@@ -340,7 +312,174 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 	if (pin > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
 		return bo_fail(o, -EINVAL, "map '%s': unknown pinning %u", name, pin);
 	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
-	return bo_check_map(o, m);
+	return 0;
+}
+
+/* A definition's struct: the variable's type past typedefs and qualifiers. */
+static int def_struct(struct btf *b, const char *name, uint32_t id, uint32_t *sid)
+{
+	int err = skip_mods(b, id, sid);
+
+	if (err)
+		return err;
+	if (BTF_INFO_KIND(type_at(b, *sid).info) != BTF_KIND_STRUCT)
+		return bo_fail(b->o, -EINVAL, "map '%s': its definition is not a struct", name);
+	return 0;
+}
+
+/*
+ * __array(values, struct {...}) is `struct {...} *values[]`: the inner map's
+ * definition, made a template map "<outer>.inner" that is created first
+ * (BPF_MAP_CREATE's inner_map_fd) and never pinned.
+ */
+static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
+{
+	struct bo_object *o = b->o;
+	char name[BO_NAME_MAX];
+	uint32_t id, vt = 0, vo = 0;
+	struct btf_type t;
+	struct btf_array arr;
+	struct bo_map *m;
+	int err;
+
+	snprintf(name, sizeof(name), "%.50s.inner", o->maps[outer].name);
+	err = skip_mods(b, values_type, &id);
+	if (err)
+		return err;
+	t = type_at(b, id);
+	if (BTF_INFO_KIND(t.info) == BTF_KIND_ARRAY) {
+		memcpy(&arr, b->types + b->off[id] + sizeof(t), sizeof(arr));
+		err = skip_mods(b, arr.type, &id);
+		t = type_at(b, id);
+	}
+	if (err || BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
+		return bo_fail(o, -EINVAL, "map '%s': 'values' is not __array(values, struct {...})",
+			       o->maps[outer].name);
+	err = def_struct(b, name, t.type, &id);
+	if (err)
+		return err;
+	m = bo_add_map(o);
+	if (!m)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->origin = BO_MAP_BTF;
+	m->tmpl = 1;
+	m->sec = o->maps[outer].sec;
+	m->off = ~0ull;		/* no symbol: no relocation finds it */
+	err = map_def(b, name, id, m, &vt, &vo);
+	if (!err && vt)
+		err = bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map holds maps itself",
+			      o->maps[outer].name);
+	if (!err)
+		err = bo_check_map(o, m);
+	o->maps[outer].inner = (int)(o->nmaps - 1);
+	return err;
+}
+
+static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
+			uint32_t var_id, uint32_t var_size)
+{
+	struct bo_object *o = b->o;
+	struct btf_type var;
+	const char *name;
+	uint32_t sid, i, values_type = 0, values_off = 0;
+	struct bo_map *m;
+	size_t idx;
+	int err, found = 0;
+
+	if (var_id == 0 || var_id > b->n)
+		return bfail(b, "DATASEC entry type id out of range");
+	var = type_at(b, var_id);
+	name = str_at(b, var.name_off);
+	if (BTF_INFO_KIND(var.info) != BTF_KIND_VAR || !name || !name[0])
+		return bfail(b, "a '.maps' entry is not a named variable");
+	err = def_struct(b, name, var.type, &sid);
+	if (!err)
+		err = bo_check_name(o, "map", name);
+	if (err)
+		return err;
+
+	m = bo_add_map(o);
+	if (!m)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	idx = o->nmaps - 1;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->origin = BO_MAP_BTF;
+	m->sec = maps_sec;
+	m->var_size = var_size;
+	for (i = 1; i < v->nsym; i++) {
+		if (v->sym[i].shndx == maps_sec && !strcmp(v->sym[i].name, name)) {
+			m->off = v->sym[i].value;
+			found = 1;
+			break;
+		}
+	}
+	if (!found)
+		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
+	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(type_at(b, sid).info)))
+		return -E2BIG;
+	err = map_def(b, name, sid, m, &values_type, &values_off);
+	if (err)
+		return err;
+	if (values_type) {
+		if (!m->value_size)
+			m->value_size = 4;	/* a map of maps holds map ids */
+		m->values_off = values_off;
+		err = inner_template(b, idx, values_type);
+		if (err)
+			return err;
+	}
+	return bo_check_map(o, &o->maps[idx]);
+}
+
+/*
+ * Static initial values of maps of maps: `.values = { [2] = &other_map }`
+ * leaves, in .rel.maps, a relocation at the slot's 8 bytes against the
+ * inner map's symbol (R_BPF_64_ABS64; R_BPF_64_64 from older LLVM).
+ */
+static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t maps_sec)
+{
+	const struct ev_relsec *rs = NULL;
+	size_t i, k, j;
+
+	for (i = 0; i < v->nrelsec; i++)
+		if (v->relsec[i].target == maps_sec)
+			rs = &v->relsec[i];
+	if (!rs)
+		return 0;
+	if (bo_charge(o, (uint64_t)rs->count * 2 * o->nmaps))
+		return -E2BIG;
+	for (i = 0; i < rs->count; i++) {
+		const struct ev_rel *r = &rs->rel[i];
+		const struct ev_symbol *sym = &v->sym[r->sym];
+		struct bo_slot *sl;
+		struct bo_map *m = NULL;
+		uint64_t at;
+
+		for (k = 0; k < o->nmaps; k++)
+			if (o->maps[k].origin == BO_MAP_BTF && o->maps[k].inner >= 0 &&
+			    !o->maps[k].tmpl && r->offset >= o->maps[k].off + o->maps[k].values_off &&
+			    r->offset < o->maps[k].off + o->maps[k].var_size)
+				m = &o->maps[k];
+		if (!m)
+			return bo_fail(o, -EINVAL,
+				       "section '.maps': relocation %zu is in no map's values", i);
+		at = r->offset - m->off - m->values_off;
+		for (j = 0; j < o->nmaps; j++)
+			if (o->maps[j].origin == BO_MAP_BTF && !o->maps[j].tmpl &&
+			    sym->shndx == maps_sec && o->maps[j].off == sym->value)
+				break;
+		if (at % 8 || j == o->nmaps || &o->maps[j] == m)
+			return bo_fail(o, -EINVAL,
+				       "map '%s': value %llu ('%s') is not a map of '.maps'",
+				       m->name, (unsigned long long)(at / 8), sym->name);
+		sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+		if (!sl)
+			return bo_fail(o, -ENOMEM, "out of memory");
+		m->slots = sl;
+		sl[m->nslots++] = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
+	}
+	return 0;
 }
 
 int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
@@ -376,11 +515,13 @@ int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 			struct btf_var_secinfo vs;
 
 			memcpy(&vs, b.types + b.off[id] + sizeof(t) + i * sizeof(vs), sizeof(vs));
-			err = map_from_var(&b, v, maps_sec, vs.type);
+			err = map_from_var(&b, v, maps_sec, vs.type, vs.size);
 		}
 	}
 	if (!err && !seen)
 		err = bo_fail(o, -EINVAL, "section '.BTF' does not describe section '.maps'");
+	if (!err)
+		err = map_slots(o, v, maps_sec);
 	free(b.off);
 	return err;
 }

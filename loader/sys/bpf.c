@@ -69,6 +69,7 @@ int sys_map_create(const struct sys_map_create_args *o)
 
 	memset(&a, 0, ATTR_SIZE(btf_value_type_id));
 	a.map_type = o->type;
+	a.inner_map_fd = (uint32_t)o->inner_map_fd;	/* map-in-map: the template */
 	a.key_size = o->key_size;
 	a.value_size = o->value_size;
 	a.max_entries = o->max_entries;
@@ -276,17 +277,32 @@ int sys_link_detach(int link_fd)
 	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach.link_fd));
 }
 
-int sys_link_get_next_id(uint32_t id, uint32_t *next)
+static int get_next_id(int cmd, uint32_t id, uint32_t *next)
 {
 	union bpf_attr a;
 	int ret;
 
 	memset(&a, 0, ATTR_SIZE(open_flags));
 	a.start_id = id;
-	ret = sys_bpf(BPF_LINK_GET_NEXT_ID, &a, ATTR_SIZE(open_flags));
-	if (ret == 0)
+	ret = sys_bpf(cmd, &a, ATTR_SIZE(open_flags));
+	if (!ret)
 		*next = a.next_id;
 	return ret;
+}
+
+int sys_prog_get_next_id(uint32_t id, uint32_t *next)
+{
+	return get_next_id(BPF_PROG_GET_NEXT_ID, id, next);
+}
+
+int sys_map_get_next_id(uint32_t id, uint32_t *next)
+{
+	return get_next_id(BPF_MAP_GET_NEXT_ID, id, next);
+}
+
+int sys_link_get_next_id(uint32_t id, uint32_t *next)
+{
+	return get_next_id(BPF_LINK_GET_NEXT_ID, id, next);
 }
 
 int sys_link_get_fd_by_id(uint32_t id)

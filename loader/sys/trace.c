@@ -114,6 +114,8 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	case BPF_LINK_GET_FD_BY_ID:
 		fprintf(f, "id=%u", a->prog_id);
 		break;
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_NEXT_ID:
 	case BPF_LINK_GET_NEXT_ID:
 		fprintf(f, "start_id=%u", a->start_id);
 		break;
