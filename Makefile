@@ -32,7 +32,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/progtypes.c
+ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/btf_read.c elf/progtypes.c
 LIBELF_SRCS := elf/reader_libelf.c
 # loader/, by layer: sys (the bpf() syscall, -v decoding, the file systems),
 # load (any parsed object into the kernel), accel (install/remove/status),
