@@ -32,7 +32,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/btf_read.c elf/progtypes.c
+ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/btf_read.c elf/btf_ext.c elf/core.c elf/progtypes.c
 LIBELF_SRCS := elf/reader_libelf.c
 # loader/, by layer: sys (the bpf() syscall, -v decoding, the file systems),
 # load (any parsed object into the kernel), accel (install/remove/status),
@@ -40,7 +40,7 @@ LIBELF_SRCS := elf/reader_libelf.c
 SYS_SRCS    := $(wildcard loader/sys/*.c)
 LOAD_SRCS   := $(wildcard loader/load/*.c)
 ACCEL_SRCS  := $(wildcard loader/accel/*.c)
-INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c
+INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c loader/cli/inspect_core.c
 CLI_SRCS    := $(filter-out $(INSPECT_SRCS),$(wildcard loader/cli/*.c))
 LOADER_SRCS := $(SYS_SRCS) $(LOAD_SRCS) $(ACCEL_SRCS) $(CLI_SRCS)
 LIBC_SRCS   := $(wildcard loader/libc/*.c)
