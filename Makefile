@@ -298,6 +298,14 @@ $(SMALL_HASH_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_SOCKHASH_MAX=16 -c $< -o $@
 $(BUILD)/tests/data/foreign_mesh.bpf.o: BPF_CFLAGS += -g
+# Issue 12 (CO-RE): with BTF (-g), and again reading a field no kernel has
+# without checking that it exists (CORE_LIVE): that one must be refused.
+$(BUILD)/tests/data/core_%.bpf.o: BPF_CFLAGS += -g
+$(BUILD)/tests/data/core-live/core_sockops.bpf.o: tests/data/src/core_sockops.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DCORE_LIVE -c $< -o $@
+test-build: $(BUILD)/tests/data/core-live/core_sockops.bpf.o
 test-build: $(SMALL_HASH_OBJ)
 # Our own programs with the two other map styles, for install --objects.
 SA_STYLE_OBJS := $(BUILD)/tests/data/styles/elfmap/sockaccel.bpf.o $(BUILD)/tests/data/styles/btf/sockaccel.bpf.o

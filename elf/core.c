@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * core.c: CO-RE relocation values (see core.h).
+ * core.c: CO-RE relocation values (see core_relo.h).
  *
  * An access string "0:3:1" starts at the relocation's local type: the
  * first number indexes an array of that type (p[0]), each next one a
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core.h"
+#include "core_relo.h"
 
 #define SPEC_MAX 64	/* as libbpf's BPF_CORE_SPEC_MAX_LEN */
 
@@ -776,7 +776,7 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	/* Not on this kernel: a call to a helper that does not exist.  The
 	 * verifier refuses it only if this path can run. */
 	*in = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
-	return 0;
+	return 1;
 unexpected:
 	snprintf(err, errlen, "instruction %u holds %d, the object's BTF says %llu",
 		 r->insn, cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX ? in->off : in->imm,

@@ -9,7 +9,7 @@
 #include "btf_read.h"
 #include "cli/inspect.h"
 #include "cli/json.h"
-#include "core.h"
+#include "core_relo.h"
 
 void sa_inspect_core(const struct bo_object *o, const struct bo_prog *p, int json)
 {

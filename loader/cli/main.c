@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "sys/bpf.h"
+#include "load/core.h"
 
 #ifndef SOCKACCEL_VERSION
 #define SOCKACCEL_VERSION "unknown"
@@ -24,7 +25,7 @@
 
 enum opt {
 	O_CGROUP = 1 << 0, O_PIN = 1 << 1, O_PORT = 1 << 2, O_OBJECTS = 1 << 3,
-	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6,
+	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_BTF = 1 << 7,
 };
 
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
@@ -41,6 +42,7 @@ static const struct opt_def {
 	{ "port", 0, O_PORT, "N", "only connections with port N at either end (repeatable)" },
 	{ "objects", 0, O_OBJECTS, "DIR", "load DIR/sockaccel.bpf.o, not the built-in object" },
 	{ "type", 0, O_TYPE, "TYPE", "program type for sections the table does not know" },
+	{ "btf", 0, O_BTF, "FILE", "CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)" },
 	{ "json", 'j', O_JSON, NULL, "one JSON object on stdout" },
 	{ "disasm", 0, O_DISASM, NULL, "disassemble every program" },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
@@ -58,8 +60,8 @@ static const struct command {
 	const char *args;
 	const char *help;
 } commands[] = {
-	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS, 0, 0, 0,
-	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR]",
+	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF, 0, 0, 0,
+	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE]",
 	  "accelerate the TCP connections of a cgroup (default: every one of the host)" },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
@@ -67,8 +69,8 @@ static const struct command {
 	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
 	  "[--pin-dir DIR] [--json]",
 	  "what is installed, where, and the counters" },
-	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 1,
-	  "OBJ [--pin-dir DIR] [--type TYPE]",
+	{ "load", cmd_load, O_PIN | O_TYPE | O_BTF, 1, 1, 1,
+	  "OBJ [--pin-dir DIR] [--type TYPE] [--btf FILE]",
 	  "load an object's maps and programs and pin them (default pin dir: /sys/fs/bpf/<object name>)" },
 	{ "unload", cmd_unload, O_PIN, 0, 0, 1,
 	  "--pin-dir DIR",
@@ -195,6 +197,7 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_TYPE: a->type = v; break;
 	case O_JSON: a->json = 1; break;
 	case O_DISASM: a->disasm = 1; break;
+	case O_BTF: sa_core_btf_path = v; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)

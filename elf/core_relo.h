@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * core.h: CO-RE relocations computed, not applied to any kernel: a
+ * core_relo.h: CO-RE relocations computed, not applied to any kernel: a
  * relocation from .BTF.ext, the object's BTF and the target BTF (the
  * kernel's vmlinux, then its modules) give the value the instruction must
  * hold on that kernel, by libbpf's rules (kernel Documentation/bpf/
  * llvm_reloc.rst, libbpf's relo_core.c).  Pure: no syscalls, no files.
  */
-#ifndef SOCKACCEL_CORE_H
-#define SOCKACCEL_CORE_H
+#ifndef SOCKACCEL_CORE_RELO_H
+#define SOCKACCEL_CORE_RELO_H
 
 #include "btf_read.h"
 #include "object.h"
@@ -38,7 +38,8 @@ void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf
 int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 		    const struct bo_core_relo *r, struct bo_core_res *res,
 		    char *err, size_t errlen);
-/* Write res into instruction r->insn of insns (cnt): 0 or -errno + err. */
+/* Write res into instruction r->insn of insns (cnt): 0, 1 when the
+ * instruction was poisoned instead, or -errno with err saying why. */
 int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo *r,
 		  const struct bo_core_res *res, char *err, size_t errlen);
 
