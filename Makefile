@@ -258,7 +258,7 @@ $(ASAN)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) $(wil
 
 # libFuzzer targets (clang, libclang-rt-14-dev): the ELF reading and
 # relocation step for each reader, and both side by side (tests/fuzz/).
-FUZZ_TARGETS := builtin libelf diff
+FUZZ_TARGETS := builtin libelf diff btf
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_elf_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -266,6 +266,14 @@ $(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEA
 	@mkdir -p $(@D)
 	$(call msg,FUZZCC,$@)
 	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -DFUZZ_READER_$* -Itests/unit -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+
+# fuzz_elf_btf: a target BTF (--btf FILE) against a CO-RE object's relocations.
+$(BUILD)/fuzz/fuzz_elf_btf: tests/fuzz/fuzz_btf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS)
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 

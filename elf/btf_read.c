@@ -124,6 +124,7 @@ int index_types(struct btf *b)
 int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base)
 {
 	struct btf_header h;
+	int err;
 
 	memset(b, 0, sizeof(*b));
 	if (len < sizeof(h))
@@ -144,7 +145,12 @@ int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base
 		b->first = btf_last(base) + 1;
 		b->str_first = base->str_first + base->strs_len;
 	}
-	return index_types(b);
+	err = index_types(b);
+	if (err) {
+		free(b->off);	/* a failed open holds nothing */
+		b->off = NULL;
+	}
+	return err;
 }
 
 void btf_close(struct btf *b)

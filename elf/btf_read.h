@@ -30,7 +30,8 @@ struct btf {
 };
 
 /* Parse the header of data (len bytes) and index the types: 0 or -errno
- * with b->why set.  base: the BTF that split BTF extends, or NULL. */
+ * with b->why set (and nothing to close).  base: the BTF that split BTF
+ * extends, or NULL. */
 int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base);
 void btf_close(struct btf *b);
 

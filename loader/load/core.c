@@ -168,19 +168,30 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	return err;
 }
 
+/* strstr() without musl's two-way search (1 KiB of the static binary). */
+static const char *find(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (!strncmp(s, w, n))
+			return s;
+	return NULL;
+}
+
 void sa_core_explain(struct sa_ctx *c, const struct bo_prog *p)
 {
-	const char *log = c->vlog, *hit;
+	const char *log = c->vlog;
 	size_t i;
 
-	if (!npoisoned || !log || !(hit = strstr(log, "unknown#195896080")))
+	if (!npoisoned || !log || !find(log, "unknown#195896080"))
 		return;
 	/* The verifier prints "N: (85) call unknown#195896080" first. */
 	for (i = 0; i < npoisoned; i++) {
 		char at[32];
 
 		snprintf(at, sizeof(at), "\n%u: (85) call unknown#", poisoned[i].insn);
-		if (strstr(log, at) || (i + 1 == npoisoned))
+		if (find(log, at) || (i + 1 == npoisoned))
 			break;
 	}
 	if (i == npoisoned)
