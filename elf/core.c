@@ -292,146 +292,85 @@ static int match_member(struct btf *lb, const struct acc *la, struct spec *ts,
 	return 0;
 }
 
-/* Type compatibility for the type-based kinds (libbpf's rules): names
- * matched already at the top, kinds and shapes below it. */
-static int types_compat(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid, int depth)
+/*
+ * The type-based kinds, by libbpf's rules.  mode COMPAT (type exists, size,
+ * target id): names were matched at the top; below it kinds and shapes,
+ * through pointers, arrays and function prototypes.  MATCH
+ * (bpf_core_type_matches()): also every local member and enumerator by
+ * name, sizes and signedness; behind a pointer only names, which bounds
+ * the walk.
+ */
+enum { COMPAT, MATCH, MATCH_PTR };
+
+static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
+		      int mode, int depth)
 {
 	struct btf_type lt, tt;
-	uint32_t i;
+	uint32_t i, j, lv, tv, k, lx, tx;
 
 	if (depth > MAX_CHAIN || skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
 		return 0;
 	lt = type_at(lb, lid);
 	tt = type_at(tb, tid);
-	if (!kinds_compat(&lt, &tt))
+	lv = BTF_INFO_VLEN(lt.info);
+	tv = BTF_INFO_VLEN(tt.info);
+	k = kind_of(&lt);
+	if (!kinds_compat(&lt, &tt) ||
+	    (mode && *name_of(lb, lid) && !same_essential(name_of(lb, lid), name_of(tb, tid))))
 		return 0;
-	switch (kind_of(&lt)) {
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_FWD:
-	case BTF_KIND_FLOAT:
-		return 1;
-	case BTF_KIND_INT:
-		return !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
-	case BTF_KIND_PTR:
-		return types_compat(lb, lt.type, tb, tt.type, depth + 1);
-	case BTF_KIND_ARRAY: {
+	if (k == BTF_KIND_PTR)
+		return types_walk(lb, lt.type, tb, tt.type, mode ? MATCH_PTR : COMPAT, depth + 1);
+	if (k == BTF_KIND_ARRAY) {
 		struct btf_array la, ta;
 
 		memcpy(&la, btf_extra(lb, lid), sizeof(la));
 		memcpy(&ta, btf_extra(tb, tid), sizeof(ta));
-		return types_compat(lb, la.type, tb, ta.type, depth + 1);
+		return (!mode || la.nelems == ta.nelems) &&
+		       types_walk(lb, la.type, tb, ta.type, mode, depth + 1);
 	}
-	case BTF_KIND_FUNC_PROTO:
-		if (BTF_INFO_VLEN(lt.info) != BTF_INFO_VLEN(tt.info))
+	if (k == BTF_KIND_INT)
+		return mode ? lt.size == tt.size &&
+			      (BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) ==
+			      (BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED) :
+			      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
+	if (k == BTF_KIND_FUNC_PROTO) {
+		if (lv != tv)
 			return 0;
-		for (i = 0; i < BTF_INFO_VLEN(lt.info); i++) {
+		for (i = 0; i < lv; i++) {
 			struct btf_param lp, tp;
 
 			memcpy(&lp, btf_extra(lb, lid) + i * sizeof(lp), sizeof(lp));
 			memcpy(&tp, btf_extra(tb, tid) + i * sizeof(tp), sizeof(tp));
-			if (!types_compat(lb, lp.type, tb, tp.type, depth + 1))
+			if (!types_walk(lb, lp.type, tb, tp.type, mode, depth + 1))
 				return 0;
 		}
-		return types_compat(lb, lt.type, tb, tt.type, depth + 1);
-	default:
-		return 0;
+		return types_walk(lb, lt.type, tb, tt.type, mode, depth + 1);
 	}
-}
-
-/* bpf_core_type_matches(): every local member, enumerator and size is in
- * the target (behind a pointer, names only, which bounds the walk). */
-static int types_match(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
-		       int behind_ptr, int depth)
-{
-	struct btf_type lt, tt;
-	uint32_t i, j;
-
-	if (depth > MAX_CHAIN || skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
+	if (k == BTF_KIND_FLOAT)
+		return !mode || lt.size == tt.size;
+	if (k == BTF_KIND_FWD || mode != MATCH)
+		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
+	if (!is_composite(&lt) && !is_enum(&lt))
 		return 0;
-	lt = type_at(lb, lid);
-	tt = type_at(tb, tid);
-	if (*name_of(lb, lid) && !same_essential(name_of(lb, lid), name_of(tb, tid)))
-		return 0;
-	if (!kinds_compat(&lt, &tt))
-		return 0;
-	switch (kind_of(&lt)) {
-	case BTF_KIND_FWD:
-		return 1;
-	case BTF_KIND_FLOAT:
-		return lt.size == tt.size;
-	case BTF_KIND_INT:
-		return lt.size == tt.size &&
-		       (BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) ==
-		       (BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED);
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64: {
-		size_t ls = kind_of(&lt) == BTF_KIND_ENUM ? 8 : 12, ts = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;
+	/* MATCH of a struct, union or enum: each local name in the target. */
+	lx = k == BTF_KIND_ENUM ? 8 : k == BTF_KIND_ENUM64 ? 12 : 12;
+	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum, btf_enum64, btf_member */
+	for (i = 0; i < lv; i++) {
+		uint32_t ln, tn, lty, tty = 0;
 
-		if (behind_ptr)
-			return 1;
-		for (i = 0; i < BTF_INFO_VLEN(lt.info); i++) {
-			uint32_t ln;
-
-			memcpy(&ln, btf_extra(lb, lid) + i * ls, 4);
-			for (j = 0; j < BTF_INFO_VLEN(tt.info); j++) {
-				uint32_t tn;
-
-				memcpy(&tn, btf_extra(tb, tid) + j * ts, 4);
-				if (same_essential(str_at(lb, ln), str_at(tb, tn)))
-					break;
-			}
-			if (j == BTF_INFO_VLEN(tt.info))
-				return 0;
+		memcpy(&ln, btf_extra(lb, lid) + i * lx, 4);
+		memcpy(&lty, btf_extra(lb, lid) + i * lx + 4, 4);
+		for (j = 0; j < tv; j++) {
+			memcpy(&tn, btf_extra(tb, tid) + j * tx, 4);
+			memcpy(&tty, btf_extra(tb, tid) + j * tx + 4, 4);
+			if (is_enum(&lt) ? same_essential(str_at(lb, ln), str_at(tb, tn)) :
+			    str_at(lb, ln) && str_at(tb, tn) && !strcmp(str_at(lb, ln), str_at(tb, tn)))
+				break;
 		}
-		return 1;
-	}
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		if (behind_ptr)
-			return 1;
-		for (i = 0; i < BTF_INFO_VLEN(lt.info); i++) {
-			struct btf_member lm = member_at(lb, lid, i);
-
-			for (j = 0; j < BTF_INFO_VLEN(tt.info); j++) {
-				struct btf_member tm = member_at(tb, tid, j);
-				const char *ln = str_at(lb, lm.name_off), *tn = str_at(tb, tm.name_off);
-
-				if (ln && tn && !strcmp(ln, tn))
-					break;
-			}
-			if (j == BTF_INFO_VLEN(tt.info) ||
-			    !types_match(lb, lm.type, tb, member_at(tb, tid, j).type, 0, depth + 1))
-				return 0;
-		}
-		return 1;
-	case BTF_KIND_PTR:
-		return types_match(lb, lt.type, tb, tt.type, 1, depth + 1);
-	case BTF_KIND_ARRAY: {
-		struct btf_array la, ta;
-
-		memcpy(&la, btf_extra(lb, lid), sizeof(la));
-		memcpy(&ta, btf_extra(tb, tid), sizeof(ta));
-		return la.nelems == ta.nelems &&
-		       types_match(lb, la.type, tb, ta.type, behind_ptr, depth + 1);
-	}
-	case BTF_KIND_FUNC_PROTO:
-		if (BTF_INFO_VLEN(lt.info) != BTF_INFO_VLEN(tt.info))
+		if (j == tv || (!is_enum(&lt) && !types_walk(lb, lty, tb, tty, MATCH, depth + 1)))
 			return 0;
-		for (i = 0; i < BTF_INFO_VLEN(lt.info); i++) {
-			struct btf_param lp, tp;
-
-			memcpy(&lp, btf_extra(lb, lid) + i * sizeof(lp), sizeof(lp));
-			memcpy(&tp, btf_extra(tb, tid) + i * sizeof(tp), sizeof(tp));
-			if (!types_match(lb, lp.type, tb, tp.type, behind_ptr, depth + 1))
-				return 0;
-		}
-		return types_match(lb, lt.type, tb, tt.type, behind_ptr, depth + 1);
-	default:
-		return 0;
 	}
+	return 1;
 }
 
 /* Target side: the local spec again in candidate type cand of tb.
@@ -445,10 +384,9 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 	memset(ts, 0, sizeof(*ts));
 	ts->b = tb;
 	ts->root = cand;
-	if (kind == BPF_CORE_TYPE_MATCHES)
-		return types_match(ls->b, ls->root, tb, cand, 0, 0);
 	if (!is_field(kind) && !is_enumval(kind))
-		return types_compat(ls->b, ls->root, tb, cand, 0);
+		return types_walk(ls->b, ls->root, tb, cand,
+				  kind == BPF_CORE_TYPE_MATCHES ? MATCH : COMPAT, 0);
 	if (is_enumval(kind)) {
 		struct btf_type t;
 		size_t es;
