@@ -86,8 +86,8 @@ static const struct command {
 	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
 	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE" },
 #ifndef SOCKACCEL_NO_INSPECT
-	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1, 1,
-	  "OBJ [--json] [--disasm] [--type TYPE]",
+	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1,
+	  "OBJ [--json] [--disasm] [--type TYPE] [--btf FILE]",
 	  "what an object becomes, without the kernel" },
 #endif
 };

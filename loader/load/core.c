@@ -48,7 +48,7 @@ static struct {
 } poisoned[4];
 static size_t npoisoned;
 
-static struct btf *read_btf(const char *path, const struct btf *base, int *err)
+struct btf *sa_core_read_btf(const char *path, const struct btf *base, int *err)
 {
 	struct sa_ctx quiet = { 0 };
 	struct btf *b = calloc(1, sizeof(*b));
@@ -73,7 +73,7 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 	const char *path = sa_core_btf_path ? sa_core_btf_path : VMLINUX;
 
 	if (!ntarg && !targ_err) {
-		targ[0] = read_btf(path, NULL, &targ_err);
+		targ[0] = sa_core_read_btf(path, NULL, &targ_err);
 		ntarg = nvmlinux = targ[0] != NULL;
 		if (targ[0])
 			sa_info(c, "CO-RE: target BTF %s, %u types", path, btf_last(targ[0]));
@@ -107,7 +107,7 @@ static void load_modules(struct sa_ctx *c)
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", de->d_name);
-		targ[ntarg] = read_btf(path, targ[0], &err);
+		targ[ntarg] = sa_core_read_btf(path, targ[0], &err);
 		if (targ[ntarg])
 			ntarg++;
 	}

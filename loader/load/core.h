@@ -15,6 +15,9 @@
  * modules' BTF beside it). */
 extern const char *sa_core_btf_path;
 
+/* A BTF file (split on base, or NULL), read and indexed; NULL with *err. */
+struct btf;
+struct btf *sa_core_read_btf(const char *path, const struct btf *base, int *err);
 /* Apply p's CO-RE relocations to insns (p->insn_cnt); 0 or -errno with
  * the message set.  -v shows each: local value -> kernel value. */
 int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,

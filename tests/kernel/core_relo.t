@@ -127,7 +127,8 @@ core() {
 
 for_each_binary core
 
-# inspect (not in the static build): the relocations, as text and JSON.
+# inspect (not in the static build): the relocations, as text and JSON;
+# with --btf, each resolved as `load -v` resolves it.
 out=$("$BUILD/sockaccel" inspect "$OBJ")
 check "inspect lists CO-RE relocations with kind and access" \
 	grep -q "insn [0-9]*: CO-RE field byte offset struct sock.__sk_common.skc_family (0:1:4)" <<<"$out"
@@ -135,4 +136,17 @@ check "inspect counts func_info and line_info" grep -q "BTF: 3 func_info, [0-9]*
 out=$("$BUILD/sockaccel" inspect --json "$OBJ")
 check "inspect --json carries them" \
 	grep -q '"kind":"field rshift_u64","type_id":[0-9]*,"access":"0:1:0","what":"struct sock.__sk_common.skc_net_refcnt"' <<<"$out"
+new_pin_dir pin
+ours=$("$BUILD/sockaccel" -v load "$OBJ" --pin-dir "$pin" 2>&1 |
+	sed -n 's/.*CO-RE insn \([0-9]*\): \(.*\): \([0-9]*\) -> \([0-9]*\)$/\1 \2 \3 \4/p' | sort -u)
+insp=$("$BUILD/sockaccel" inspect "$OBJ" --btf /sys/kernel/btf/vmlinux |
+	sed -n 's/.*insn \([0-9]*\): CO-RE \(.*\) ([0-9:]*): \([0-9]*\) -> \([0-9]*\)$/\1 \2 \3 \4/p' | sort -u)
+lt 30 "$(wc -l <<<"$insp")" "inspect --btf resolves the relocations"
+is "$insp" "$ours" "inspect --btf /sys/kernel/btf/vmlinux resolves each as load -v did"
+check "inspect --btf shows what this kernel lacks as poisoned" \
+	grep -q "future_field (0:1): 4 -> not in the target BTF (poisoned)" \
+	<<<"$("$BUILD/sockaccel" inspect "$OBJ" --btf /sys/kernel/btf/vmlinux)"
+out=$("$BUILD/sockaccel" inspect --json "$OBJ" --btf /sys/kernel/btf/vmlinux)
+check "inspect --json --btf: local and target values" \
+	grep -q '"what":"struct bpf_sock_ops___mine.remote_port","local":0,"target":64}' <<<"$out"
 done_testing
