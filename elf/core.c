@@ -17,6 +17,13 @@
 #include "core_relo.h"
 
 #define SPEC_MAX 64	/* as libbpf's BPF_CORE_SPEC_MAX_LEN */
+/*
+ * Steps one relocation may take.  A hostile target BTF (--btf FILE) can
+ * nest the same anonymous struct twice at every level: searched blindly,
+ * 2^64 paths.  Real kernels need thousands of steps per relocation.
+ */
+#define WORK_MAX (1ul << 20)
+static unsigned long work;
 
 struct acc {
 	uint32_t type_id, idx;
@@ -267,6 +274,9 @@ static int match_member(struct btf *lb, const struct acc *la, struct spec *ts,
 	for (i = 0; i < BTF_INFO_VLEN(tt.info); i++) {
 		struct btf_member m = member_at(tb, tid, i);
 		uint32_t off = member_bit_off(&tt, &m);
+
+		if (++work > WORK_MAX)
+			return -E2BIG;
 		const char *name = str_at(tb, m.name_off);
 		int found;
 
@@ -308,7 +318,8 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	struct btf_type lt, tt;
 	uint32_t i, j, lv, tv, k, lx, tx;
 
-	if (depth > MAX_CHAIN || skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
+	if (depth > MAX_CHAIN || ++work > WORK_MAX ||
+	    skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
 		return 0;
 	lt = type_at(lb, lid);
 	tt = type_at(tb, tid);
@@ -578,6 +589,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	int found = 0, e;
 
 	memset(res, 0, sizeof(*res));
+	work = 0;
 	if (parse_spec(local, r, &ls)) {
 		snprintf(err, errlen, "access string does not fit local type [%u]", r->type_id);
 		return -EINVAL;
@@ -608,9 +620,9 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 			if (!kinds_compat(&t, &lt) || !same_essential(lname, str_at(tb, t.name_off)))
 				continue;
 			e = match_spec(&ls, r->kind, tb, id, &ts);
-			if (e < 0) {
+			if (e < 0 || work > WORK_MAX) {
 				snprintf(err, errlen, "target type [%u] nests too deep", id);
-				return e;
+				return -E2BIG;
 			}
 			if (!e)
 				continue;

@@ -112,6 +112,11 @@ core() {
 		is "$rc" 1 "[$L] --btf $bad.btf: refused"
 		check "[$L] ... saying why: $out" grep -q -- "--btf $T_TMP/$bad.btf: not BTF, or malformed" <<<"$out"
 	done
+	# 40 levels of two anonymous structs each (2^40 paths to search): refused quickly.
+	new_pin_dir pin
+	out=$(timeout 60 "$B" load "$OBJ" --btf "$TOP/tests/data/btf/nest-2pow40.btf" --pin-dir "$pin" 2>&1); rc=$?
+	is "$rc" 1 "[$L] --btf with 2^40 anonymous paths: refused, in bounded time"
+	check "[$L] ... saying why: $out" grep -q "nests too deep" <<<"$out"
 	# --btf naming the kernel's own file works like the default.
 	new_pin_dir pin
 	"$B" load "$OBJ" --btf /sys/kernel/btf/vmlinux --pin-dir "$pin" >/dev/null 2>&1
