@@ -20,9 +20,10 @@
 /*
  * Steps one relocation may take.  A hostile target BTF (--btf FILE) can
  * nest the same anonymous struct twice at every level: searched blindly,
- * 2^64 paths.  Real kernels need thousands of steps per relocation.
+ * 2^64 paths.  Real kernels need hundreds to a few thousand per relocation
+ * (struct task_struct matched member by member: tens of thousands).
  */
-#define WORK_MAX (1ul << 20)
+#define WORK_MAX (1ul << 17)
 static unsigned long work;
 
 struct acc {

@@ -64,6 +64,8 @@ static void resolve_all(struct btf *t)
 				fprintf(stderr, "fuzz_btf: an error without a message\n");
 				abort();
 			}
+			if (err < 0)
+				break;	/* the loader stops at the first error too */
 		}
 		free(in);
 	}
