@@ -15,10 +15,12 @@ OBJ=$BUILD/tests/data/core_sockops.bpf.o
 LIVE=$BUILD/tests/data/core-live/core_sockops.bpf.o
 [ -f "$OBJ" ] && [ -f "$LIVE" ] && [ -x "$TOOLS/core_conn" ] || bail "CO-RE test objects not built (make test-build)"
 FIELDS="ops_seen local_port remote_port family local_ip4 remote_ip4 sk_family sk_num sk_dport sk_type
-	reuse reuseport net_refcnt stream no_such_type future_exists future_value ops_size sock_exists"
+	reuse reuseport net_refcnt stream no_such_type future_exists future_value ops_size sock_exists
+	sock_id sock_local_id local_ip6_2"
 # The kernel's own answer for one of them, from its BTF (bpftool reads it).
-OPS_SIZE=$(bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
-	sed -n "s/^\[[0-9]*\] STRUCT 'bpf_sock_ops' size=\([0-9]*\) .*/\1/p")
+VMLINUX_RAW=$(bpftool btf dump file /sys/kernel/btf/vmlinux format raw)
+OPS_SIZE=$(sed -n "s/^\[[0-9]*\] STRUCT 'bpf_sock_ops' size=\([0-9]*\) .*/\1/p" <<<"$VMLINUX_RAW")
+SOCK_ID=$(sed -n "s/^\[\([0-9]*\)\] STRUCT 'sock' size=.*/\1/p" <<<"$VMLINUX_RAW")
 
 # The map's one value as "name=value" lines (u32s, little endian).
 read_out() {	# read_out MAP_PIN
@@ -46,7 +48,7 @@ check_values() {	# check_values LABEL CG MAP_PIN
 	is "$(( $(get "$v" ops_seen) & 0x38 ))" $(( 0x38 )) "[$L] ops TCP_CONNECT, ACTIVE_ and PASSIVE_ESTABLISHED fired (op read at the kernel's offset)"
 	is "$(get "$v" local_port)" "$cport" "[$L] bpf_sock_ops.local_port = the client's port"
 	is "$(get "$v" remote_port)" "$sport" "[$L] bpf_sock_ops.remote_port = the server's port"
-	is "$(get "$v" family)" 2 "[$L] bpf_sock_ops.family = AF_INET"
+	is "$(get "$v" family)" 2 "[$L] bpf_sock_ops.family = AF_INET (a __u64 locally: the load became 4 bytes)"
 	is "$(get "$v" local_ip4)" 16777343 "[$L] bpf_sock_ops.local_ip4 = 127.0.0.1"
 	is "$(get "$v" remote_ip4)" 16777343 "[$L] bpf_sock_ops.remote_ip4 = 127.0.0.1"
 	is "$(get "$v" sk_family)" 2 "[$L] sock.__sk_common.skc_family = AF_INET"
@@ -62,6 +64,12 @@ check_values() {	# check_values LABEL CG MAP_PIN
 	is "$(get "$v" future_value)" 57005 "[$L] ... so its guarded read did not run (0xdead)"
 	is "$(get "$v" ops_size)" "$OPS_SIZE" "[$L] type size of bpf_sock_ops = the kernel's ($OPS_SIZE)"
 	is "$(get "$v" sock_exists)" 1 "[$L] type struct sock exists"
+	is "$(get "$v" sock_id)" "$SOCK_ID" "[$L] type id target of struct sock = the kernel's ($SOCK_ID)"
+	lt 0 "$(get "$v" sock_local_id)" "[$L] type id local of struct sock: the object's"
+	# An IPv4 socket's IPv6 address is ::ffff:127.0.0.1 (word 2: 0000ffff) where
+	# the kernel fills it in, 0 where it does not; libbpf's value is compared below.
+	check "[$L] local_ip6[2], read by array index, is 0xffff0000 or 0: $(get "$v" local_ip6_2)" \
+		grep -qx "4294901760\|0" <<<"$(get "$v" local_ip6_2)"
 	PEER_VALUES=$(grep -v '_port=\|sk_num=\|sk_dport=' <<<"$v")
 }
 

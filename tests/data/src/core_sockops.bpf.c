@@ -37,7 +37,8 @@ struct bpf_sock_ops___mine {
 	__u32 remote_port;
 	__u32 future_field;
 	__u32 local_port;
-	__u32 family;
+	__u64 family;		/* __u32 in the kernel: the load shrinks to 4 bytes */
+	__u32 local_ip6[4];	/* read by array index */
 	__u32 local_ip4;
 	__u32 remote_ip4;
 	__u32 op;
@@ -82,6 +83,9 @@ struct core_out {
 	__u32 future_value;
 	__u32 ops_size;		/* sizeof(struct bpf_sock_ops) in the kernel */
 	__u32 sock_exists;	/* type exists? */
+	__u32 sock_id;		/* the kernel's BTF id of struct sock */
+	__u32 sock_local_id;	/* ours */
+	__u32 local_ip6_2;	/* local_ip6[2], by array index */
 };
 
 struct {
@@ -145,6 +149,7 @@ int core_ops(struct bpf_sock_ops *ctx)
 	out->local_port = skops->local_port;
 	out->remote_port = bpf_ntohl(skops->remote_port);
 	out->family = skops->family;
+	out->local_ip6_2 = skops->local_ip6[2];
 	out->local_ip4 = skops->local_ip4;
 	out->remote_ip4 = skops->remote_ip4;
 	out->stream = __builtin_preserve_enum_value(*(enum sock_type___local *)SOCK_STREAM___local, 1);
@@ -160,6 +165,8 @@ int core_ops(struct bpf_sock_ops *ctx)
 		out->future_value = 0xdead;
 #endif
 	out->sock_exists = __builtin_preserve_type_info(*(struct sock *)0, 0);
+	out->sock_id = __builtin_btf_type_id(*(struct sock *)0, 1);
+	out->sock_local_id = __builtin_btf_type_id(*(struct sock *)0, 0);
 	sk = skops->sk;
 	if (sk)
 		record_sock(out, skc_to_tcp_sock(sk));
