@@ -214,48 +214,9 @@ static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *
 	return 0;
 }
 
-/* May a local field of type lid be read as a target field of type tid? */
-static int fields_compat(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid)
-{
-	int depth;
-
-	for (depth = 0; depth < MAX_CHAIN; depth++) {
-		struct btf_type lt, tt;
-
-		if (skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
-			return 0;
-		lt = type_at(lb, lid);
-		tt = type_at(tb, tid);
-		if (is_composite(&lt) && is_composite(&tt))
-			return 1;
-		if (!kinds_compat(&lt, &tt))
-			return 0;
-		switch (kind_of(&lt)) {
-		case BTF_KIND_PTR:
-		case BTF_KIND_FLOAT:
-			return 1;
-		case BTF_KIND_FWD:
-		case BTF_KIND_ENUM:
-		case BTF_KIND_ENUM64:
-			return !essential_len(name_of(lb, lid)) || !essential_len(name_of(tb, tid)) ||
-			       same_essential(name_of(lb, lid), name_of(tb, tid));
-		case BTF_KIND_INT:	/* old bitfield-like ints (encoding offset) are not */
-			return !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
-		case BTF_KIND_ARRAY: {
-			struct btf_array la, ta;
-
-			memcpy(&la, btf_extra(lb, lid), sizeof(la));
-			memcpy(&ta, btf_extra(tb, tid), sizeof(ta));
-			lid = la.type;
-			tid = ta.type;
-			continue;
-		}
-		default:
-			return 0;
-		}
-	}
-	return 0;
-}
+enum { FIELD, COMPAT, MATCH, MATCH_PTR };	/* types_walk() modes */
+static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
+		      int mode, int depth);
 
 /* Find local member la by name in target type tid, through anonymous
  * members; 1 found (ts extended), 0 not, -errno. */
@@ -292,7 +253,7 @@ static int match_member(struct btf *lb, const struct acc *la, struct spec *ts,
 		} else if (!strcmp(la->name, name)) {
 			ts->a[ts->n++] = (struct acc){ tid, i, name };
 			*next = m.type;
-			found = fields_compat(lb, lm.type, tb, m.type);
+			found = types_walk(lb, lm.type, tb, m.type, FIELD, 0);
 			if (!found)
 				ts->n--;
 			return found;
@@ -304,20 +265,22 @@ static int match_member(struct btf *lb, const struct acc *la, struct spec *ts,
 }
 
 /*
- * The type-based kinds, by libbpf's rules.  mode COMPAT (type exists, size,
- * target id): names were matched at the top; below it kinds and shapes,
- * through pointers, arrays and function prototypes.  MATCH
- * (bpf_core_type_matches()): also every local member and enumerator by
- * name, sizes and signedness; behind a pointer only names, which bounds
- * the walk.
+ * Types against types, by libbpf's rules, const/volatile/typedef skipped
+ * at every level.  FIELD: may a local field be read as the target's?  Any
+ * structs and unions, any pointers, ints that are not old-style bitfields,
+ * enums and forward declarations of the same name (or anonymous), arrays
+ * of such.  COMPAT (type exists, size, target id): names were matched at
+ * the top; kinds and shapes below it, through pointers, arrays, function
+ * prototypes.  MATCH (bpf_core_type_matches()): also names at every level,
+ * every local member and enumerator by name, sizes and signedness; behind
+ * a pointer (MATCH_PTR) only names, which bounds the walk.
  */
-enum { COMPAT, MATCH, MATCH_PTR };
-
 static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
 		      int mode, int depth)
 {
 	struct btf_type lt, tt;
 	uint32_t i, j, lv, tv, k, lx, tx;
+	const char *ln, *tn;
 
 	if (depth > MAX_CHAIN || ++work > WORK_MAX ||
 	    skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
@@ -327,24 +290,33 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	lv = BTF_INFO_VLEN(lt.info);
 	tv = BTF_INFO_VLEN(tt.info);
 	k = kind_of(&lt);
-	if (!kinds_compat(&lt, &tt) ||
-	    (mode && *name_of(lb, lid) && !same_essential(name_of(lb, lid), name_of(tb, tid))))
+	ln = name_of(lb, lid);
+	tn = name_of(tb, tid);
+	if (mode == FIELD && is_composite(&lt) && is_composite(&tt))
+		return 1;
+	if (!kinds_compat(&lt, &tt) || (mode >= MATCH && *ln && !same_essential(ln, tn)))
 		return 0;
 	if (k == BTF_KIND_PTR)
-		return types_walk(lb, lt.type, tb, tt.type, mode ? MATCH_PTR : COMPAT, depth + 1);
+		return mode == FIELD ||
+		       types_walk(lb, lt.type, tb, tt.type, mode >= MATCH ? MATCH_PTR : mode, depth + 1);
 	if (k == BTF_KIND_ARRAY) {
 		struct btf_array la, ta;
 
 		memcpy(&la, btf_extra(lb, lid), sizeof(la));
 		memcpy(&ta, btf_extra(tb, tid), sizeof(ta));
-		return (!mode || la.nelems == ta.nelems) &&
+		return (mode < MATCH || la.nelems == ta.nelems) &&
 		       types_walk(lb, la.type, tb, ta.type, mode, depth + 1);
 	}
 	if (k == BTF_KIND_INT)
-		return mode ? lt.size == tt.size &&
+		return mode >= MATCH ? lt.size == tt.size &&
 			      (BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) ==
 			      (BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED) :
 			      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
+	if (k == BTF_KIND_FLOAT)
+		return mode < MATCH || lt.size == tt.size;
+	if (mode == FIELD)	/* forward declarations and enums: by name */
+		return (k == BTF_KIND_FWD || is_enum(&lt)) &&
+		       (!essential_len(ln) || !essential_len(tn) || same_essential(ln, tn));
 	if (k == BTF_KIND_FUNC_PROTO) {
 		if (lv != tv)
 			return 0;
@@ -358,25 +330,23 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		}
 		return types_walk(lb, lt.type, tb, tt.type, mode, depth + 1);
 	}
-	if (k == BTF_KIND_FLOAT)
-		return !mode || lt.size == tt.size;
 	if (k == BTF_KIND_FWD || mode != MATCH)
 		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
 	if (!is_composite(&lt) && !is_enum(&lt))
 		return 0;
 	/* MATCH of a struct, union or enum: each local name in the target. */
-	lx = k == BTF_KIND_ENUM ? 8 : k == BTF_KIND_ENUM64 ? 12 : 12;
-	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum, btf_enum64, btf_member */
+	lx = k == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum; btf_enum64, btf_member */
+	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;
 	for (i = 0; i < lv; i++) {
-		uint32_t ln, tn, lty, tty = 0;
+		uint32_t lno, tno, lty, tty = 0;
 
-		memcpy(&ln, btf_extra(lb, lid) + i * lx, 4);
+		memcpy(&lno, btf_extra(lb, lid) + i * lx, 4);
 		memcpy(&lty, btf_extra(lb, lid) + i * lx + 4, 4);
 		for (j = 0; j < tv; j++) {
-			memcpy(&tn, btf_extra(tb, tid) + j * tx, 4);
+			memcpy(&tno, btf_extra(tb, tid) + j * tx, 4);
 			memcpy(&tty, btf_extra(tb, tid) + j * tx + 4, 4);
-			if (is_enum(&lt) ? same_essential(str_at(lb, ln), str_at(tb, tn)) :
-			    str_at(lb, ln) && str_at(tb, tn) && !strcmp(str_at(lb, ln), str_at(tb, tn)))
+			if (is_enum(&lt) ? same_essential(str_at(lb, lno), str_at(tb, tno)) :
+			    str_at(lb, lno) && str_at(tb, tno) && !strcmp(str_at(lb, lno), str_at(tb, tno)))
 				break;
 		}
 		if (j == tv || (!is_enum(&lt) && !types_walk(lb, lty, tb, tty, MATCH, depth + 1)))
