@@ -130,6 +130,21 @@ core() {
 	"$B" load "$OBJ" --btf /sys/kernel/btf/vmlinux --pin-dir "$pin" >/dev/null 2>&1
 	is "$?" 0 "[$L] --btf /sys/kernel/btf/vmlinux loads"
 
+	# func_info the kernel refuses (the first record's type is not a FUNC):
+	# loaded without BTF, said under -v.
+	cp "$OBJ" "$T_TMP/badfi.o"
+	local f=$T_TMP/badfi.o off hl fo pos
+	off=$((16#$(llvm-readelf -S --wide "$f" | awk '$2 == ".BTF.ext" { print $5 }')))
+	hl=$(od -An -t u4 -j $((off + 4)) -N 4 "$f" | tr -d ' ')
+	fo=$(od -An -t u4 -j $((off + 8)) -N 4 "$f" | tr -d ' ')
+	pos=$((off + hl + fo + 4 + 8 + 4))	# record size, section entry, insn_off
+	printf '\001\000\000\000' | dd of="$f" bs=1 seek=$pos conv=notrunc status=none
+	new_pin_dir pin
+	out=$("$B" -v load "$f" --pin-dir "$pin" 2>&1); rc=$?
+	is "$rc" 0 "[$L] func_info the kernel refuses: loaded all the same"
+	check "[$L] ... without it, said under -v" \
+		grep -q "program 'core_ops': the kernel refused its func_info/line_info (Invalid argument): loaded without them" <<<"$out"
+
 	# A kernel without BTF: /sys/kernel/btf hidden in a private mount namespace.
 	new_pin_dir pin
 	out=$(unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec "$@"' sh \
