@@ -44,8 +44,8 @@ static const uint8_t *prog_btf_of;
 /* Poisoned relocations of the program last relocated, for the message. */
 static struct {
 	uint32_t insn;
-	char what[240];
-} poisoned[4];
+	char what[280];
+} poisoned[16];
 static size_t npoisoned;
 
 struct btf *sa_core_read_btf(const char *path, const struct btf *base, int *err)
@@ -149,14 +149,18 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 			break;
 		}
 		if (err) {
+			/* Not there, or a signed field that changed size (no load follows it). */
+			const char *how = res.poison ? "not found in kernel BTF" :
+					  "changed size in kernel BTF";
+
 			err = 0;
-			sa_info(c, "program '%s': CO-RE insn %u: %s %s not found in kernel BTF: "
+			sa_info(c, "program '%s': CO-RE insn %u: %s %s %s: "
 				"instruction poisoned (refused only if it can run)",
-				p->name, r->insn, bo_core_kind_name(r->kind), what);
+				p->name, r->insn, bo_core_kind_name(r->kind), what, how);
 			if (npoisoned < sizeof(poisoned) / sizeof(poisoned[0])) {
 				poisoned[npoisoned].insn = r->insn;
 				snprintf(poisoned[npoisoned++].what, sizeof(poisoned[0].what),
-					 "%s (%s)", what, bo_core_kind_name(r->kind));
+					 "%s (%s) %s", what, bo_core_kind_name(r->kind), how);
 			}
 		} else {
 			sa_info(c, "program '%s': CO-RE insn %u: %s %s: %llu -> %llu", p->name,
@@ -191,13 +195,18 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_prog *p)
 		char at[32];
 
 		snprintf(at, sizeof(at), "\n%u: (85) call unknown#", poisoned[i].insn);
-		if (find(log, at) || (i + 1 == npoisoned))
+		if (find(log, at))
 			break;
+	}
+	if (i == npoisoned && npoisoned > 1) {	/* beyond the ones we kept */
+		sa_failx(c, -EINVAL, "program '%s': it can reach one of its CO-RE relocations that this "
+			 "kernel cannot satisfy (-v lists them; the first: %s)", p->name, poisoned[0].what);
+		return;
 	}
 	if (i == npoisoned)
 		i = 0;
-	sa_failx(c, -EINVAL, "program '%s': %s not found in kernel BTF, and the program can reach it "
-		 "(CO-RE relocation at instruction %u; guard it with bpf_core_field_exists())",
+	sa_failx(c, -EINVAL, "program '%s': %s, and the program can reach it "
+		 "(CO-RE relocation at instruction %u; guard it with bpf_core_field_exists() or the like)",
 		 p->name, poisoned[i].what, poisoned[i].insn);
 }
 
