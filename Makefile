@@ -169,6 +169,7 @@ $(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanit
 # in a buffer of exactly its size: AddressSanitizer turns a read past the
 # end, a leak or undefined behaviour in elf/ into a failure.
 $(BUILD)/tests/unit/test_differential: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_core: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The boot test's /init (tests/boot/): static, musl, like sockaccel-static.
 BOOT_INIT := $(BUILD)/tests/boot/init
