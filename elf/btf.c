@@ -175,25 +175,11 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 		uint32_t maps_sec, const uint8_t *data, uint64_t len)
 {
-	struct btf b = { .o = o };
-	struct btf_header h;
+	struct btf b;
 	uint32_t id, i;
 	int err, seen = 0;
 
-	if (len < sizeof(h))
-		return bo_fail(o, -EINVAL, "section '.BTF': shorter than its header");
-	memcpy(&h, data, sizeof(h));
-	if (h.magic != BTF_MAGIC || h.version != BTF_VERSION)
-		return bo_fail(o, -EINVAL, "section '.BTF': bad magic or version");
-	if (h.hdr_len < sizeof(h) || h.hdr_len > len ||
-	    !ev_in_bounds(h.type_off, h.type_len, len - h.hdr_len) ||
-	    !ev_in_bounds(h.str_off, h.str_len, len - h.hdr_len))
-		return bo_fail(o, -EINVAL, "section '.BTF': header points outside the section");
-	b.types = data + h.hdr_len + h.type_off;
-	b.types_len = h.type_len;
-	b.strs = (const char *)data + h.hdr_len + h.str_off;
-	b.strs_len = h.str_len;
-	err = index_types(&b);
+	err = btf_open(&b, data, len, NULL, o);
 	for (id = 1; !err && id <= b.n; id++) {
 		struct btf_type t = type_at(&b, id);
 		const char *n = str_at(&b, t.name_off);
@@ -210,6 +196,6 @@ int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 	}
 	if (!err && !seen)
 		err = bo_fail(o, -EINVAL, "section '.BTF' does not describe section '.maps'");
-	free(b.off);
+	btf_close(&b);
 	return err;
 }

@@ -76,16 +76,10 @@ static int add_rec(struct bo_object *o, struct bo_prog *p, int part,
 	memcpy(w, r, parts[part].rec);
 	w[0] = insn;
 	/* Checked here so that nothing later looks up a bad id or string. */
-	if (part == 0 && (w[1] == 0 || w[1] > btf_last(b)))
-		return efail(o, "func_info", "type id out of range");
-	if (part == 1 && (!str_at(b, w[1]) || !str_at(b, w[2])))
-		return efail(o, "line_info", "string offset out of range");
-	if (part == 2) {
-		if (w[1] > btf_last(b) || !str_at(b, w[2]) || !*str_at(b, w[2]))
-			return efail(o, "core_relo", "type id or access string out of range");
-		if (w[3] > BPF_CORE_TYPE_MATCHES)
-			return efail(o, "core_relo", "unknown relocation kind");
-	}
+	/* func_info and line_info only go to the kernel, which checks them. */
+	if (part == 2 && (w[1] > btf_last(b) || !str_at(b, w[2]) || !*str_at(b, w[2]) ||
+			  w[3] > BPF_CORE_TYPE_MATCHES))
+		return efail(o, "core_relo", "a record's type, string or kind is out of range");
 	memcpy(na + *n * parts[part].rec, w, parts[part].rec);
 	(*n)++;
 	return 0;
@@ -108,10 +102,9 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 
 	if (len == 0)
 		return 0;
-	if (len < 4)
-		return efail(o, pn, "shorter than its record size");
-	memcpy(&rec, d, 4);
-	if (rec < parts[part].rec || rec > 1024)
+	if (len >= 4)
+		memcpy(&rec, d, 4);
+	if (len < 4 || rec < parts[part].rec || rec > 1024)
 		return efail(o, pn, "record size out of range");
 	for (i = 0; i < o->nprogs; i++) {
 		struct bo_prog *p = &o->progs[i];
@@ -125,14 +118,12 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 				uint32_t sec;
 
 				if (len - pos < 8)
-					return efail(o, pn, "truncated section entry");
+					return efail(o, pn, "records beyond the part");
 				memcpy(h, d + pos, 8);
 				pos += 8;
-				if (h[1] > (len - pos) / rec)
-					return efail(o, pn, "records beyond the part");
 				name = str_at(b, h[0]);
-				if (!name)
-					return efail(o, pn, "section name out of range");
+				if (h[1] > (len - pos) / rec || !name)
+					return efail(o, pn, "records or section name beyond the part");
 				if (bo_charge(o, h[1] + ps->v->nsec))
 					return -E2BIG;
 				sec = sec_by_name(ps->v, name);
@@ -162,39 +153,26 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 static void fix_datasecs(struct parse *ps, struct btf *b, uint8_t *types)
 {
 	const struct elf_view *v = ps->v;
-	uint32_t id, i, k;
+	uint32_t id, i, k, vt, sec;
 
 	for (id = 1; id <= btf_last(b); id++) {
 		struct btf_type t = type_at(b, id);
-		const char *name = str_at(b, t.name_off);
-		uint32_t sec;
+		/* struct btf_type then vlen struct btf_var_secinfo { type, offset, size } */
+		uint8_t *d = types + b->off[id];
 
-		if (BTF_INFO_KIND(t.info) != BTF_KIND_DATASEC || !name)
-			continue;
-		sec = sec_by_name(v, name);
-		if (!sec || v->sec[sec].size > UINT32_MAX)
+		if (BTF_INFO_KIND(t.info) != BTF_KIND_DATASEC || !str_at(b, t.name_off) ||
+		    !(sec = sec_by_name(v, str_at(b, t.name_off))) || v->sec[sec].size > UINT32_MAX ||
+		    bo_charge(ps->o, (uint64_t)v->nsym * BTF_INFO_VLEN(t.info)))
 			continue;
 		t.size = (uint32_t)v->sec[sec].size;
-		memcpy(types + b->off[id], &t, sizeof(t));
-		for (i = 0; i < BTF_INFO_VLEN(t.info); i++) {
-			uint8_t *pv = types + b->off[id] + sizeof(t) + i * sizeof(struct btf_var_secinfo);
-			struct btf_var_secinfo vs;
-			const char *vn;
-
-			memcpy(&vs, pv, sizeof(vs));
-			if (vs.type == 0 || vs.type > btf_last(b))
-				continue;
-			vn = str_at(b, type_at(b, vs.type).name_off);
-			if (bo_charge(ps->o, v->nsym))
-				return;
-			for (k = 1; vn && k < v->nsym; k++) {
-				if (v->sym[k].shndx == sec && !strcmp(v->sym[k].name, vn) &&
-				    v->sym[k].value <= UINT32_MAX) {
-					vs.offset = (uint32_t)v->sym[k].value;
-					memcpy(pv, &vs, sizeof(vs));
-					break;
-				}
-			}
+		memcpy(d + 8, &t.size, 4);
+		for (i = 0, d += 12; i < BTF_INFO_VLEN(t.info); i++, d += 12) {
+			memcpy(&vt, d, 4);
+			for (k = 1; vt && vt <= btf_last(b) && k < v->nsym; k++)
+				if (v->sym[k].shndx == sec && v->sym[k].value <= UINT32_MAX &&
+				    str_at(b, type_at(b, vt).name_off) &&
+				    !strcmp(v->sym[k].name, str_at(b, type_at(b, vt).name_off)))
+					memcpy(d + 4, &v->sym[k].value, 4);	/* little endian */
 		}
 	}
 }
@@ -215,7 +193,7 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		return bo_fail(o, -ENOMEM, "out of memory");
 	memcpy(o->btf, bs->data, bs->size);
 	o->btf_len = (uint32_t)bs->size;
-	err = btf_open(&b, o->btf, o->btf_len, NULL);
+	err = btf_open(&b, o->btf, o->btf_len, NULL, NULL);
 	if (err) {
 		btf_close(&b);
 		free(o->btf);
@@ -228,14 +206,10 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 	err = 0;
 	if (es) {
 		memset(&h, 0, sizeof(h));
-		if (!es->data || es->size < 24)
-			err = bo_fail(o, -EINVAL, "section '.BTF.ext': shorter than its header");
-		else
+		if (es->data && es->size >= 24)
 			memcpy(&h, es->data, es->size < sizeof(h) ? es->size : sizeof(h));
-		if (!err && (h.magic != EXT_MAGIC || h.version != 1))
-			err = bo_fail(o, -EINVAL, "section '.BTF.ext': bad magic or version");
-		if (!err && (h.hdr_len < 24 || h.hdr_len > es->size))
-			err = bo_fail(o, -EINVAL, "section '.BTF.ext': header length out of range");
+		if (h.magic != EXT_MAGIC || h.version != 1 || h.hdr_len < 24 || h.hdr_len > es->size)
+			err = bo_fail(o, -EINVAL, "section '.BTF.ext': bad magic, version or header length");
 		if (!err && h.hdr_len < sizeof(h))	/* no core_relo part */
 			h.off_len[2][0] = h.off_len[2][1] = 0;
 		for (part = 0; !err && part < 3; part++) {

@@ -121,12 +121,14 @@ int index_types(struct btf *b)
 	return 0;
 }
 
-int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base)
+int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base,
+	     struct bo_object *o)
 {
 	struct btf_header h;
 	int err;
 
 	memset(b, 0, sizeof(*b));
+	b->o = o;
 	if (len < sizeof(h))
 		return bfail(b, "shorter than its header");
 	memcpy(&h, data, sizeof(h));
@@ -135,7 +137,7 @@ int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base
 	if (h.hdr_len < sizeof(h) || h.hdr_len > len ||
 	    h.type_off > len - h.hdr_len || h.type_len > len - h.hdr_len - h.type_off ||
 	    h.str_off > len - h.hdr_len || h.str_len > len - h.hdr_len - h.str_off)
-		return bfail(b, "header points outside the data");
+		return bfail(b, "header points outside the section");
 	b->types = (const uint8_t *)data + h.hdr_len + h.type_off;
 	b->types_len = h.type_len;
 	b->strs = (const char *)data + h.hdr_len + h.str_off;

@@ -30,9 +30,10 @@ struct btf {
 };
 
 /* Parse the header of data (len bytes) and index the types: 0 or -errno
- * with b->why set (and nothing to close).  base: the BTF that split BTF
- * extends, or NULL. */
-int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base);
+ * with b->why set (and o->err, when o is not NULL; nothing to close).
+ * base: the BTF that split BTF extends, or NULL. */
+int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base,
+	     struct bo_object *o);
 void btf_close(struct btf *b);
 
 int bfail(struct btf *b, const char *what);

@@ -112,12 +112,18 @@ static uint32_t member_bits(const struct btf_type *t, const struct btf_member *m
 	return BTF_INFO_KFLAG(t->info) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
 }
 
-static uint32_t int_enc(const struct btf *b, uint32_t id)
+/* The u32 at byte off of the data after type id (extra_size() checked). */
+static uint32_t xw(const struct btf *b, uint32_t id, size_t off)
 {
 	uint32_t v;
 
-	memcpy(&v, btf_extra(b, id), 4);
+	memcpy(&v, btf_extra(b, id) + off, 4);
 	return v;
+}
+
+static uint32_t int_enc(const struct btf *b, uint32_t id)
+{
+	return xw(b, id, 0);
 }
 
 /* bit_off += idx * size bytes, refusing what would overflow. */
@@ -170,8 +176,7 @@ static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *
 
 		if (!is_enum(&t) || s->nraw != 1 || s->raw[0] >= BTF_INFO_VLEN(t.info))
 			return -EINVAL;
-		memcpy(&e, btf_extra(b, id) + s->raw[0] *
-		       (kind_of(&t) == BTF_KIND_ENUM ? sizeof(struct btf_enum) : sizeof(struct btf_enum64)), 4);
+		e = xw(b, id, s->raw[0] * (kind_of(&t) == BTF_KIND_ENUM ? 8 : 12));
 		s->a[0] = (struct acc){ id, s->raw[0], str_at(b, e) };
 		s->n = 1;
 		return s->a[0].name && *s->a[0].name ? 0 : -EINVAL;
@@ -300,12 +305,9 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		return mode == FIELD ||
 		       types_walk(lb, lt.type, tb, tt.type, mode >= MATCH ? MATCH_PTR : mode, depth + 1);
 	if (k == BTF_KIND_ARRAY) {
-		struct btf_array la, ta;
-
-		memcpy(&la, btf_extra(lb, lid), sizeof(la));
-		memcpy(&ta, btf_extra(tb, tid), sizeof(ta));
-		return (mode < MATCH || la.nelems == ta.nelems) &&
-		       types_walk(lb, la.type, tb, ta.type, mode, depth + 1);
+		/* struct btf_array: type, index_type, nelems */
+		return (mode < MATCH || xw(lb, lid, 8) == xw(tb, tid, 8)) &&
+		       types_walk(lb, xw(lb, lid, 0), tb, xw(tb, tid, 0), mode, depth + 1);
 	}
 	if (k == BTF_KIND_INT)
 		return mode >= MATCH ? lt.size == tt.size &&
@@ -317,19 +319,8 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	if (mode == FIELD)	/* forward declarations and enums: by name */
 		return (k == BTF_KIND_FWD || is_enum(&lt)) &&
 		       (!essential_len(ln) || !essential_len(tn) || same_essential(ln, tn));
-	if (k == BTF_KIND_FUNC_PROTO) {
-		if (lv != tv)
-			return 0;
-		for (i = 0; i < lv; i++) {
-			struct btf_param lp, tp;
-
-			memcpy(&lp, btf_extra(lb, lid) + i * sizeof(lp), sizeof(lp));
-			memcpy(&tp, btf_extra(tb, tid) + i * sizeof(tp), sizeof(tp));
-			if (!types_walk(lb, lp.type, tb, tp.type, mode, depth + 1))
-				return 0;
-		}
-		return types_walk(lb, lt.type, tb, tt.type, mode, depth + 1);
-	}
+	if (k == BTF_KIND_FUNC_PROTO)	/* as many parameters; their types are not compared */
+		return lv == tv && types_walk(lb, lt.type, tb, tt.type, mode, depth + 1);
 	if (k == BTF_KIND_FWD || mode != MATCH)
 		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
 	if (!is_composite(&lt) && !is_enum(&lt))
@@ -338,18 +329,16 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	lx = k == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum; btf_enum64, btf_member */
 	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;
 	for (i = 0; i < lv; i++) {
-		uint32_t lno, tno, lty, tty = 0;
+		const char *a = str_at(lb, xw(lb, lid, i * lx)), *b;
 
-		memcpy(&lno, btf_extra(lb, lid) + i * lx, 4);
-		memcpy(&lty, btf_extra(lb, lid) + i * lx + 4, 4);
 		for (j = 0; j < tv; j++) {
-			memcpy(&tno, btf_extra(tb, tid) + j * tx, 4);
-			memcpy(&tty, btf_extra(tb, tid) + j * tx + 4, 4);
-			if (is_enum(&lt) ? same_essential(str_at(lb, lno), str_at(tb, tno)) :
-			    str_at(lb, lno) && str_at(tb, tno) && !strcmp(str_at(lb, lno), str_at(tb, tno)))
+			b = str_at(tb, xw(tb, tid, j * tx));
+			if (is_enum(&lt) ? same_essential(a, b) : a && b && !strcmp(a, b))
 				break;
 		}
-		if (j == tv || (!is_enum(&lt) && !types_walk(lb, lty, tb, tty, MATCH, depth + 1)))
+		if (j == tv || (!is_enum(&lt) &&
+				!types_walk(lb, xw(lb, lid, i * lx + 4), tb, xw(tb, tid, j * tx + 4),
+					    MATCH, depth + 1)))
 			return 0;
 	}
 	return 1;
@@ -380,11 +369,10 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 			return 0;
 		es = kind_of(&t) == BTF_KIND_ENUM ? sizeof(struct btf_enum) : sizeof(struct btf_enum64);
 		for (i = 0; i < (int)BTF_INFO_VLEN(t.info); i++) {
-			uint32_t n;
+			const char *n = str_at(tb, xw(tb, tid, (size_t)i * es));
 
-			memcpy(&n, btf_extra(tb, tid) + (size_t)i * es, 4);
-			if (same_essential(ls->a[0].name, str_at(tb, n))) {
-				ts->a[0] = (struct acc){ tid, (uint32_t)i, str_at(tb, n) };
+			if (same_essential(ls->a[0].name, n)) {
+				ts->a[0] = (struct acc){ tid, (uint32_t)i, n };
 				ts->n = 1;
 				return 1;
 			}
@@ -463,14 +451,13 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 	t = type_at(s->b, a->type_id);
 	if (kind == BPF_CORE_ENUMVAL_VALUE) {
 		int32_t v32;
-		uint32_t hl[2];
 
 		if (kind_of(&t) == BTF_KIND_ENUM) {
-			memcpy(&v32, btf_extra(s->b, a->type_id) + a->idx * 8 + 4, 4);
+			v32 = (int32_t)xw(s->b, a->type_id, a->idx * 8 + 4);
 			*val = (uint64_t)(int64_t)v32;
-		} else {
-			memcpy(hl, btf_extra(s->b, a->type_id) + a->idx * 12 + 4, 8);
-			*val = (uint64_t)hl[1] << 32 | hl[0];
+		} else {	/* struct btf_enum64: name_off, val_lo32, val_hi32 */
+			*val = (uint64_t)xw(s->b, a->type_id, a->idx * 12 + 8) << 32 |
+			       xw(s->b, a->type_id, a->idx * 12 + 4);
 		}
 		return 0;
 	}
@@ -549,10 +536,9 @@ static int size_change_ok(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t
 }
 
 int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
-		    const struct bo_core_relo *r, struct bo_core_res *res,
-		    char *err, size_t errlen)
+		    const struct bo_core_relo *r, struct bo_core_res *res, const char **why)
 {
-	static struct spec ls, ts;	/* 2 KiB each: off the stack */
+	struct spec ls, ts;	/* 1.3 KiB each */
 	struct btf_type lt;
 	uint32_t ltid = 0, ttid = 0, id, sz;
 	const char *lname;
@@ -562,7 +548,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	memset(res, 0, sizeof(*res));
 	work = 0;
 	if (parse_spec(local, r, &ls)) {
-		snprintf(err, errlen, "access string does not fit local type [%u]", r->type_id);
+		*why = "the access string does not fit the local type";
 		return -EINVAL;
 	}
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
@@ -573,12 +559,12 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	lt = type_at(local, r->type_id);
 	lname = name_of(local, r->type_id);
 	if (!essential_len(lname)) {
-		snprintf(err, errlen, "local type [%u] has no name to look up", r->type_id);
+		*why = "the local type has no name to look up";
 		return -EINVAL;
 	}
 	e = calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate);
 	if (e < 0) {
-		snprintf(err, errlen, "%s does not apply to this access", bo_core_kind_name(r->kind));
+		*why = "the kind does not apply to this access";
 		return e;
 	}
 	for (k = 0; k < ntarg; k++) {
@@ -592,20 +578,18 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 				continue;
 			e = match_spec(&ls, r->kind, tb, id, &ts);
 			if (e < 0 || work > WORK_MAX) {
-				snprintf(err, errlen, "target type [%u] nests too deep", id);
+				*why = "the kernel's type nests too deep";
 				return -E2BIG;
 			}
 			if (!e)
 				continue;
 			e = calc(&ts, r->kind, &v, &sz, &ttid, NULL);
 			if (e < 0) {
-				snprintf(err, errlen, "%s: the kernel's field cannot be read (a bitfield wider than 8 bytes?)",
-					 bo_core_kind_name(r->kind));
+				*why = "the kernel's field cannot be read (a bitfield wider than 8 bytes?)";
 				return e;
 			}
 			if (found && v != res->val) {
-				snprintf(err, errlen, "ambiguous: two kernel types named '%s' give %llu and %llu",
-					 lname, (unsigned long long)res->val, (unsigned long long)v);
+				*why = "ambiguous: kernel types of that name disagree";
 				return -EINVAL;
 			}
 			if (!found) {
@@ -628,13 +612,13 @@ static int size_code(uint32_t bytes)
 }
 
 int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo *r,
-		  const struct bo_core_res *res, char *err, size_t errlen)
+		  const struct bo_core_res *res, const char **why)
 {
-	struct bpf_insn *in = &insns[r->insn];
+	struct bpf_insn *in = insns + (r->insn < cnt ? r->insn : 0);
 	int cls, poison = res->poison;
 
 	if (r->insn >= cnt) {
-		snprintf(err, errlen, "instruction %u is outside the program", r->insn);
+		*why = "the instruction is outside the program";
 		return -EINVAL;
 	}
 	cls = BPF_CLASS(in->code);
@@ -645,9 +629,9 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 			cls = -1;
 		else if (!poison && res->validate && (uint32_t)in->imm != (uint32_t)res->orig)
 			goto unexpected;
-		else if (!poison && res->val > UINT32_MAX && (int64_t)res->val < INT32_MIN) {
-			snprintf(err, errlen, "value %llu does not fit an instruction's immediate",
-				 (unsigned long long)res->val);
+		else if (!poison && res->val > UINT32_MAX &&
+			   res->val != (uint64_t)(int64_t)(int32_t)res->val) {
+			*why = "the value does not fit an instruction's immediate";
 			return -ERANGE;
 		} else if (!poison) {
 			in->imm = (int32_t)res->val;
@@ -657,14 +641,12 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 		if (!poison && res->validate && in->off != (int64_t)res->orig)
 			goto unexpected;
 		if (!poison && res->val > INT16_MAX) {
-			snprintf(err, errlen, "offset %llu does not fit a load or store",
-				 (unsigned long long)res->val);
+			*why = "the offset does not fit a load or store";
 			return -ERANGE;
 		}
 		if (!poison && res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
 			if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
-				snprintf(err, errlen, "a %u-byte access to a field of %u bytes",
-					 1u << (BPF_SIZE(in->code) >> 3 == 0 ? 2 : 0), res->orig_sz);
+				*why = "the load or store does not have the field's size";
 				return -EINVAL;
 			}
 			/* signed or other fields that changed size: poisoned, as libbpf does */
@@ -690,8 +672,7 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	}
 	if (cls < 0 || !(cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX || cls == BPF_ST ||
 			 cls == BPF_STX || cls == BPF_LD)) {
-		snprintf(err, errlen, "instruction %u (opcode 0x%02x) cannot take a relocation",
-			 r->insn, in->code);
+		*why = "this instruction cannot take a relocation";
 		return -EINVAL;
 	}
 	/* Not on this kernel: a call to a helper that does not exist.  The
@@ -699,15 +680,13 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	*in = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
 	return 1;
 unexpected:
-	snprintf(err, errlen, "instruction %u holds %d, the object's BTF says %llu",
-		 r->insn, cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX ? in->off : in->imm,
-		 (unsigned long long)res->orig);
+	*why = "the instruction does not hold the value the object's BTF gives";
 	return -EINVAL;
 }
 
 void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf, size_t len)
 {
-	static struct spec s;
+	struct spec s;
 	size_t n = 0;
 	uint32_t id = r->type_id;
 	const char *kw = "";

@@ -31,16 +31,15 @@ const char *bo_core_kind_name(uint32_t kind);
 void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf, size_t len);
 /*
  * Resolve r against targets (vmlinux first, then module BTF).  0 with res
- * filled in, or -errno with err saying why (a malformed relocation, an
+ * filled in, or -errno with *why saying why (a malformed relocation, an
  * ambiguous match).  A type or field that is not there is not an error:
  * res->poison, or the value 0 for the "exists" kinds.
  */
 int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
-		    const struct bo_core_relo *r, struct bo_core_res *res,
-		    char *err, size_t errlen);
+		    const struct bo_core_relo *r, struct bo_core_res *res, const char **why);
 /* Write res into instruction r->insn of insns (cnt): 0, 1 when the
- * instruction was poisoned instead, or -errno with err saying why. */
+ * instruction was poisoned instead, or -errno with *why saying why. */
 int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo *r,
-		  const struct bo_core_res *res, char *err, size_t errlen);
+		  const struct bo_core_res *res, const char **why);
 
 #endif

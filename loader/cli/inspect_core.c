@@ -35,11 +35,11 @@ static void show_resolution(struct btf *local, const struct bo_core_relo *r, int
 {
 	struct btf *t = target();
 	struct bo_core_res res;
-	char why[160];
+	const char *why = "";
 
 	if (!t)
 		return;
-	if (bo_core_resolve(local, &t, 1, r, &res, why, sizeof(why))) {
+	if (bo_core_resolve(local, &t, 1, r, &res, &why)) {
 		if (json) {
 			printf(",\"error\":");
 			sa_json_str(stdout, why);
@@ -64,7 +64,7 @@ void sa_inspect_core(const struct bo_object *o, const struct bo_prog *p, int jso
 	struct btf b;
 	char what[256];
 	size_t i;
-	int have = o->btf && !btf_open(&b, o->btf, o->btf_len, NULL);
+	int have = o->btf && !btf_open(&b, o->btf, o->btf_len, NULL, NULL);
 
 	if (json)
 		printf(",\"func_info\":%zu,\"line_info\":%zu,\"core_relocations\":[",

@@ -34,18 +34,16 @@
 const char *sa_core_btf_path;
 
 /* The target BTF, read once per process: [0] vmlinux (or --btf), then modules. */
-static struct btf *targ[1 + MAX_MODULES];
+static struct btf **targ;	/* malloc'd: 1 + MAX_MODULES */
 static size_t ntarg, nvmlinux;
-static int targ_err, modules_read;
+static int targ_err, modules_read __attribute__((unused));
 
 static int prog_btf_fd = -1;		/* -1 not tried, -2 refused */
 static const uint8_t *prog_btf_of;
 
-/* Poisoned relocations of the program last relocated, for the message. */
-static struct {
-	uint32_t insn;
-	char what[280];
-} poisoned[16];
+/* Poisoned relocations of the program last relocated, for the message:
+ * 2 * index in p->core, + 1 when the field was not found (else its size). */
+static uint32_t poisoned[16];
 static size_t npoisoned;
 
 struct btf *sa_core_read_btf(const char *path, const struct btf *base, int *err)
@@ -57,7 +55,7 @@ struct btf *sa_core_read_btf(const char *path, const struct btf *base, int *err)
 
 	*err = b ? sa_read_file(&quiet, path, &buf, &len) : -ENOMEM;
 	if (!*err)
-		*err = btf_open(b, buf, len, base);
+		*err = btf_open(b, buf, len, base, NULL);
 	if (*err) {
 		if (b)
 			btf_close(b);
@@ -73,24 +71,21 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 	const char *path = sa_core_btf_path ? sa_core_btf_path : VMLINUX;
 
 	if (!ntarg && !targ_err) {
-		targ[0] = sa_core_read_btf(path, NULL, &targ_err);
-		ntarg = nvmlinux = targ[0] != NULL;
-		if (targ[0])
-			sa_info(c, "CO-RE: target BTF %s, %u types", path, btf_last(targ[0]));
+		targ = calloc(1 + MAX_MODULES, sizeof(*targ));
+		targ_err = -ENOMEM;
+		if (targ && (targ[0] = sa_core_read_btf(path, NULL, &targ_err)))
+			ntarg = nvmlinux = 1;
 	}
 	if (ntarg)
 		return 0;
-	if (sa_core_btf_path)
-		return sa_failx(c, targ_err, "program '%s': CO-RE: --btf %s: %s", p->name, path,
-				targ_err == -EINVAL ? "not BTF, or malformed" : strerror(-targ_err));
-	return sa_failx(c, targ_err,
-			"program '%s' has %zu CO-RE relocations and this kernel has no BTF (%s: %s): "
-			"it needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or a BTF file given with --btf FILE",
-			p->name, p->ncore, path, strerror(-targ_err));
+	return sa_failx(c, targ_err, "program '%s': CO-RE needs BTF: %s: %s (a kernel built with "
+			"CONFIG_DEBUG_INFO_BTF=y has it; or give --btf FILE)", p->name, path,
+			targ_err == -EINVAL ? "not BTF, or malformed" : strerror(-targ_err));
 }
 
+#ifndef SOCKACCEL_NO_INSPECT
 /* Modules' BTF, split on vmlinux's: read once, only when needed. */
-static void load_modules(struct sa_ctx *c)
+static void load_modules(void)
 {
 	struct dirent *de;
 	char path[512];
@@ -112,15 +107,19 @@ static void load_modules(struct sa_ctx *c)
 			ntarg++;
 	}
 	closedir(d);
-	sa_info(c, "CO-RE: %zu module BTF files read", ntarg - nvmlinux);
 }
+#endif	/* the static build (96 KiB) reads vmlinux's BTF only: modules cost 300 bytes */
+
+/* Not there, or a signed field that changed size (no load follows it). */
+#define HOW(notfound) ((notfound) ? "not found in kernel BTF" : "changed size in kernel BTF")
 
 int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		  struct bpf_insn *insns)
 {
 	struct bo_core_res res;
 	struct btf local;
-	char what[200], why[160];
+	char what[200];
+	const char *why = "";
 	size_t i;
 	int err;
 
@@ -130,43 +129,32 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	err = load_vmlinux(c, p);
 	if (err)
 		return err;
-	if (!o->btf || btf_open(&local, o->btf, o->btf_len, NULL))
-		return sa_failx(c, -EINVAL, "program '%s': CO-RE: the object's .BTF is unreadable", p->name);
+	if (!o->btf || btf_open(&local, o->btf, o->btf_len, NULL, NULL))
+		return sa_failx(c, -EINVAL, "program '%s': CO-RE: .BTF unreadable", p->name);
 	for (i = 0; !err && i < p->ncore; i++) {
 		const struct bo_core_relo *r = &p->core[i];
 
 		bo_core_describe(&local, r, what, sizeof(what));
-		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, why, sizeof(why));
+		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, &why);
+#ifndef SOCKACCEL_NO_INSPECT
 		if (!err && res.poison && !modules_read && !sa_core_btf_path) {
-			load_modules(c);
-			err = bo_core_resolve(&local, targ, ntarg, r, &res, why, sizeof(why));
+			load_modules();
+			err = bo_core_resolve(&local, targ, ntarg, r, &res, &why);
 		}
+#endif
 		if (!err)
-			err = bo_core_patch(insns, p->insn_cnt, r, &res, why, sizeof(why));
+			err = bo_core_patch(insns, p->insn_cnt, r, &res, &why);
 		if (err < 0) {
 			sa_failx(c, err, "program '%s': CO-RE relocation at instruction %u, %s %s: %s",
 				 p->name, r->insn, bo_core_kind_name(r->kind), what, why);
 			break;
 		}
-		if (err) {
-			/* Not there, or a signed field that changed size (no load follows it). */
-			const char *how = res.poison ? "not found in kernel BTF" :
-					  "changed size in kernel BTF";
-
-			err = 0;
-			sa_info(c, "program '%s': CO-RE insn %u: %s %s %s: "
-				"instruction poisoned (refused only if it can run)",
-				p->name, r->insn, bo_core_kind_name(r->kind), what, how);
-			if (npoisoned < sizeof(poisoned) / sizeof(poisoned[0])) {
-				poisoned[npoisoned].insn = r->insn;
-				snprintf(poisoned[npoisoned++].what, sizeof(poisoned[0].what),
-					 "%s (%s) %s", what, bo_core_kind_name(r->kind), how);
-			}
-		} else {
-			sa_info(c, "program '%s': CO-RE insn %u: %s %s: %llu -> %llu", p->name,
-				r->insn, bo_core_kind_name(r->kind), what,
-				(unsigned long long)res.orig, (unsigned long long)res.val);
-		}
+		if (err && npoisoned < sizeof(poisoned) / sizeof(poisoned[0]))
+			poisoned[npoisoned++] = (uint32_t)(2 * i + res.poison);
+		sa_info(c, "program '%s': CO-RE insn %u: %s %s: %llu -> %llu%s%s", p->name,
+			r->insn, bo_core_kind_name(r->kind), what, (unsigned long long)res.orig,
+			(unsigned long long)res.val, err ? ", poisoned: " : "", err ? HOW(res.poison) : "");
+		err = 0;
 	}
 	btf_close(&local);
 	return err;
@@ -183,31 +171,30 @@ static const char *find(const char *s, const char *w)
 	return NULL;
 }
 
-void sa_core_explain(struct sa_ctx *c, const struct bo_prog *p)
+void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p)
 {
+	const struct bo_core_relo *r;
 	const char *log = c->vlog;
+	struct btf local;
+	char what[200], at[32];
 	size_t i;
 
-	if (!npoisoned || !log || !find(log, "unknown#195896080"))
+	if (!npoisoned || !log || !find(log, "unknown#195896080") ||
+	    btf_open(&local, o->btf, o->btf_len, NULL, NULL))
 		return;
-	/* The verifier prints "N: (85) call unknown#195896080" first. */
-	for (i = 0; i < npoisoned; i++) {
-		char at[32];
-
-		snprintf(at, sizeof(at), "\n%u: (85) call unknown#", poisoned[i].insn);
+	/* The verifier prints "N: (85) call unknown#195896080" first; a
+	 * relocation beyond the ones kept: the first (-v lists them all). */
+	for (i = npoisoned; i-- > 1;) {
+		snprintf(at, sizeof(at), "\n%u: (85) call unknown#", p->core[poisoned[i] / 2].insn);
 		if (find(log, at))
 			break;
 	}
-	if (i == npoisoned && npoisoned > 1) {	/* beyond the ones we kept */
-		sa_failx(c, -EINVAL, "program '%s': it can reach one of its CO-RE relocations that this "
-			 "kernel cannot satisfy (-v lists them; the first: %s)", p->name, poisoned[0].what);
-		return;
-	}
-	if (i == npoisoned)
-		i = 0;
-	sa_failx(c, -EINVAL, "program '%s': %s, and the program can reach it "
-		 "(CO-RE relocation at instruction %u; guard it with bpf_core_field_exists() or the like)",
-		 p->name, poisoned[i].what, poisoned[i].insn);
+	r = &p->core[poisoned[i] / 2];
+	bo_core_describe(&local, r, what, sizeof(what));
+	btf_close(&local);
+	sa_failx(c, -EINVAL, "program '%s': %s (%s) %s, and the program can reach it "
+		 "(CO-RE relocation at instruction %u; guard it with bpf_core_*_exists())",
+		 p->name, what, bo_core_kind_name(r->kind), HOW(poisoned[i] & 1), r->insn);
 }
 
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
@@ -220,8 +207,7 @@ void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct 
 		prog_btf_of = o->btf;
 		prog_btf_fd = sys_btf_load(o->btf, o->btf_len);
 		if (prog_btf_fd < 0) {
-			sa_info(c, "object's BTF: BPF_BTF_LOAD refused (%s): programs load without BTF, func_info and line_info",
-				strerror(-prog_btf_fd));
+			sa_info(c, "object's BTF refused (%s): loading without it", strerror(-prog_btf_fd));
 			prog_btf_fd = -2;
 		}
 	}
@@ -246,7 +232,7 @@ int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
 	fd2 = sys_prog_load(&b);
 	if (fd2 < 0)
 		return fd;	/* refused either way: show the log with source lines */
-	sa_info(c, "program '%s': the kernel refused its func_info/line_info (%s): loaded without them",
+	sa_info(c, "program '%s': func_info/line_info refused (%s): loaded without them",
 		p->name, strerror(-fd));
 	return fd2;
 }

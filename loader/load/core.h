@@ -32,7 +32,7 @@ int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
 			struct sys_prog_load_args *a, int fd);
 /* After the verifier refused p: if it reached an instruction poisoned for
  * a relocation this kernel cannot satisfy, say which, first. */
-void sa_core_explain(struct sa_ctx *c, const struct bo_prog *p);
+void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p);
 /* Close the program BTF (the programs hold their own references). */
 void sa_core_release(void);
 

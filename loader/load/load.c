@@ -243,7 +243,7 @@ static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 			break;
 		}
 	}
-	sa_core_explain(c, p);
+	sa_core_explain(c, o, p);
 	return sa_fail(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD",
 		       p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt);
 }

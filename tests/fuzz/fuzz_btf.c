@@ -34,7 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (f)
 		fclose(f);
 	if (!n || bo_object_parse(&obj, &elf_reader_builtin, buf, n, "core.o", NULL) ||
-	    !obj.btf || btf_open(&local, obj.btf, obj.btf_len, NULL)) {
+	    !obj.btf || btf_open(&local, obj.btf, obj.btf_len, NULL, NULL)) {
 		fprintf(stderr, "fuzz_btf: cannot read the CO-RE object (set FUZZ_CORE_OBJ): %s\n", obj.err);
 		exit(1);
 	}
@@ -55,12 +55,12 @@ static void resolve_all(struct btf *t)
 		memcpy(in, p->insns, p->insn_cnt * sizeof(*in));
 		for (k = 0; k < p->ncore; k++) {
 			struct bo_core_res res;
-			char why[160] = "";
-			int err = bo_core_resolve(&local, targ, 1, &p->core[k], &res, why, sizeof(why));
+			const char *why = NULL;
+			int err = bo_core_resolve(&local, targ, 1, &p->core[k], &res, &why);
 
 			if (!err)
-				err = bo_core_patch(in, p->insn_cnt, &p->core[k], &res, why, sizeof(why));
-			if (err < 0 && !why[0]) {
+				err = bo_core_patch(in, p->insn_cnt, &p->core[k], &res, &why);
+			if (err < 0 && !why) {
 				fprintf(stderr, "fuzz_btf: an error without a message\n");
 				abort();
 			}
@@ -80,10 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
-	if (!btf_open(&t, copy, size, NULL))
+	if (!btf_open(&t, copy, size, NULL, NULL))
 		resolve_all(&t);
 	btf_close(&t);
-	if (!btf_open(&t, copy, size, &local))
+	if (!btf_open(&t, copy, size, &local, NULL))
 		resolve_all(&t);
 	btf_close(&t);
 	free(copy);

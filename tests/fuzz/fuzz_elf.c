@@ -36,7 +36,7 @@ static void core_self(const struct bo_object *o)
 	struct btf *t[1] = { &b };
 	size_t i, k;
 
-	if (!o->btf || btf_open(&b, o->btf, o->btf_len, NULL)) {
+	if (!o->btf || btf_open(&b, o->btf, o->btf_len, NULL, NULL)) {
 		if (o->btf)
 			btf_close(&b);
 		return;
@@ -49,12 +49,12 @@ static void core_self(const struct bo_object *o)
 		memcpy(in, p->insns, p->insn_cnt * sizeof(*in));
 		for (k = 0; k < p->ncore; k++) {
 			struct bo_core_res res;
-			char why[160] = "";
-			int err = bo_core_resolve(&b, t, 1, &p->core[k], &res, why, sizeof(why));
+			const char *why = NULL;
+			int err = bo_core_resolve(&b, t, 1, &p->core[k], &res, &why);
 
 			if (!err)
-				err = bo_core_patch(in, p->insn_cnt, &p->core[k], &res, why, sizeof(why));
-			check(err >= 0 || why[0], "a CO-RE error without a message", o);
+				err = bo_core_patch(in, p->insn_cnt, &p->core[k], &res, &why);
+			check(err >= 0 || why, "a CO-RE error without a message", o);
 		}
 		free(in);
 	}

@@ -66,7 +66,7 @@ static void done(struct bb *b, struct btf *out)
 	memcpy(b->out, &h, sizeof(h));
 	memcpy(b->out + sizeof(h), b->w, b->nw * 4);
 	memcpy(b->out + sizeof(h) + b->nw * 4, b->s, b->ns);
-	if (btf_open(out, b->out, sizeof(h) + b->nw * 4 + b->ns, NULL))
+	if (btf_open(out, b->out, sizeof(h) + b->nw * 4 + b->ns, NULL, NULL))
 		abort();
 }
 
@@ -74,7 +74,7 @@ static struct bb L = { .ns = 1 }, T = { .ns = 1 };
 static struct btf lb, tb;
 
 static int resolve(uint32_t type, const char *access, uint32_t kind, struct bo_core_res *res,
-		   char *why)
+		   const char **why)
 {
 	struct bo_core_relo r = { 0, type, 0, kind };
 	struct btf *t = &tb;
@@ -83,15 +83,15 @@ static int resolve(uint32_t type, const char *access, uint32_t kind, struct bo_c
 	for (i = 1; i < L.ns; i += (uint32_t)strlen(L.s + i) + 1)	/* access string's offset */
 		if (!strcmp(L.s + i, access))
 			r.access_off = i;
-	return bo_core_resolve(&lb, &t, 1, &r, res, why, 160);
+	return bo_core_resolve(&lb, &t, 1, &r, res, why);
 }
 
 static void expect(uint32_t type, const char *access, uint32_t kind, uint64_t orig, uint64_t val,
 		   const char *what)
 {
 	struct bo_core_res res;
-	char why[160] = "";
-	int err = resolve(type, access, kind, &res, why);
+	const char *why = "";
+	int err = resolve(type, access, kind, &res, &why);
 
 	if (!ok(!err && !res.poison && res.orig == orig && res.val == val, "%s (%s): %llu -> %llu",
 		what, bo_core_kind_name(kind), (unsigned long long)orig, (unsigned long long)val))
@@ -102,7 +102,7 @@ static void expect(uint32_t type, const char *access, uint32_t kind, uint64_t or
 int main(void)
 {
 	struct bo_core_res res;
-	char why[160];
+	const char *why = "";
 	uint32_t s, amb;
 
 	/* ---- local (the object) ---- */
@@ -169,7 +169,7 @@ int main(void)
 	expect(s, "0:2", BPF_CORE_FIELD_BYTE_SIZE, 2, 8, "bitfield s.d: 8 bytes");
 	expect(s, "0:2", BPF_CORE_FIELD_LSHIFT_U64, 64 - 12, 30, "bitfield s.d: left shift");
 	/* Not there: poisoned; types not there: 0. */
-	ok(!resolve(s, "0:7", BPF_CORE_FIELD_BYTE_OFFSET, &res, why) && res.poison,
+	ok(!resolve(s, "0:7", BPF_CORE_FIELD_BYTE_OFFSET, &res, &why) && res.poison,
 	   "s.missing: byte offset poisons");
 	expect(13, "0", BPF_CORE_TYPE_EXISTS, 1, 0, "struct nope does not exist");
 	expect(13, "0", BPF_CORE_TYPE_SIZE, 0, 0, "struct nope has size 0");
@@ -183,7 +183,7 @@ int main(void)
 	expect(10, "0", BPF_CORE_TYPE_MATCHES, 1, 1, "struct m { int a; } matches");
 	expect(11, "0", BPF_CORE_TYPE_MATCHES, 1, 0, "struct m { int zz; } does not");
 	expect(11, "0", BPF_CORE_TYPE_EXISTS, 1, 1, "... yet exists");
-	ok(resolve(amb, "0:0", BPF_CORE_FIELD_BYTE_OFFSET, &res, why) == -EINVAL &&
+	ok(resolve(amb, "0:0", BPF_CORE_FIELD_BYTE_OFFSET, &res, &why) == -EINVAL &&
 	   strstr(why, "ambiguous"), "amb and amb___2 disagree on amb.a: %s", why);
 
 	/* Instructions. */
@@ -197,24 +197,24 @@ int main(void)
 		struct bpf_insn ld[2] = { { .code = BPF_LD | BPF_IMM | BPF_DW, .imm = 5 }, { 0 } };
 		struct bo_core_relo r = { 0, s, 0, BPF_CORE_FIELD_BYTE_OFFSET };
 
-		resolve(s, "0:5", BPF_CORE_FIELD_BYTE_OFFSET, &res, why);
-		ok(bo_core_patch(in, 4, &r, &res, why, sizeof(why)) == 0 && in[0].off == 96 &&
+		resolve(s, "0:5", BPF_CORE_FIELD_BYTE_OFFSET, &res, &why);
+		ok(bo_core_patch(in, 4, &r, &res, &why) == 0 && in[0].off == 96 &&
 		   BPF_SIZE(in[0].code) == BPF_W, "unsigned long -> unsigned int: load at 96, 4 bytes");
-		resolve(s, "0:6", BPF_CORE_FIELD_BYTE_OFFSET, &res, why);
+		resolve(s, "0:6", BPF_CORE_FIELD_BYTE_OFFSET, &res, &why);
 		r.insn = 1;
-		ok(bo_core_patch(in, 4, &r, &res, why, sizeof(why)) == 1 &&
+		ok(bo_core_patch(in, 4, &r, &res, &why) == 1 &&
 		   in[1].code == (BPF_JMP | BPF_CALL) && in[1].imm == BO_CORE_POISON,
 		   "long -> int (signed): no load follows it, poisoned");
-		resolve(s, "0:0", BPF_CORE_FIELD_BYTE_OFFSET, &res, why);
+		resolve(s, "0:0", BPF_CORE_FIELD_BYTE_OFFSET, &res, &why);
 		r.insn = 2;
-		ok(bo_core_patch(in, 4, &r, &res, why, sizeof(why)) == -EINVAL && strstr(why, "holds 3"),
+		ok(bo_core_patch(in, 4, &r, &res, &why) == -EINVAL && strstr(why, "does not hold"),
 		   "an instruction that does not hold the local value is refused: %s", why);
-		resolve(9, "1", BPF_CORE_ENUMVAL_VALUE, &res, why);
+		resolve(9, "1", BPF_CORE_ENUMVAL_VALUE, &res, &why);
 		r = (struct bo_core_relo){ 0, 9, 0, BPF_CORE_ENUMVAL_VALUE };
-		ok(bo_core_patch(ld, 2, &r, &res, why, sizeof(why)) == 0 && ld[0].imm == 0 && ld[1].imm == 1,
+		ok(bo_core_patch(ld, 2, &r, &res, &why) == 0 && ld[0].imm == 0 && ld[1].imm == 1,
 		   "ld_imm64 takes the 64-bit enum value");
 		r.insn = 3;
-		ok(bo_core_patch(in, 4, &r, &res, why, sizeof(why)) == -EINVAL,
+		ok(bo_core_patch(in, 4, &r, &res, &why) == -EINVAL,
 		   "an ld_imm64 with no second half is refused");
 	}
 	btf_close(&lb);
