@@ -200,7 +200,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir)
 		printf("%s%u", i ? " " : "", s->ports[i]);
 	printf("\nsockets:   %" PRIu64 " in sock_hash\ncounters:\n", s->sockets);
 	for (i = 0; i < SA_COUNTER_MAX; i++)
-		printf("  %-24s %" PRIu64 "\n", sa_counter_names[i], s->counters[i]);
+		printf("  %-26s %" PRIu64 "\n", sa_counter_names[i], s->counters[i]);
 }
 
 int cmd_status(struct sa_args *a)
