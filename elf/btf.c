@@ -24,178 +24,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-#define MAX_TYPES	(1u << 20)
-#define MAX_CHAIN	32	/* typedef/const/volatile links followed */
-
-struct btf {
-	struct bo_object *o;
-	const uint8_t *types;	/* type section */
-	uint32_t types_len;
-	const char *strs;
-	uint32_t strs_len;
-	uint32_t n;		/* types, id 1..n */
-	uint32_t *off;		/* off[id]: byte offset of type id */
-};
-
-static int bfail(struct btf *b, const char *what)
-{
-	return bo_fail(b->o, -EINVAL, "section '.BTF': %s", what);
-}
-
-static struct btf_type type_at(const struct btf *b, uint32_t id)
-{
-	struct btf_type t;
-
-	memcpy(&t, b->types + b->off[id], sizeof(t));
-	return t;
-}
-
-/* The bytes that follow struct btf_type for this kind. */
-static int64_t extra_size(const struct btf_type *t)
-{
-	uint32_t vlen = BTF_INFO_VLEN(t->info);
-
-	switch (BTF_INFO_KIND(t->info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return (int64_t)vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return (int64_t)vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return (int64_t)vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return (int64_t)vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_ENUM64:	/* Linux 6.0 */
-		return (int64_t)vlen * sizeof(struct btf_enum64);
-	default:
-		return -1;
-	}
-}
-
-static int index_types(struct btf *b)
-{
-	uint32_t pos = 0, cap = 64;
-
-	b->off = malloc(cap * sizeof(*b->off));
-	if (!b->off)
-		return bo_fail(b->o, -ENOMEM, "out of memory");
-	b->off[0] = 0;	/* id 0 is void */
-	while (pos < b->types_len) {
-		struct btf_type t;
-		int64_t extra;
-
-		if (b->types_len - pos < sizeof(t))
-			return bfail(b, "truncated type");
-		memcpy(&t, b->types + pos, sizeof(t));
-		extra = extra_size(&t);
-		if (extra < 0)
-			return bfail(b, "unknown type kind");
-		if ((uint64_t)extra > b->types_len - pos - sizeof(t))
-			return bfail(b, "type data beyond the type section");
-		if (b->n + 1 >= MAX_TYPES)
-			return bfail(b, "too many types");
-		if (b->n + 2 > cap) {
-			uint32_t *o2 = realloc(b->off, (cap *= 2) * sizeof(*b->off));
-
-			if (!o2)
-				return bo_fail(b->o, -ENOMEM, "out of memory");
-			b->off = o2;
-		}
-		b->off[++b->n] = pos;
-		pos += sizeof(t) + (uint32_t)extra;
-	}
-	return 0;
-}
-
-static const char *str_at(const struct btf *b, uint32_t off)
-{
-	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
-		return NULL;
-	return b->strs + off;
-}
-
-/* Follow typedef/const/volatile/restrict/type tags to the real type. */
-static int skip_mods(struct btf *b, uint32_t id, uint32_t *out)
-{
-	int i;
-
-	for (i = 0; i < MAX_CHAIN; i++) {
-		struct btf_type t;
-
-		if (id == 0 || id > b->n)
-			return bfail(b, "type id out of range");
-		t = type_at(b, id);
-		switch (BTF_INFO_KIND(t.info)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_CONST:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = t.type;
-			continue;
-		default:
-			*out = id;
-			return 0;
-		}
-	}
-	return bfail(b, "type chain too long");
-}
-
-static int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth)
-{
-	struct btf_type t;
-	struct btf_array a;
-	uint64_t elem;
-	int err;
-
-	if (depth > MAX_CHAIN)
-		return bfail(b, "type chain too long");
-	err = skip_mods(b, id, &id);
-	if (err)
-		return err;
-	t = type_at(b, id);
-	switch (BTF_INFO_KIND(t.info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_ENUM64:
-		*size = t.size;
-		return 0;
-	case BTF_KIND_PTR:
-		*size = 8;
-		return 0;
-	case BTF_KIND_ARRAY:
-		memcpy(&a, b->types + b->off[id] + sizeof(t), sizeof(a));
-		err = type_size(b, a.type, &elem, depth + 1);
-		if (err)
-			return err;
-		if (elem && a.nelems > UINT32_MAX / elem)
-			return bfail(b, "array size overflows");
-		*size = elem * a.nelems;
-		return 0;
-	default:
-		return bfail(b, "a map key or value type has no size");
-	}
-}
+#include "btf_read.h"
 
 /* __uint(name, N): a pointer to an array of N. */
 static int member_uint(struct btf *b, const char *map, const char *field,
@@ -485,25 +314,11 @@ static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t map
 int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 		uint32_t maps_sec, const uint8_t *data, uint64_t len)
 {
-	struct btf b = { .o = o };
-	struct btf_header h;
+	struct btf b;
 	uint32_t id, i;
 	int err, seen = 0;
 
-	if (len < sizeof(h))
-		return bo_fail(o, -EINVAL, "section '.BTF': shorter than its header");
-	memcpy(&h, data, sizeof(h));
-	if (h.magic != BTF_MAGIC || h.version != BTF_VERSION)
-		return bo_fail(o, -EINVAL, "section '.BTF': bad magic or version");
-	if (h.hdr_len < sizeof(h) || h.hdr_len > len ||
-	    !ev_in_bounds(h.type_off, h.type_len, len - h.hdr_len) ||
-	    !ev_in_bounds(h.str_off, h.str_len, len - h.hdr_len))
-		return bo_fail(o, -EINVAL, "section '.BTF': header points outside the section");
-	b.types = data + h.hdr_len + h.type_off;
-	b.types_len = h.type_len;
-	b.strs = (const char *)data + h.hdr_len + h.str_off;
-	b.strs_len = h.str_len;
-	err = index_types(&b);
+	err = btf_open(&b, data, len, NULL, o);
 	for (id = 1; !err && id <= b.n; id++) {
 		struct btf_type t = type_at(&b, id);
 		const char *n = str_at(&b, t.name_off);
@@ -522,6 +337,6 @@ int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 		err = bo_fail(o, -EINVAL, "section '.BTF' does not describe section '.maps'");
 	if (!err)
 		err = map_slots(o, v, maps_sec);
-	free(b.off);
+	btf_close(&b);
 	return err;
 }

@@ -305,6 +305,23 @@ static int link_range(struct build *b, uint32_t sec, uint64_t start,
 	return err ? err : link_pc_calls(b, sec, rs, start, end, pos);
 }
 
+/* Where each stretch of code went, for .BTF.ext (btf_ext.c). */
+static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t end)
+{
+	struct bo_prog *p = b->p;
+	size_t i;
+
+	p->ranges = malloc((b->nsubs + 1) * sizeof(*p->ranges));
+	if (!p->ranges)
+		return bo_fail(b->ps->o, -ENOMEM, "out of memory");
+	p->ranges[0] = (struct bo_range){ sec, start, end, 0 };
+	for (i = 0; i < b->nsubs; i++)
+		p->ranges[i + 1] = (struct bo_range){ b->ps->text_sec, b->subs[i].start,
+						      b->subs[i].end, b->subs[i].pos };
+	p->nranges = b->nsubs + 1;
+	return 0;
+}
+
 int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
 		      uint64_t start, uint64_t end)
 {
@@ -324,6 +341,8 @@ int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
 
 		err = link_range(&b, ps->text_sec, sp.start, sp.end, sp.pos);
 	}
+	if (!err)
+		err = keep_ranges(&b, sec, start, end);
 	free(b.subs);
 	return err;
 }

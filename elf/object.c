@@ -252,7 +252,7 @@ static int parse_view(struct parse *ps)
 {
 	const struct elf_view *v = ps->v;
 	struct bo_object *o = ps->o;
-	uint32_t i, license = 0, btf = 0;
+	uint32_t i, license = 0, btf = 0, btf_ext = 0;
 	int err = 0;
 
 	for (i = 1; i < v->nsec; i++) {
@@ -270,6 +270,8 @@ static int parse_view(struct parse *ps)
 			ps->btf_maps_sec = i;
 		else if (!strcmp(n, ".BTF"))
 			btf = i;
+		else if (!strcmp(n, ".BTF.ext"))
+			btf_ext = i;
 		else if (!strcmp(n, ".text") && (v->sec[i].flags & SHF_EXECINSTR))
 			ps->text_sec = i;
 	}
@@ -291,6 +293,8 @@ static int parse_view(struct parse *ps)
 		if ((s->flags & SHF_EXECINSTR) && i != ps->text_sec)
 			err = parse_prog_section(ps, i);
 	}
+	if (!err && btf)
+		err = bo_btf_ext(ps, btf, btf_ext);
 	if (err)
 		return err;
 	if (o->nprogs == 0)
@@ -354,7 +358,13 @@ void bo_object_free(struct bo_object *o)
 	for (i = 0; i < o->nprogs; i++) {
 		free(o->progs[i].insns);
 		free(o->progs[i].relocs);
+		free(o->progs[i].ranges);
+		free(o->progs[i].func_info);
+		free(o->progs[i].line_info);
+		free(o->progs[i].core);
 	}
+	free(o->btf);
+	o->btf = NULL;
 	for (i = 0; i < o->nmaps; i++) {
 		free(o->maps[i].init);
 		free(o->maps[i].slots);

@@ -66,6 +66,23 @@ struct bo_reloc {
 	uint32_t off;		/* MAP_VALUE: offset into the value */
 };
 
+/* A CO-RE relocation from .BTF.ext (UAPI struct bpf_core_relo, Linux 5.17),
+ * its byte offset turned into an instruction index of the program. */
+struct bo_core_relo {
+	uint32_t insn;
+	uint32_t type_id;	/* local type, in the object's .BTF */
+	uint32_t access_off;	/* access string ("0:1:2"), in .BTF's strings */
+	uint32_t kind;		/* enum bpf_core_relo_kind */
+};
+
+/* A stretch of a section copied into a program (link.c), so that what
+ * .BTF.ext says about section offsets can be said about the program. */
+struct bo_range {
+	uint32_t sec;
+	uint64_t start, end;	/* bytes in sec */
+	size_t pos;		/* its first instruction in the program */
+};
+
 struct bo_prog {
 	char name[BO_NAME_MAX];	/* function symbol name */
 	char section[BO_NAME_MAX];
@@ -79,6 +96,15 @@ struct bo_prog {
 	size_t nsubprogs;	/* subprograms appended from .text */
 	struct bo_reloc *relocs;
 	size_t nrelocs;
+	struct bo_range *ranges;	/* the program's own code, then each subprogram */
+	size_t nranges;
+	/* From .BTF.ext, insn_off in instructions of this program: */
+	struct bpf_func_info *func_info;
+	size_t nfunc_info;
+	struct bpf_line_info *line_info;
+	size_t nline_info;
+	struct bo_core_relo *core;
+	size_t ncore;
 };
 
 struct bo_object {
@@ -92,6 +118,8 @@ struct bo_object {
 	size_t nprogs;
 	const char *maps_layout;	/* legacy "maps": which layout, and why */
 	char maps_why[128];
+	uint8_t *btf;		/* a copy of .BTF (DATASEC sizes filled in), or NULL */
+	uint32_t btf_len;
 	char err[512];		/* set when parsing fails */
 	uint64_t work;		/* steps spent parsing (bo_charge) */
 };

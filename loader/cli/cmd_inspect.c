@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/disasm.h"
+#include "cli/inspect.h"
 #include "sys/names.h"
 #include "object.h"
 #include "sys/readfile.h"
@@ -180,6 +181,7 @@ static void inspect_text(const struct bo_object *o, const struct elf_view *v, in
 				printf("    insn %u: address in map '%s' + %u\n", r->insn,
 				       o->maps[r->map].name, r->off);
 		}
+		sa_inspect_core(o, p, 0);
 		if (dis)
 			disasm(o, p);
 	}
@@ -269,7 +271,9 @@ static void inspect_json(const struct bo_object *o, const struct elf_view *v)
 			       p->relocs[k].kind == BO_RELOC_MAP_FD ? "map_fd" : "map_value",
 			       p->relocs[k].off);
 		}
-		printf("]}");
+		printf("]");
+		sa_inspect_core(o, p, 1);
+		printf("}");
 	}
 	printf("]}\n");
 }

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "object.h"
 #include "sys/bpf.h"
+#include "load/core.h"
 
 #ifndef SOCKACCEL_VERSION
 #define SOCKACCEL_VERSION "unknown"
@@ -27,6 +28,7 @@ enum opt {
 	O_CGROUP = 1 << 0, O_PIN = 1 << 1, O_PORT = 1 << 2, O_OBJECTS = 1 << 3,
 	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_METRICS = 1 << 7,
 	O_METRICS_ANY = 1 << 8, O_KEEP = 1 << 9, O_MAPCOMPAT = 1 << 10,
+	O_BTF = 1 << 11,
 };
 /* bpftool's global options: also before the command ("sockaccel -j prog show"). */
 #define O_BPFTOOL (O_JSON | O_MAPCOMPAT)
@@ -46,6 +48,7 @@ static const struct opt_def {
 	{ "port", 0, O_PORT, "N", "only connections with port N at either end (repeatable)" },
 	{ "objects", 0, O_OBJECTS, "DIR", "load DIR/sockaccel.bpf.o, not the built-in object" },
 	{ "type", 0, O_TYPE, "TYPE", "program type for sections the table does not know" },
+	{ "btf", 0, O_BTF, "FILE", "CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)" },
 	{ "json", 'j', O_JSON, NULL, "one JSON object on stdout" },
 	{ "pretty", 'p', O_JSON, NULL, "JSON (bpftool's -p; printed on one line)" },
 	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, "accepted for bpftool (legacy maps always load)" },
@@ -73,8 +76,8 @@ static const struct command {
 	const char *help;
 	const struct sa_verbs *verbs;	/* bpftool's nouns */
 } commands[] = {
-	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS, 0, 0, 0,
-	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR]",
+	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF, 0, 0, 0,
+	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE]",
 	  "accelerate the TCP connections of a cgroup (default: every one of the host)", NULL },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
@@ -82,18 +85,18 @@ static const struct command {
 	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
 	  "[--pin-dir DIR] [--json]",
 	  "what is installed, where, and the counters", NULL },
-	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP,
+	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
 	  0, 0, 0,
 	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
 	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
 	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL },
-	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE, 0, SA_MAX_WORDS, 1, "", "",
+	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE | O_BTF, 0, SA_MAX_WORDS, 1, "", "",
 	  &sa_prog_verbs },
 	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs },
 	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "",
 	  &sa_cgroup_verbs },
-	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 2,
-	  "OBJ [--pin-dir DIR] [--type TYPE]",
+	{ "load", cmd_load, O_PIN | O_TYPE | O_BTF, 1, 1, 2,
+	  "OBJ [--pin-dir DIR] [--type TYPE] [--btf FILE]",
 	  "load and pin every map and program (default: /sys/fs/bpf/<object name>)", NULL },
 	{ "unload", cmd_unload, O_PIN, 0, 0, 2,
 	  "--pin-dir DIR",
@@ -103,8 +106,8 @@ static const struct command {
 	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
 	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", NULL },
 #ifndef SOCKACCEL_NO_INSPECT
-	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1, 1,
-	  "OBJ [--json] [--disasm] [--type TYPE]",
+	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1,
+	  "OBJ [--json] [--disasm] [--type TYPE] [--btf FILE]",
 	  "what an object becomes, without the kernel", NULL },
 #endif
 };
@@ -256,6 +259,7 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_JSON: a->json = 1; break;
 	case O_DISASM: a->disasm = 1; break;
 	case O_MAPCOMPAT: break;
+	case O_BTF: sa_core_btf_path = v; break;
 	case O_METRICS: a->metrics = v; break;
 	case O_METRICS_ANY: a->metrics_any = 1; break;
 	case O_KEEP: a->keep = 1; break;

@@ -12,6 +12,7 @@
 
 #include "sys/bpf.h"
 #include "load/load.h"
+#include "load/core.h"
 #include "sys/fs.h"
 #include "sys/names.h"
 #include "uapi_compat.h"
@@ -308,8 +309,10 @@ static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 	uint32_t size;
 	int fd = -EAGAIN, i;
 
+	sa_core_btf_args(c, o, p, &a);
 	for (i = 0; i < LOAD_RETRIES && fd == -EAGAIN; i++)
 		fd = sys_prog_load(&a);
+	fd = sa_core_without_btf(c, p, &a, fd);
 	if (fd >= 0)
 		return fd;
 
@@ -336,6 +339,7 @@ static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 	}
 	/* A log means the verifier read the program and said no (EACCES,
 	 * EINVAL): the message points at it rather than at errno. */
+	sa_core_explain(c, o, p);
 	return sa_failx(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD: %s",
 			p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt,
 			c->vlog && c->vlog[0] ? "rejected by the verifier (log above)" : strerror(-fd));
@@ -345,22 +349,25 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 {
 	const struct bo_object *o = l->obj;
 	size_t i;
+	int fd = 0;
 
-	for (i = 0; i < o->nprogs; i++) {
+	sa_core_release();
+	for (i = 0; fd >= 0 && i < o->nprogs; i++) {
 		const struct bo_prog *p = &o->progs[i];
 		struct bpf_insn *insns = malloc(p->insn_cnt * sizeof(*insns));
-		int fd;
 
 		if (!insns)
 			return sa_failx(c, -ENOMEM, "out of memory");
 		bo_relocate(p, l->map_fds, insns);
-		fd = load_prog(c, o, p, insns);
+		fd = sa_core_apply(c, o, p, insns);
+		if (!fd)
+			fd = load_prog(c, o, p, insns);
 		free(insns);
-		if (fd < 0)
-			return fd;
-		l->prog_fds[i] = fd;
+		if (fd >= 0)
+			l->prog_fds[i] = fd;
 	}
-	return 0;
+	sa_core_release();
+	return fd < 0 ? fd : 0;
 }
 
 /* ---- pins ---- */

@@ -86,7 +86,7 @@ int sys_prog_load(const struct sys_prog_load_args *o)
 {
 	union bpf_attr a;
 
-	memset(&a, 0, ATTR_SIZE(expected_attach_type));
+	memset(&a, 0, ATTR_SIZE(line_info_cnt));
 	a.prog_type = o->type;
 	a.insns = (uint64_t)(uintptr_t)o->insns;
 	a.insn_cnt = o->insn_cnt;
@@ -97,7 +97,19 @@ int sys_prog_load(const struct sys_prog_load_args *o)
 	a.kern_version = o->kern_version;
 	copy_name(a.prog_name, o->name);
 	a.expected_attach_type = o->expected_attach_type;
-	return sys_bpf_fd(BPF_PROG_LOAD, &a, ATTR_SIZE(expected_attach_type));
+	if (o->prog_btf_fd > 0) {
+		a.prog_btf_fd = (uint32_t)o->prog_btf_fd;
+		a.func_info_rec_size = sizeof(*o->func_info);
+		a.func_info = (uint64_t)(uintptr_t)o->func_info;
+		a.func_info_cnt = o->func_info_cnt;
+		a.line_info_rec_size = sizeof(*o->line_info);
+		a.line_info = (uint64_t)(uintptr_t)o->line_info;
+		a.line_info_cnt = o->line_info_cnt;
+	}
+	/* The size covers fields older kernels do not know only when they
+	 * are used: a kernel checks that bytes past its own attr are zero. */
+	return sys_bpf_fd(BPF_PROG_LOAD, &a, o->prog_btf_fd > 0 ? ATTR_SIZE(line_info_cnt) :
+			  ATTR_SIZE(expected_attach_type));
 }
 
 int sys_btf_load(const void *data, uint32_t size)

@@ -34,6 +34,11 @@ struct sys_prog_load_args {
 	uint32_t log_level;		/* 0: no log */
 	char *log_buf;
 	uint32_t log_size;
+	int prog_btf_fd;		/* 0: none (Linux 5.0 for all three) */
+	const struct bpf_func_info *func_info;
+	uint32_t func_info_cnt;
+	const struct bpf_line_info *line_info;
+	uint32_t line_info_cnt;
 };
 
 int sys_map_create(const struct sys_map_create_args *o);
