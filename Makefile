@@ -96,7 +96,12 @@ $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 STATIC_INC := $(BUILD)/static/include
 # Link-time optimisation (gcc -flto) merges and inlines across files; no
 # jump tables: a switch as compares is smaller.  Together -2.1 KiB.
-STATIC_OPT := -Oz -flto -fno-jump-tables
+# One LTO partition, points-to analysis across files, no inlining of
+# "small" functions called more than once: -0.4 KiB.  No SSE registers
+# (nothing here uses floating point): variadic functions stop saving
+# %xmm0-7 and struct copies use plain moves: -0.8 KiB.
+STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-functions \
+              -fno-jump-tables -mgeneral-regs-only
 STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                  -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT
 STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
