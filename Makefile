@@ -100,10 +100,6 @@ STATIC_INC := $(BUILD)/static/include
 # "small" functions called more than once: -0.4 KiB.  No SSE registers
 # (nothing here uses floating point): variadic functions stop saving
 # %xmm0-7 and struct copies use plain moves: -0.8 KiB.
-# Link: no build id, no RELRO page, code and read-only data in one segment;
-# and a small "common page size": with 4 KiB, ld pads the file up to the
-# next page before the data segment whenever that saves a page of memory
-# (up to 4 KiB of zeros, depending on where the code happens to end).
 STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-functions \
               -fno-jump-tables -mgeneral-regs-only
 STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
@@ -126,6 +122,10 @@ $(BUILD)/static/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
 
+# Link: no build id, no RELRO page, code and read-only data in one segment;
+# and a small "common page size": with 4 KiB, ld pads the file up to the
+# next page before the data segment whenever that saves a page of memory
+# (up to 4 KiB of zeros, depending on where the code happens to end).
 $(BUILD)/sockaccel-static: $(STATIC_OBJS) $(BUILD)/static/embed.o
 	$(call msg,LINK,$@)
 	$(Q)$(MUSL_CC) $(STATIC_OPT) -static -no-pie -s $(LDGC) -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code \

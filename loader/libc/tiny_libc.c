@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libc/tiny_fmt.h"
@@ -111,6 +113,29 @@ char *strerror(int no)
 {
 	return (char *)tiny_strerror(no);
 }
+
+/* ---- stat: the system calls themselves ---- */
+/*
+ * musl's stat(), lstat() and fstat() all go through fstatat(), which
+ * converts the kernel's struct and falls back for kernels before 2.6.39
+ * (0.7 KiB).  On x86_64 the kernel's struct stat is musl's, byte for byte.
+ */
+#if defined(__x86_64__)
+int stat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_stat, path, st);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_lstat, path, st);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_fstat, fd, st);
+}
+#endif
 
 /* ---- malloc: bump allocation from mmap'd arenas ---- */
 /*
