@@ -181,6 +181,9 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) test
 $(BUILD)/tests/unit/test_tiny_fmt: loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_EXTRA := loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanitize=address,undefined
+$(BUILD)/tests/unit/test_tiny_str: loader/libc/tiny_str.c
+$(BUILD)/tests/unit/test_tiny_str: UNIT_EXTRA := loader/libc/tiny_str.c
+$(BUILD)/tests/unit/test_tiny_str: UNIT_CFLAGS += '-DTINY(f)=tiny_\#\#f' -Wno-stringop-truncation -fsanitize=address,undefined
 
 # The metrics server's request and address parsers (loader/cli/httpd.c),
 # table, prefixes and mutations, under ASan/UBSan.
