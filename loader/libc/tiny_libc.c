@@ -13,12 +13,14 @@
  * tests/unit/test_tiny_fmt.c checks against glibc.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -114,7 +116,7 @@ char *strerror(int no)
 	return (char *)tiny_strerror(no);
 }
 
-/* ---- stat: the system calls themselves ---- */
+/* ---- stat, open, socket: the system calls themselves ---- */
 /*
  * musl's stat(), lstat() and fstat() all go through fstatat(), which
  * converts the kernel's struct and falls back for kernels before 2.6.39
@@ -134,6 +136,26 @@ int lstat(const char *path, struct stat *st)
 int fstat(int fd, struct stat *st)
 {
 	return (int)syscall(SYS_fstat, fd, st);
+}
+
+/* musl's open() and socket() add fallbacks for kernels without O_CLOEXEC
+ * (2.6.23) or SOCK_CLOEXEC (2.6.27), long before bpf() (3.18). */
+int open(const char *path, int flags, ...)
+{
+	unsigned int mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, unsigned int);
+		va_end(ap);
+	}
+	return (int)syscall(SYS_open, path, flags, mode);
+}
+
+int socket(int domain, int type, int protocol)
+{
+	return (int)syscall(SYS_socket, domain, type, protocol);
 }
 #endif
 
