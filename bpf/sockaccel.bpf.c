@@ -193,9 +193,8 @@ static __always_inline __u64 mix(__u64 h, __u64 v)
 
 static __always_inline __u64 end_hash(const __u32 *ip, __u16 port, __u32 seq)
 {
-	__u64 h = mix(mix(0, ip[0]), ip[1]);
+	__u64 h = mix(mix(0, ip[0] | (__u64)ip[1] << 32), ip[2] | (__u64)ip[3] << 32);
 
-	h = mix(mix(h, ip[2]), ip[3]);
 	return mix(h, (__u64)port << 32 | seq);
 }
 
