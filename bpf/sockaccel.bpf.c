@@ -184,10 +184,12 @@ static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
  * per-message path hashes 8 bytes instead of 56 (twice).
  * Each step of mix() (xor, multiply by an odd constant, xor the high half
  * into the low) is one-to-one in h for a fixed v and in v for a fixed h.
+ * The constant is a sign-extended 32-bit immediate (odd all the same): one
+ * instruction where a 64-bit constant takes a two-slot load.
  */
 static __always_inline __u64 mix(__u64 h, __u64 v)
 {
-	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ v) * (__u64)(__s64)(__s32)0x9e3779b1;
 	return h ^ (h >> 32);
 }
 
