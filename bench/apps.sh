@@ -70,7 +70,7 @@ apps_bench() {
 		{ say "apps: sockaccel install failed"; return 1; }
 	"$SA" load "${APP_REF_OBJ:-$OUT/ref/ref.bpf.o}" --pin-dir "$pin_app_ref" >>"$LOG" &&
 		"$SA" prog attach pinned "$pin_app_ref/ref_msg" msg_verdict pinned "$pin_app_ref/ref_hash" >>"$LOG" &&
-		"$SA" cgroup attach "${APP_CG[ref]}" sock_ops pinned "$pin_app_ref/ref_ops" >>"$LOG" ||
+		"$SA" cgroup attach "${APP_CG[ref]}" sock_ops pinned "$pin_app_ref/ref_ops" multi >>"$LOG" ||
 		{ say "apps: loading the reference peer failed"; return 1; }
 	APP_REF_PIN=$pin_app_ref
 

@@ -59,7 +59,7 @@ PROG[ref]=$p/ref_msg
 OPS[ref]=$p/ref_ops
 "$SA" load "$REF" --pin-dir "$p" >/dev/null &&
 	"$SA" prog attach pinned "$p/ref_msg" msg_verdict pinned "$p/ref_hash" >/dev/null &&
-	"$SA" cgroup attach "$c" sock_ops pinned "$p/ref_ops" >/dev/null || bail "loading the reference peer failed"
+	"$SA" cgroup attach "$c" sock_ops pinned "$p/ref_ops" multi >/dev/null || bail "loading the reference peer failed"
 REF_PIN=$p
 old=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -q kernel.bpf_stats_enabled=1
