@@ -18,6 +18,7 @@ struct sa_args {
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	int json, disasm;
+	int replace, all, sockets;	/* install --replace, status --all --sockets */
 	int argc;		/* positional arguments after the command */
 	char **argv;
 	struct sa_ctx ctx;

@@ -25,6 +25,7 @@
 enum opt {
 	O_CGROUP = 1 << 0, O_PIN = 1 << 1, O_PORT = 1 << 2, O_OBJECTS = 1 << 3,
 	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6,
+	O_REPLACE = 1 << 7, O_ALL = 1 << 8, O_SOCKETS = 1 << 9,
 };
 
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
@@ -43,6 +44,9 @@ static const struct opt_def {
 	{ "type", 0, O_TYPE, "TYPE", "program type for sections the table does not know" },
 	{ "json", 'j', O_JSON, NULL, "one JSON object on stdout" },
 	{ "disasm", 0, O_DISASM, NULL, "disassemble every program" },
+	{ "replace", 0, O_REPLACE, NULL, "swap in other programs or ports without a gap (BPF_F_REPLACE)" },
+	{ "all", 0, O_ALL, NULL, "every instance on the host, found from the kernel" },
+	{ "sockets", 0, O_SOCKETS, NULL, "list the accelerated connections" },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
 	{ "help", 'h', 0, NULL, "this command's usage" },
 };
@@ -58,15 +62,15 @@ static const struct command {
 	const char *args;
 	const char *help;
 } commands[] = {
-	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS, 0, 0, 0,
-	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR]",
-	  "accelerate the TCP connections of a cgroup (default: every one of the host)" },
+	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_REPLACE, 0, 0, 0,
+	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--replace]",
+	  "accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree" },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
 	  "detach our programs and delete the pins; open connections keep flowing" },
-	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
-	  "[--pin-dir DIR] [--json]",
-	  "what is installed, where, and the counters" },
+	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS, 0, 0, 0,
+	  "[--pin-dir DIR | --all] [--sockets] [--json]",
+	  "what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone" },
 	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 1,
 	  "OBJ [--pin-dir DIR] [--type TYPE]",
 	  "load an object's maps and programs and pin them (default pin dir: /sys/fs/bpf/<object name>)" },
@@ -104,7 +108,8 @@ static void usage(FILE *f)
 				fprintf(f, "  %-8s%s\n", commands[i].name, commands[i].args);
 	}
 	fputs("\n'sockaccel COMMAND --help' explains one command; -v prints every bpf() call.\n"
-	      "Exit status: 0 done, 1 failed, 2 usage error.\n", f);
+	      "Exit status: 0 done, 1 failed, 2 usage error; status: 3 not installed,\n"
+	      "4 partial, 5 detached, 6 cgroup gone.\n", f);
 }
 
 static void command_usage(const struct command *c)
@@ -195,6 +200,9 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_TYPE: a->type = v; break;
 	case O_JSON: a->json = 1; break;
 	case O_DISASM: a->disasm = 1; break;
+	case O_REPLACE: a->replace = 1; break;
+	case O_ALL: a->all = 1; break;
+	case O_SOCKETS: a->sockets = 1; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)
@@ -347,6 +355,9 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = commands[c].fn(&a);
+	/* Warnings: after the output, apart from the error that decided ret. */
+	for (char *w = a.ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "sockaccel: %s: warning: %.*s\n", a.cmd, (int)(nl - w), w);
 	sa_ctx_free(&a.ctx);
 	return ret;
 }
