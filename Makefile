@@ -299,6 +299,15 @@ $(SMALL_HASH_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_SOCKHASH_MAX=16 -c $< -o $@
 $(BUILD)/tests/data/foreign_mesh.bpf.o: BPF_CFLAGS += -g
 test-build: $(SMALL_HASH_OBJ)
+# Issue 13 (tests/kernel/ops_replace.t): a second build of our programs for
+# install --replace, differing in code only (the small-write threshold), so
+# its maps are compatible and its program tags differ.
+REPLACE_OBJ := $(BUILD)/tests/replace-b/sockaccel.bpf.o
+$(REPLACE_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_STREAK_MAX=65 -c $< -o $@
+test-build: $(REPLACE_OBJ)
 # Our own programs with the two other map styles, for install --objects.
 SA_STYLE_OBJS := $(BUILD)/tests/data/styles/elfmap/sockaccel.bpf.o $(BUILD)/tests/data/styles/btf/sockaccel.bpf.o
 $(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
