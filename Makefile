@@ -7,6 +7,7 @@
 #   make bench      benchmarks (see BENCHMARKS.md)
 #   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
+#   make install    binary, man page, bash completion (PREFIX=/usr/local, DESTDIR=)
 #   V=1             show the commands
 
 CC       ?= cc
@@ -52,7 +53,7 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help
+.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
@@ -131,6 +132,29 @@ static:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- make install: where a Debian package puts things ----
+# PREFIX=/usr DESTDIR=debian/sockaccel gives /usr/sbin/sockaccel,
+# /usr/share/man/man8/sockaccel.8.gz, the bash completion and the docs.
+# INSTALL_BIN=$(BUILD)/sockaccel-static installs the static build instead.
+# The systemd unit, when the tree has one (deploy/systemd/), goes to
+# SYSTEMD_UNIT_DIR.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN ?= $(BUILD)/sockaccel
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+install: $(INSTALL_BIN)
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/sbin/sockaccel
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	gzip -9n <doc/sockaccel.8 >$(DESTDIR)$(PREFIX)/share/man/man8/sockaccel.8.gz
+	install -D -m 0644 completion/sockaccel.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockaccel
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/sockaccel/README.md
+	install -d $(DESTDIR)$(PREFIX)/share/doc/sockaccel
+	gzip -9n <CHANGELOG.md >$(DESTDIR)$(PREFIX)/share/doc/sockaccel/changelog.gz
+	if [ -f deploy/systemd/sockaccel.service ]; then \
+		install -D -m 0644 deploy/systemd/sockaccel.service \
+			$(DESTDIR)$(SYSTEMD_UNIT_DIR)/sockaccel.service; fi
 
 # ---- tests ----
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(filter-out tests/tools/sha256.c,$(wildcard tests/tools/*.c)))
