@@ -29,6 +29,10 @@ int sa_report(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A decimal number from 0 to max, nothing else; 0 or -EINVAL.  (Not
+ * strtoul: it brings 3 KiB of musl's stdio into the static binary.) */
+int sa_parse_u32(const char *s, uint32_t max, uint32_t *out);
+
 /* Read and parse OBJ with the build's ELF reader and --type; 0 or -errno. */
 struct bo_object;
 int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
@@ -41,5 +45,6 @@ int cmd_unload(struct sa_args *a);
 int cmd_attach(struct sa_args *a);
 int cmd_detach(struct sa_args *a);
 int cmd_inspect(struct sa_args *a);
+int cmd_net(struct sa_args *a);
 
 #endif

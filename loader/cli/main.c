@@ -83,6 +83,10 @@ static const struct command {
 	{ "detach", cmd_detach, 0, 3, 4, 1,
 	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
 	  "detach exactly that program" },
+	{ "net", cmd_net, O_JSON, 1, 7, 1,
+	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
+	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE" },
 #ifndef SOCKACCEL_NO_INSPECT
 	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1, 1,
 	  "OBJ [--json] [--disasm] [--type TYPE]",
@@ -148,14 +152,24 @@ int sa_report(struct sa_args *a)
 	return EXIT_FAIL;
 }
 
-static int parse_port(struct sa_args *a, const char *s)
+int sa_parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
-	unsigned long v = 0;
+	uint64_t v = 0;
 	const char *p = s;
 
-	while (*p >= '0' && *p <= '9' && v <= 65535)
-		v = v * 10 + (unsigned long)(*p++ - '0');
-	if (p == s || *p || v == 0 || v > 65535)
+	while (*p >= '0' && *p <= '9' && v <= max)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p == s || *p || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_port(struct sa_args *a, const char *s)
+{
+	uint32_t v;
+
+	if (sa_parse_u32(s, 65535, &v) || v == 0)
 		return sa_usage_error(a, "--port '%s' is not a port number (1-65535)", s);
 	if (a->nports == SA_PORTS_MAX)
 		return sa_usage_error(a, "at most %d --port options", SA_PORTS_MAX);

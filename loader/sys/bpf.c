@@ -254,3 +254,54 @@ int sys_map_get_fd_by_id(uint32_t id)
 {
 	return get_fd_by_id(BPF_MAP_GET_FD_BY_ID, id);
 }
+
+/* ---- links (BPF_LINK_CREATE: Linux 5.7; XDP links 5.9, tcx 6.6) ---- */
+
+int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(link_create.flags));
+	a.link_create.prog_fd = (uint32_t)prog_fd;
+	a.link_create.target_ifindex = (uint32_t)target;
+	a.link_create.attach_type = attach_type;
+	a.link_create.flags = flags;
+	return sys_bpf_fd(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
+}
+
+int sys_link_update(int link_fd, int new_prog_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(link_update.old_prog_fd));
+	a.link_update.link_fd = (uint32_t)link_fd;
+	a.link_update.new_prog_fd = (uint32_t)new_prog_fd;
+	return sys_bpf(BPF_LINK_UPDATE, &a, ATTR_SIZE(link_update.old_prog_fd));
+}
+
+int sys_link_detach(int link_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(link_detach.link_fd));
+	a.link_detach.link_fd = (uint32_t)link_fd;
+	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach.link_fd));
+}
+
+int sys_link_get_next_id(uint32_t id, uint32_t *next)
+{
+	union bpf_attr a;
+	int ret;
+
+	memset(&a, 0, ATTR_SIZE(open_flags));
+	a.start_id = id;
+	ret = sys_bpf(BPF_LINK_GET_NEXT_ID, &a, ATTR_SIZE(open_flags));
+	if (ret == 0)
+		*next = a.next_id;
+	return ret;
+}
+
+int sys_link_get_fd_by_id(uint32_t id)
+{
+	return get_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
+}

@@ -57,6 +57,13 @@ int sys_map_freeze(int fd);
 int sys_obj_get_info_by_fd(int fd, void *info, uint32_t *len);
 int sys_prog_get_fd_by_id(uint32_t id);
 int sys_map_get_fd_by_id(uint32_t id);
+/* target: an ifindex (XDP, tcx) or an fd, as the attach type says. */
+int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
+int sys_link_update(int link_fd, int new_prog_fd);
+int sys_link_detach(int link_fd);
+/* 0 with *next set, -ENOENT after the last. */
+int sys_link_get_next_id(uint32_t id, uint32_t *next);
+int sys_link_get_fd_by_id(uint32_t id);
 
 /* trace.c: print one call; ret is what the wrapper returns. */
 void sys_trace_call(int cmd, const union bpf_attr *attr, int ret);

@@ -114,7 +114,23 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 		break;
 	case BPF_PROG_GET_FD_BY_ID:
 	case BPF_MAP_GET_FD_BY_ID:
+	case BPF_LINK_GET_FD_BY_ID:
 		fprintf(f, "id=%u", a->prog_id);
+		break;
+	case BPF_LINK_GET_NEXT_ID:
+		fprintf(f, "start_id=%u", a->start_id);
+		break;
+	case BPF_LINK_CREATE:
+		fprintf(f, "prog_fd=%u, target_ifindex=%u, attach_type=%s, flags=%#x",
+			a->link_create.prog_fd, a->link_create.target_ifindex,
+			bpf_attach_type_name(a->link_create.attach_type), a->link_create.flags);
+		break;
+	case BPF_LINK_UPDATE:
+		fprintf(f, "link_fd=%u, new_prog_fd=%u", a->link_update.link_fd,
+			a->link_update.new_prog_fd);
+		break;
+	case BPF_LINK_DETACH:
+		fprintf(f, "link_fd=%u", a->link_detach.link_fd);
 		break;
 	default:
 		fprintf(f, "...");
