@@ -92,6 +92,7 @@ struct sa_status {
 	/* SA_READ_CGROUP: the other programs attached to the cgroup (sock_ops),
 	 * and a sockaccel instance attached above or below it (0: none). */
 	uint32_t others[16];
+	char other_names[16][16];	/* BPF_OBJ_NAME_LEN */
 	size_t nothers;
 	uint32_t overlap_id;
 	char overlap_cgroup[PATH_MAX];

@@ -149,9 +149,21 @@ static void read_cgroup(struct sa_ctx *c, int cg, struct sa_status *s)
 	uint32_t ids[64];
 	int n = sa_query(cg, BPF_CGROUP_SOCK_OPS, ids, 64), i;
 
-	for (i = 0; i < n && s->nothers < 16; i++)
-		if (ids[i] != s->ids[SA_OPS])
-			s->others[s->nothers++] = ids[i];
+	for (i = 0; i < n && s->nothers < 16; i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+		int fd;
+
+		if (ids[i] == s->ids[SA_OPS])
+			continue;
+		memset(&info, 0, sizeof(info));
+		fd = sys_prog_get_fd_by_id(ids[i]);
+		if (fd >= 0 && !sys_obj_get_info_by_fd(fd, &info, &len))
+			memcpy(s->other_names[s->nothers], info.name, 16);
+		if (fd >= 0)
+			close(fd);
+		s->others[s->nothers++] = ids[i];
+	}
 	if (sa_find_overlap(c, s->cgroup, s->ids[SA_OPS], &in) == 1) {
 		s->overlap_id = in.ops_id;
 		strcpy(s->overlap_cgroup, in.cgroup);

@@ -249,8 +249,11 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 	for (i = 0; i < SA_NITEMS; i++)
 		printf("%s\"%s\"", i ? "," : "", sa_items[i].name);
 	printf("],\"other_programs\":[");
-	for (i = 0; i < s->nothers; i++)
-		printf("%s%u", i ? "," : "", s->others[i]);
+	for (i = 0; i < s->nothers; i++) {
+		printf("%s{\"id\":%u,\"name\":", i ? "," : "", s->others[i]);
+		sa_json_str(stdout, s->other_names[i]);
+		printf("}");
+	}
 	printf("],\"overlap\":");
 	if (s->overlap_id) {
 		printf("{\"cgroup\":");
@@ -306,7 +309,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 			printf("%s %s id %u", i ? "," : "", sa_items[i].name, s->ids[i]);
 	printf("\nothers:    ");
 	for (i = 0; i < s->nothers; i++)
-		printf("id %u ", s->others[i]);
+		printf("id %u %.16s; ", s->others[i], s->other_names[i]);
 	printf(s->nothers ? "(other sock_ops programs on the cgroup)\n" : "none\n");
 	printf("ports:     ");
 	if (!s->port_filter)

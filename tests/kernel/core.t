@@ -37,6 +37,9 @@ core() {
 	ids=$(cgroup_prog_ids "$cg")
 	is "$ids" "$(echo "$foreign $ops_id" | tr ' ' '\n' | sort -n | tr '\n' ' ')" \
 		"[$L] cgroup has the foreign program and ours (BPF_PROG_QUERY)"
+	check "[$L] status lists the foreign program on the cgroup, by id and name" \
+		grep -q "\"other_programs\":\[{\"id\":$foreign,\"name\":\"[a-z_]*\"}\]" <<<"$st"
+	is "$(json_get "$st" state)" installed "[$L] status: state installed"
 
 	for mode in 4 6 m; do
 		out=$(in_cg_ns "$cg" "$ns" "$TOOLS/xfer" -$mode -H -b $MB16 -s 7 \

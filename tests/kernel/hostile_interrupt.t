@@ -12,8 +12,9 @@
 #   remove        leaves no pin directory, nothing attached to the cgroup,
 #                 and the programs and maps gone from the kernel.
 # Loops: install killed; the repairing install killed (from the worst cut:
-# everything but the cgroup attachment); remove killed; install with its
-# Nth bpf() call failing (EPERM), which must fail cleanly or succeed whole.
+# everything but the cgroup attachment); remove killed; install --replace
+# killed; install with its Nth bpf() call failing (EPERM), which must fail
+# cleanly or succeed whole.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 command -v strace >/dev/null || bail "strace is not installed (tests/deps.sh test)"
@@ -67,27 +68,35 @@ status_agrees() {
 }
 
 # install must complete, saying what it found; then remove must leave
-# nothing.  $1: what was cut.
+# nothing.  $1: what was cut; then install's extra arguments (the replace
+# loop: --replace --objects B, and B's sk_msg tag must be the one attached,
+# whatever the message).
 repair_and_remove() {
 	local what=$1 n out rc st ids id want
+	shift
 	n=$(pins_present)
 	st=$("$B" status --pin-dir "$pin" --json)
-	if [ "$n" = 0 ]; then
+	if [ $# -gt 0 ]; then
+		want=""
+	elif [ "$n" = 0 ]; then
 		want="installed on cgroup"
 	elif [ "$(json_get "$st" installed)" = true ] && [ "$(json_get "$st" attached)" = true ]; then
 		want="nothing changed"
 	else
 		want="cleaned up an incomplete earlier install"
 	fi
-	out=$("$B" install --cgroup "$cg" --pin-dir "$pin" 2>&1)
+	out=$("$B" install --cgroup "$cg" --pin-dir "$pin" "$@" 2>&1)
 	rc=$?
 	st=$("$B" status --pin-dir "$pin" --json)
 	if [ "$rc" = 0 ] && [ "$(json_get "$st" installed)" = true ] &&
-	   [ "$(json_get "$st" attached)" = true ] && grep -q "$want" <<<"$out"; then
+	   [ "$(json_get "$st" attached)" = true ] && grep -q "$want" <<<"$out" &&
+	   { [ $# = 0 ] || [ "$(msg_tag "$st")" = "$TAG_B" ]; } &&
+	   [ "$(cgroup_prog_ids "$cg")" = "$(status_id "$st" sockaccel_ops) " ] &&
+	   [ ! -e "$pin/replacing" ]; then
 		ok 0 "[$L] $what: install completes ($n of $NPINS pins were there: $want)"
 	else
 		ok 1 "[$L] $what: install completes ($n of $NPINS pins were there: $want)"
-		diag "install exit $rc: $out"
+		diag "install exit $rc: $out; cgroup: $(cgroup_prog_ids "$cg"); $(ls "$pin" "$pin/replacing" 2>&1 | tr '\n' ' ')"
 	fi
 	# Programs first, then maps, each with its kind.
 	ids=$(for p in $PROGS; do echo "prog:$(status_id "$st" "$p")"; done
@@ -114,6 +123,11 @@ repair_and_remove() {
 		fi
 	done
 	ok 0 "[$L] $what: its programs and maps are gone from the kernel"
+}
+
+msg_tag() {	# msg_tag STATUS-JSON: the tag of sockaccel_msg
+	grep -o '"name":"sockaccel_msg","type":"[a-z_]*","id":[0-9]*,"tag":"[0-9a-f]*"' <<<"$1" |
+		sed 's/.*"tag":"\([0-9a-f]*\)"/\1/'
 }
 
 interrupted() {
@@ -167,6 +181,27 @@ interrupted() {
 		check "[$L] remove killed at bpf() call $m: status works and agrees with the pins ($(pins_present) of $NPINS)" \
 			status_agrees
 		repair_and_remove "remove killed at bpf() call $m ($(sed -n "${m}p" "$T_TMP/calls"))"
+	done
+
+	# ---- install --replace killed at each of its bpf() calls ----
+	# From the built-in programs to the second build (tests/replace-b):
+	# the new programs are pinned in <pin dir>/replacing first, then the
+	# sk_msg program is swapped on sock_hash, then the sockops program on
+	# the cgroup (the last call).  Cut anywhere, the next install --replace
+	# ends with the new programs attached alone, and remove leaves nothing.
+	local repl=$BUILD/tests/replace-b
+	"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
+	r=$(calls_of "$B" install --replace --cgroup "$cg" --pin-dir "$pin" --objects "$repl")
+	TAG_B=$(msg_tag "$("$B" status --pin-dir "$pin" --json)")
+	diag "[$L] install --replace makes $r bpf() calls: $(tr '\n' ' ' <"$T_TMP/calls")"
+	"$B" remove --cgroup "$cg" --pin-dir "$pin" >/dev/null
+	for m in $(seq 1 "$r"); do
+		"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
+		kill_at "$m" "$B" install --replace --cgroup "$cg" --pin-dir "$pin" --objects "$repl"
+		check "[$L] replace killed at bpf() call $m: status works and agrees with the pins ($(pins_present) of $NPINS)" \
+			status_agrees
+		repair_and_remove "replace killed at bpf() call $m ($(sed -n "${m}p" "$T_TMP/calls"))" \
+			--replace --objects "$repl"
 	done
 
 	# ---- install with its Nth bpf() call failing ----
