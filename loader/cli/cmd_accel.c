@@ -68,7 +68,7 @@ int cmd_install(struct sa_args *a)
 	};
 	struct sa_accel_opts o;
 	struct bo_object obj;
-	char cgroup[PATH_MAX] = "";
+	char cgroup[PATH_MAX] = "", root[PATH_MAX];
 	enum sa_result res;
 	size_t i;
 	int ret;
@@ -91,12 +91,14 @@ int cmd_install(struct sa_args *a)
 	}
 	if (res == SA_REPAIRED)
 		printf("sockaccel: cleaned up an incomplete earlier install\n");
-	printf("sockaccel: %s cgroup %s%s (pins in %s)", done[res], cgroup,
-	       a->cgroup ? "" : ", the root: every TCP connection of this host", o.pin_dir);
+	printf("sockaccel: %s cgroup %s (pins in %s)", done[res], cgroup, o.pin_dir);
 	if (o.nports)
 		printf(", ports");
 	for (i = 0; i < o.nports; i++)
 		printf(" %u", o.ports[i]);
+	/* Say it plainly when that is the whole host. */
+	if (!sa_cgroup_default(&a->ctx, root, sizeof(root)) && !strcmp(root, cgroup))
+		printf("; the cgroup v2 root: every TCP connection of this host");
 	printf("\n");
 	return 0;
 }
