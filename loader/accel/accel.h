@@ -99,6 +99,7 @@ struct sa_status {
 };
 #define SA_READ_SOCKETS	1
 #define SA_READ_CGROUP	2
+#define SA_READ_BRIEF	4	/* state, ids and ports only: no sockets, no counters */
 
 /* Reads what is there; problems of the install are its state, problems
  * reading it are warnings (sa_warn).  Fails only when the pin directory

@@ -432,7 +432,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 	lock = sa_lock(c, o->pin_dir);
 	err = lock < 0 ? lock : sa_staging_dir(staging, sizeof(staging), o->pin_dir);
 	if (!err)
-		err = sa_status_read(c, o->pin_dir, &st, 0);
+		err = sa_status_read(c, o->pin_dir, &st, SA_READ_BRIEF);
 	if (err)
 		goto out;
 	strcpy(cgroup_out, cgroup);

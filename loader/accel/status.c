@@ -213,9 +213,10 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 		s->state = cg < 0 ? SA_CGROUP_GONE : !s->attached || !s->msg_attached ?
 			   SA_DETACHED : SA_INSTALLED;
 	}
-	if (fds[SA_SOCKHASH] >= 0)
+	if (fds[SA_SOCKHASH] >= 0 && !(what & SA_READ_BRIEF))
 		read_sockets(fds[SA_SOCKHASH], s, what & SA_READ_SOCKETS);
-	if (fds[SA_COUNTERS] >= 0 && (r = read_counters(fds[SA_COUNTERS], s->counters)) < 0)
+	if (fds[SA_COUNTERS] >= 0 && !(what & SA_READ_BRIEF) &&
+	    (r = read_counters(fds[SA_COUNTERS], s->counters)) < 0)
 		sa_warn(c, "map '%s': per-CPU counters not read: %s", SA_MAP_COUNTERS, strerror(-r));
 	if (fds[SA_CONFIG] >= 0 && fds[SA_PORTS] >= 0)
 		read_ports(fds[SA_CONFIG], fds[SA_PORTS], s);
