@@ -5,9 +5,10 @@
 #   make test       install test dependencies, build, run every test (TAP, prove)
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
-#   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
+#   make fuzz       run the ELF and HTTP fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
-#   make install    binary, man page, bash completion (PREFIX=/usr/local, DESTDIR=)
+#   make image      the agent's container image (podman), build/sockaccel-image.tar
+#   make install    binary, man page, bash completion, systemd unit (PREFIX=/usr/local, DESTDIR)
 #   V=1             show the commands
 
 CC       ?= cc
@@ -53,7 +54,7 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help install
+.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help image install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
@@ -135,26 +136,25 @@ clean:
 
 # ---- make install: where a Debian package puts things ----
 # PREFIX=/usr DESTDIR=debian/sockaccel gives /usr/sbin/sockaccel,
-# /usr/share/man/man8/sockaccel.8.gz, the bash completion and the docs.
+# /usr/share/man/man8/sockaccel.8.gz, the bash completion, the docs and
+# the systemd unit (deploy/systemd/, its ExecStart= pointing at SBINDIR).
 # INSTALL_BIN=$(BUILD)/sockaccel-static installs the static build instead.
-# The systemd unit, when the tree has one (deploy/systemd/), goes to
-# SYSTEMD_UNIT_DIR.
 PREFIX  ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL_BIN ?= $(BUILD)/sockaccel
-SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 install: $(INSTALL_BIN)
-	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/sbin/sockaccel
-	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(SBINDIR)/sockaccel
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/sockaccel
 	gzip -9n <doc/sockaccel.8 >$(DESTDIR)$(PREFIX)/share/man/man8/sockaccel.8.gz
 	install -D -m 0644 completion/sockaccel.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockaccel
-	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/sockaccel/README.md
-	install -d $(DESTDIR)$(PREFIX)/share/doc/sockaccel
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/sockaccel/README.md
 	gzip -9n <CHANGELOG.md >$(DESTDIR)$(PREFIX)/share/doc/sockaccel/changelog.gz
-	if [ -f deploy/systemd/sockaccel.service ]; then \
-		install -D -m 0644 deploy/systemd/sockaccel.service \
-			$(DESTDIR)$(SYSTEMD_UNIT_DIR)/sockaccel.service; fi
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|' deploy/systemd/sockaccel.service >$(DESTDIR)$(UNITDIR)/sockaccel.service
+	@echo 'then: systemctl daemon-reload && systemctl enable --now sockaccel'
 
 # ---- tests ----
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(filter-out tests/tools/sha256.c,$(wildcard tests/tools/*.c)))
@@ -189,6 +189,12 @@ $(BUILD)/tests/unit/test_tiny_fmt: loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_EXTRA := loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanitize=address,undefined
 
+# The metrics server's request and address parsers (loader/cli/httpd.c),
+# table, prefixes and mutations, under ASan/UBSan.
+$(BUILD)/tests/unit/test_http: loader/cli/httpd.c loader/sys/ctx.c
+$(BUILD)/tests/unit/test_http: UNIT_EXTRA := loader/cli/httpd.c loader/sys/ctx.c
+$(BUILD)/tests/unit/test_http: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+
 # The differential test feeds both readers thousands of broken inputs, each
 # in a buffer of exactly its size: AddressSanitizer turns a read past the
 # end, a leak or undefined behaviour in elf/ into a failure.
@@ -205,8 +211,9 @@ $(BOOT_INIT): tests/boot/init.c
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
 # both binaries (build/sockaccel and build/sockaccel-static).
 TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t)) \
-         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t))
-TEST_DEPS := build static test boot
+         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t)) \
+         $(sort $(wildcard tests/deploy/*.t))
+TEST_DEPS := build static test boot deploy
 
 test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT)
 
@@ -293,6 +300,14 @@ $(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEA
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 
+# The metrics server's parsers (tests/fuzz/http.t).
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c loader/cli/httpd.c loader/cli/httpd.h loader/sys/ctx.c
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< loader/cli/httpd.c loader/sys/ctx.c -o $@
+test-build: $(BUILD)/fuzz/fuzz_http
+
 $(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
 HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
 test-build: $(HOSTILE_BUILD)
@@ -301,6 +316,9 @@ fuzz:
 	$(Q)tests/deps.sh build test
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
+	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
+	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
+	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
 
 # Issue 6 test objects, written for other loaders: libbpf's <bpf/bpf_helpers.h>
 # and iproute2's <iproute2/bpf_elf.h> (libbpf-dev, iproute2).  Built with -g
@@ -380,3 +398,40 @@ bench:
 	$(Q)tests/deps.sh build static bench
 	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
+
+# ---- deploy/: container image, Kubernetes manifests (make install: above) ----
+
+# The image: FROM scratch, the static binary alone (the build context is a
+# directory holding only it), tagged $(IMAGE) in podman's store and saved
+# as an OCI archive to load elsewhere.  IMAGE_MAX: what issue 15 allows.
+IMAGE ?= localhost/sockaccel:latest
+IMAGE_MAX := 200000
+$(BUILD)/sockaccel-image.tar: $(BUILD)/sockaccel-static deploy/Containerfile
+	$(call msg,PODMAN,$(IMAGE))
+	$(Q)rm -rf $(BUILD)/image && mkdir -p $(BUILD)/image
+	$(Q)cp $(BUILD)/sockaccel-static $(BUILD)/image/sockaccel
+	@# The image this replaces would stay behind untagged: remove it.
+	$(Q)old=$$(podman image inspect --format '{{.Id}}' $(IMAGE) 2>/dev/null); \
+	  podman build -q -f deploy/Containerfile -t $(IMAGE) $(BUILD)/image >/dev/null && \
+	  new=$$(podman image inspect --format '{{.Id}}' $(IMAGE)) && \
+	  { [ -z "$$old" ] || [ "$$old" = "$$new" ] || podman rmi -f "$$old" >/dev/null 2>&1 || true; }
+	$(Q)rm -f $@ && podman save -q --format oci-archive -o $@ $(IMAGE)
+
+image:
+	$(Q)tests/deps.sh static deploy
+	$(Q)$(MAKE) --no-print-directory static $(BUILD)/sockaccel-image.tar
+	@size=$$(podman image inspect --format '{{.Size}}' $(IMAGE)); \
+	  printf '%s: %d bytes (podman image inspect), archive %s: %d bytes, limit %d\n' $(IMAGE) $$size \
+	    $(BUILD)/sockaccel-image.tar $$(stat -c %s $(BUILD)/sockaccel-image.tar) $(IMAGE_MAX); \
+	  test $$size -le $(IMAGE_MAX) || { echo 'image: over the limit'; exit 1; }
+test-build: $(BUILD)/sockaccel-image.tar
+
+# The manifest validator's npm packages (tests/deploy/package.json, pinned).
+NPM_DIR := $(BUILD)/npm
+$(NPM_DIR)/.done: tests/deploy/package.json
+	@mkdir -p $(NPM_DIR)
+	$(call msg,NPM,$(NPM_DIR))
+	$(Q)cp $< $(NPM_DIR)/package.json
+	$(Q)cd $(NPM_DIR) && npm install --no-audit --no-fund --silent >/dev/null
+	@touch $@
+test-build: $(NPM_DIR)/.done

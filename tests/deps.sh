@@ -7,6 +7,10 @@ pkgs_static="musl-tools"
 pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev man-db groff-base"
 pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
 pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils"
+# deploy/: manifests checked by node (npm packages go into build/), the unit
+# by systemd-analyze, the image built by podman, metrics read by curl and
+# Python's Prometheus parser.
+pkgs_deploy="nodejs npm systemd podman curl python3 python3-prometheus-client"
 
 want=""
 for g in "$@"; do
@@ -14,6 +18,8 @@ for g in "$@"; do
 done
 missing=""
 for p in $want; do
+	# A nodejs that bundles npm (NodeSource's) conflicts with Debian's npm.
+	[ "$p" = npm ] && command -v npm >/dev/null && continue
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done

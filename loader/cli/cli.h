@@ -18,7 +18,9 @@ struct sa_args {
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	int json, disasm;
-	int replace, all, sockets;	/* install --replace, status --all --sockets */
+	int replace, all, sockets, prometheus;	/* install --replace, status --all ... */
+	const char *metrics;	/* run: ADDR:PORT */
+	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
 	char **argv;
 	struct sa_ctx ctx;
@@ -37,7 +39,14 @@ int sa_parse_u32(const char *s, uint32_t max, uint32_t *out);
 struct bo_object;
 int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
 
+/* The accelerator's options from the arguments: --cgroup (auto resolved,
+ * and said), --pin-dir, --port, --replace, and the object, read and parsed
+ * into obj (bo_object_free() it after).  0, or the exit status. */
+struct sa_accel_opts;
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, struct bo_object *obj);
+
 int cmd_install(struct sa_args *a);
+int cmd_run(struct sa_args *a);
 int cmd_remove(struct sa_args *a);
 int cmd_status(struct sa_args *a);
 int cmd_load(struct sa_args *a);

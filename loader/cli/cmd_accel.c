@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "accel/prom.h"
 #include "cli/cli.h"
 #include "cli/json.h"
 #include "sys/caps.h"
@@ -60,6 +61,34 @@ static void common_opts(struct sa_args *a, struct sa_accel_opts *o)
 	o->replace = a->replace;
 }
 
+/* --cgroup auto, resolved once and said (on stderr: stdout stays the result). */
+static int resolve_cgroup(struct sa_args *a, struct sa_accel_opts *o)
+{
+	static char auto_cg[PATH_MAX];
+	const char *why;
+
+	if (!o->cgroup || strcmp(o->cgroup, "auto"))
+		return 0;
+	if (sa_cgroup_auto(&a->ctx, auto_cg, sizeof(auto_cg), &why))
+		return sa_report(a);
+	fprintf(stderr, "sockaccel: %s: --cgroup auto: %s (%s)\n", a->cmd, auto_cg, why);
+	o->cgroup = auto_cg;
+	return 0;
+}
+
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, struct bo_object *obj)
+{
+	int ret;
+
+	memset(obj, 0, sizeof(*obj));
+	common_opts(a, o);
+	ret = resolve_cgroup(a, o);
+	if (!ret)
+		ret = get_object(a, obj);
+	o->obj = obj;
+	return ret;
+}
+
 int cmd_install(struct sa_args *a)
 {
 	static const char *const done[] = {
@@ -73,13 +102,11 @@ int cmd_install(struct sa_args *a)
 	size_t i;
 	int ret;
 
-	common_opts(a, &o);
 	if (sa_check_caps(&a->ctx, "install"))
 		return sa_report(a);
-	ret = get_object(a, &obj);
+	ret = sa_accel_opts_from_args(a, &o, &obj);
 	if (ret)
 		return ret;
-	o.obj = &obj;
 	ret = sa_install(&a->ctx, &o, &res, cgroup);
 	bo_object_free(&obj);
 	if (ret)
@@ -112,6 +139,8 @@ int cmd_remove(struct sa_args *a)
 	common_opts(a, &o);
 	if (sa_check_caps(&a->ctx, "remove"))
 		return sa_report(a);
+	if (resolve_cgroup(a, &o))
+		return EXIT_FAIL;
 	sa_read_record(o.pin_dir, sa_items[SA_REC_CGROUP].name, rec, sizeof(rec));
 	if (sa_remove(&a->ctx, &o, &res))
 		return sa_report(a);
@@ -380,7 +409,9 @@ int cmd_status(struct sa_args *a)
 	if (sa_status_read(&a->ctx, pin_dir, &s, SA_READ_CGROUP |
 			   (a->sockets ? SA_READ_SOCKETS : 0)))
 		return sa_report(a);
-	if (a->json)
+	if (a->prometheus)	/* for node_exporter's textfile collector */
+		sa_prom_write(stdout, &s, NULL);
+	else if (a->json)
 		status_json(&s, pin_dir, a->sockets);
 	else
 		status_text(&s, pin_dir, a->sockets);

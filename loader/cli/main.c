@@ -24,8 +24,9 @@
 
 enum opt {
 	O_CGROUP = 1 << 0, O_PIN = 1 << 1, O_PORT = 1 << 2, O_OBJECTS = 1 << 3,
-	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6,
-	O_REPLACE = 1 << 7, O_ALL = 1 << 8, O_SOCKETS = 1 << 9,
+	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_METRICS = 1 << 7,
+	O_METRICS_ANY = 1 << 8, O_KEEP = 1 << 9,
+	O_REPLACE = 1 << 10, O_ALL = 1 << 11, O_SOCKETS = 1 << 12, O_PROMETHEUS = 1 << 13,
 };
 
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
@@ -37,16 +38,21 @@ static const struct opt_def {
 	const char *arg;	/* NULL: a flag */
 	const char *help;
 } opt_defs[] = {
-	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount)" },
+	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount; "
+	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)" },
 	{ "pin-dir", 0, O_PIN, "DIR", "bpffs directory for the pins" },
 	{ "port", 0, O_PORT, "N", "only connections with port N at either end (repeatable)" },
 	{ "objects", 0, O_OBJECTS, "DIR", "load DIR/sockaccel.bpf.o, not the built-in object" },
 	{ "type", 0, O_TYPE, "TYPE", "program type for sections the table does not know" },
 	{ "json", 'j', O_JSON, NULL, "one JSON object on stdout" },
 	{ "disasm", 0, O_DISASM, NULL, "disassemble every program" },
+	{ "metrics", 0, O_METRICS, "ADDR:PORT", "serve Prometheus metrics at http://ADDR:PORT/metrics" },
+	{ "metrics-any", 0, O_METRICS_ANY, NULL, "let --metrics listen on a non-loopback address" },
+	{ "keep", 0, O_KEEP, NULL, "on SIGTERM leave the install for the next run to adopt" },
 	{ "replace", 0, O_REPLACE, NULL, "swap in other programs or ports without a gap (BPF_F_REPLACE)" },
 	{ "all", 0, O_ALL, NULL, "every instance on the host, found from the kernel" },
 	{ "sockets", 0, O_SOCKETS, NULL, "list the accelerated connections" },
+	{ "prometheus", 0, O_PROMETHEUS, NULL, "Prometheus text format (node_exporter's textfile collector)" },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
 	{ "help", 'h', 0, NULL, "this command's usage" },
 };
@@ -68,9 +74,14 @@ static const struct command {
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
 	  "detach our programs and delete the pins; open connections keep flowing" },
-	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS, 0, 0, 0,
-	  "[--pin-dir DIR | --all] [--sockets] [--json]",
+	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS | O_PROMETHEUS, 0, 0, 0,
+	  "[--pin-dir DIR | --all] [--sockets] [--json | --prometheus]",
 	  "what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone" },
+	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP,
+	  0, 0, 0,
+	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
+	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
+	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep" },
 	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 1,
 	  "OBJ [--pin-dir DIR] [--type TYPE]",
 	  "load an object's maps and programs and pin them (default pin dir: /sys/fs/bpf/<object name>)" },
@@ -123,7 +134,7 @@ static void command_usage(const struct command *c)
 	printf("usage: sockaccel %s %s\n\n%s.\n\noptions:\n", c->name, c->args, c->help);
 	for (i = 0; i < NOPTS; i++)
 		if (!opt_defs[i].bit || (c->opts & opt_defs[i].bit))
-			printf("  --%-8s %-5s %s\n", opt_defs[i].name,
+			printf("  --%-11s %-9s %s\n", opt_defs[i].name,
 			       opt_defs[i].arg ? opt_defs[i].arg : "", opt_defs[i].help);
 }
 
@@ -214,9 +225,13 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_TYPE: a->type = v; break;
 	case O_JSON: a->json = 1; break;
 	case O_DISASM: a->disasm = 1; break;
+	case O_METRICS: a->metrics = v; break;
+	case O_METRICS_ANY: a->metrics_any = 1; break;
+	case O_KEEP: a->keep = 1; break;
 	case O_REPLACE: a->replace = 1; break;
 	case O_ALL: a->all = 1; break;
 	case O_SOCKETS: a->sockets = 1; break;
+	case O_PROMETHEUS: a->prometheus = 1; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)

@@ -41,8 +41,13 @@ ops() {
 	st=$("$B" status --pin-dir "$pin" --json)
 	is "$(json_get "$st" state)/$(json_get "$st" version)" "installed/$("$B" --version | cut -d' ' -f2)" \
 		"[$L] status --json: state installed, the version that installed it"
-	check "[$L] status --json: ports an array, port_filter false, absent ids null" \
+	check "[$L] status --json: ports an array, port_filter false" \
 		grep -q '"port_filter":false,"ports":\[\]' <<<"$st"
+	run "$B" status --pin-dir "$pin" --prometheus
+	is "$rc" 0 "[$L] status --prometheus: exit 0"
+	check "[$L] ... sockaccel_state{state=\"installed\"} 1, the other states 0" \
+		test "$(grep -c '^sockaccel_state{state="[a-z_]*"} 0$' <<<"$out"),$(grep -cx 'sockaccel_state{state="installed"} 1' <<<"$out")" = 4,1
+	check "[$L] ... the counters, as Prometheus counters" grep -qx 'sockaccel_sockets_added_total 0' <<<"$out"
 
 	# ---- refusals ----
 	run "$B" install --cgroup "$cg" --pin-dir "$pin" --objects "$BUILD/tests/replace-b"
@@ -134,6 +139,8 @@ ops() {
 	run "$B" install --cgroup "$gone" --pin-dir "$pin"
 	is "$rc" 0 "[$L] install on a cgroup that will be deleted"
 	rmdir "$gone"
+	run "$B" status --pin-dir "$pin" --prometheus
+	check "[$L] status --prometheus: state cgroup_gone" grep -qx 'sockaccel_state{state="cgroup_gone"} 1' <<<"$out"
 	run "$B" status --pin-dir "$pin"
 	is "$rc" 6 "[$L] status, its cgroup deleted: exit 6"
 	check "[$L] ... says the cgroup is GONE: $(head -1 <<<"$out")" grep -q "cgroup is GONE" <<<"$out"

@@ -12,9 +12,11 @@ D=$T_TMP/dest
 make -s -C "$TOP" install DESTDIR="$D" PREFIX=/usr BUILD="$BUILD" >"$T_TMP/make.out" 2>&1
 is "$?" 0 "make install DESTDIR=... PREFIX=/usr: exit 0"
 is "$(cd "$D" && find . -type f | sort | tr '\n' ' ')" \
-   "./usr/sbin/sockaccel ./usr/share/bash-completion/completions/sockaccel ./usr/share/doc/sockaccel/README.md ./usr/share/doc/sockaccel/changelog.gz ./usr/share/man/man8/sockaccel.8.gz $([ -f "$TOP/deploy/systemd/sockaccel.service" ] && echo "./usr/lib/systemd/system/sockaccel.service ")" \
+   "./usr/lib/systemd/system/sockaccel.service ./usr/sbin/sockaccel ./usr/share/bash-completion/completions/sockaccel ./usr/share/doc/sockaccel/README.md ./usr/share/doc/sockaccel/changelog.gz ./usr/share/man/man8/sockaccel.8.gz " \
    "the files of a Debian package, where Debian puts them"
-check "the installed binary runs" "$D/usr/sbin/sockaccel" --version
+is "$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$D/usr/lib/systemd/system/sockaccel.service")" /usr/sbin/sockaccel \
+   "the unit runs /usr/sbin/sockaccel (PREFIX, not DESTDIR)"
+check "the installed binary runs" sh -c '"$1" --version >/dev/null' _ "$D/usr/sbin/sockaccel"
 is "$(stat -c %a "$D/usr/sbin/sockaccel")" 755 "the binary is mode 0755"
 
 MAN=$D/usr/share/man/man8/sockaccel.8.gz
