@@ -202,24 +202,30 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 }
 
 /*
- * Swap the programs of an attached install without a gap.  The new sk_msg
- * program replaces the old one on sock_hash: sockets already in it keep
- * the program they were added with (a socket holds its own reference), new
- * ones get the new program.  The sockops program is swapped in place on the
- * cgroup with BPF_F_REPLACE (Linux 5.6): every connection established
- * after the swap runs the new one, and none finds no program.
+ * Load the object and attach it: a fresh install (st NULL), or a replace
+ * of the attached install st without a gap.  A fresh install pins into the
+ * pin directory, records the version and the cgroup, then attaches.
+ * A replace pins into <pin dir>/replacing, then: the new sk_msg program
+ * replaces the old one on sock_hash (sockets already in it keep the
+ * program they were added with, a socket holds its own reference; new ones
+ * get the new one); the sockops program is swapped in place on the cgroup
+ * with BPF_F_REPLACE (Linux 5.6), so every connection established after
+ * runs the new one and none finds no program; then the pins are renamed
+ * over the old ones.  Maps are kept when they are alike.
  */
-static int replace_locked(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
-			  const char *version, const struct sa_status *st)
+static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
+		  const char *cgroup, const char *version, const struct sa_status *st)
 {
 	struct sa_accel_opts before = *o;
 	struct bo_object copy = *o->obj;
 	struct bo_map *maps = NULL;
 	struct sa_loaded l;
-	char staging[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
-	int keep, old_ops, old_msg, created = 0, msg_on = 0, hash = -1, ops, msg, i, err;
+	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
+	int keep = 0, old_ops = -1, old_msg = -1, created = 0, pinned = 0, msg_on = 0;
+	int hash = -1, ops, msg, i, err;
 
-	keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
+	if (st)
+		keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
 	if (keep) {	/* reuse every pinned map: sa_load_maps checks each again */
 		maps = malloc(copy.nmaps * sizeof(*maps));
 		if (!maps)
@@ -229,27 +235,37 @@ static int replace_locked(struct sa_ctx *c, const struct sa_accel_opts *o, int c
 			maps[i].pinning = BO_PIN_BY_NAME;
 		copy.maps = maps;
 	}
-	old_ops = sa_pin_get(o->pin_dir, SA_PROG_SOCKOPS);
-	old_msg = sa_pin_get(o->pin_dir, SA_PROG_SKMSG);
+	if (st) {
+		old_ops = sa_pin_get(o->pin_dir, SA_PROG_SOCKOPS);
+		old_msg = sa_pin_get(o->pin_dir, SA_PROG_SKMSG);
+	}
 	err = sa_load_maps(c, &copy, &l, keep ? o->pin_dir : NULL);
 	if (!err)
 		err = sa_load_progs(c, &l);
 	if (!err)
-		err = sa_staging_dir(staging, sizeof(staging), o->pin_dir);
+		err = st ? sa_staging_dir(dir, sizeof(dir), o->pin_dir) :
+			   snprintf(dir, sizeof(dir), "%s", o->pin_dir) < (int)sizeof(dir) ? 0 :
+			   -ENAMETOOLONG;
+	if (err)
+		goto out;
+	err = sa_pin_dir_prepare(c, dir, &created);
 	if (!err)
-		err = sa_pin_dir_prepare(c, staging, &created);
+		err = sa_pin_all(c, &l, dir);
+	pinned = !err;
 	if (!err)
-		err = sa_pin_all(c, &l, staging);
-	if (!err)
-		err = write_record(c, staging, SA_REC_VERSION, version);
+		err = write_record(c, dir, SA_REC_VERSION, version);
+	if (!err && !st)
+		err = write_record(c, dir, SA_REC_CGROUP, cgroup);
 	if (!err)	/* kept maps: the old programs see the new ports from here */
 		err = write_config(c, &l, o);
-	hash = err ? -1 : sa_map_fd(&l, SA_MAP_SOCKHASH);
 	if (err)
 		goto undo;
+	hash = sa_map_fd(&l, SA_MAP_SOCKHASH);
 	ops = sa_prog_fd(&l, SA_PROG_SOCKOPS);
 	msg = sa_prog_fd(&l, SA_PROG_SKMSG);
 
+	/* sk_msg on the map first: every socket the sockops program adds
+	 * must find its verdict program already there. */
 	err = sys_prog_attach(msg, hash, BPF_SK_MSG_VERDICT, 0);
 	if (err) {
 		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to map '%s'", SA_PROG_SKMSG,
@@ -257,9 +273,10 @@ static int replace_locked(struct sa_ctx *c, const struct sa_accel_opts *o, int c
 		goto undo;
 	}
 	msg_on = 1;
+	/* ALLOW_MULTI: programs other tools attached to this cgroup stay. */
 	err = sys_prog_attach_replace(ops, cg, BPF_CGROUP_SOCK_OPS,
-				      BPF_F_ALLOW_MULTI | BPF_F_REPLACE, old_ops);
-	if (err == -EINVAL) {
+				      BPF_F_ALLOW_MULTI | (st ? BPF_F_REPLACE : 0), st ? old_ops : 0);
+	if (st && err == -EINVAL) {
 		/* Before Linux 5.6 (no BPF_F_REPLACE): attach beside the old
 		 * program, then detach it.  No gap; for that moment a new
 		 * connection may meet both, and the second insert into a
@@ -267,28 +284,29 @@ static int replace_locked(struct sa_ctx *c, const struct sa_accel_opts *o, int c
 		err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
 		if (!err) {
 			sys_prog_detach(old_ops, cg, BPF_CGROUP_SOCK_OPS);
-			sa_warn(c, "this kernel cannot replace in place (BPF_F_REPLACE, Linux 5.6): "
-				"the new sockops program was attached beside the old one, then the old one detached");
+			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program was "
+				"attached beside the old one, then the old one detached");
 		}
 	}
 	if (err) {
-		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH with BPF_F_REPLACE to cgroup",
-			SA_PROG_SOCKOPS);
+		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'", SA_PROG_SOCKOPS,
+			cgroup);
 		goto undo;
 	}
-	sa_info(c, "replaced %s on the cgroup and %s on map %s", SA_PROG_SOCKOPS,
+	sa_info(c, "attached %s to %s and %s to map %s", SA_PROG_SOCKOPS, cgroup,
 		SA_PROG_SKMSG, SA_MAP_SOCKHASH);
+	if (!st)
+		goto out;
 	/* The new pins into place: rename() over the old ones (bpffs: simple_rename). */
 	for (i = 0; i < SA_NITEMS; i++)
-		if (!sa_path(from, sizeof(from), staging, sa_items[i].name) &&
+		if (!sa_path(from, sizeof(from), dir, sa_items[i].name) &&
 		    !sa_path(to, sizeof(to), o->pin_dir, sa_items[i].name) &&
 		    rename(from, to) < 0 && errno != ENOENT)
 			sa_warn(c, "pin %s not renamed to %s: %s", from, to, strerror(errno));
-	rmdir(staging);
+	rmdir(dir);
 	if (!keep)
-		sa_warn(c, "maps not kept (%s): new ones were made; connections from before the "
-			"replace keep the old maps until they close, and the counters start from zero",
-			why);
+		sa_warn(c, "maps not kept (%s): new ones were made; connections from before keep "
+			"the old ones until they close; counters start from zero", why);
 	goto out;
 
 undo:
@@ -296,13 +314,18 @@ undo:
 		before.ports = st->ports;
 		before.nports = st->port_filter ? st->nports : 0;
 		write_config(c, &l, &before);
-		if (msg_on && old_msg >= 0)
+		if (old_msg >= 0)
 			sys_prog_attach(old_msg, hash, BPF_SK_MSG_VERDICT, 0);
+	} else if (msg_on) {
+		sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
 	}
-	if (created) {
-		sa_unlink_items(staging);
-		rmdir(staging);
-	}
+	for (i = SA_REC_CGROUP; i <= SA_REC_VERSION; i++)
+		if (!sa_path(from, sizeof(from), dir, sa_items[i].name))
+			unlink(from);
+	if (pinned)
+		sa_unpin_all(&l, dir);
+	if (created)
+		rmdir(dir);
 out:
 	if (old_ops >= 0)
 		close(old_ops);
@@ -310,77 +333,6 @@ out:
 		close(old_msg);
 	sa_loaded_close(&l);
 	free(maps);
-	return err;
-}
-
-static int install_locked(struct sa_ctx *c, const struct sa_accel_opts *o,
-			  int cg, const char *cgroup, const char *version)
-{
-	struct sa_loaded l;
-	char path[PATH_MAX];
-	int created = 0, pinned = 0, recorded = 0, msg_on = 0, err;
-	int hash, ops, msg;
-
-	err = sa_load_maps(c, o->obj, &l, NULL);
-	if (!err)
-		err = write_config(c, &l, o);
-	if (!err)
-		err = sa_load_progs(c, &l);
-	if (err)
-		goto out;
-	hash = sa_map_fd(&l, SA_MAP_SOCKHASH);
-	ops = sa_prog_fd(&l, SA_PROG_SOCKOPS);
-	msg = sa_prog_fd(&l, SA_PROG_SKMSG);
-
-	err = sa_pin_dir_prepare(c, o->pin_dir, &created);
-	if (err)
-		goto out;
-	err = sa_pin_all(c, &l, o->pin_dir);
-	if (err)
-		goto undo;
-	pinned = 1;
-	err = write_record(c, o->pin_dir, SA_REC_VERSION, version);
-	if (!err)
-		err = write_record(c, o->pin_dir, SA_REC_CGROUP, cgroup);
-	recorded = 1;
-	if (err)
-		goto undo;
-
-	/* sk_msg on the map first: every socket the sockops program adds
-	 * must find its verdict program already there. */
-	err = sys_prog_attach(msg, hash, BPF_SK_MSG_VERDICT, 0);
-	if (err) {
-		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to map '%s'",
-			SA_PROG_SKMSG, SA_MAP_SOCKHASH);
-		goto undo;
-	}
-	msg_on = 1;
-	/* ALLOW_MULTI: programs other tools attached to this cgroup stay. */
-	err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
-	if (err) {
-		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'",
-			SA_PROG_SOCKOPS, cgroup);
-		goto undo;
-	}
-	sa_info(c, "attached %s to %s and %s to map %s", SA_PROG_SOCKOPS, cgroup,
-		SA_PROG_SKMSG, SA_MAP_SOCKHASH);
-	goto out;
-
-undo:
-	if (msg_on)
-		sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
-	if (recorded) {
-		sa_path(path, sizeof(path), o->pin_dir, sa_items[SA_REC_VERSION].name);
-		unlink(path);
-		sa_path(path, sizeof(path), o->pin_dir, sa_items[SA_REC_CGROUP].name);
-		unlink(path);
-	}
-	if (pinned)
-		sa_unpin_all(&l, o->pin_dir);
-	if (created)
-		rmdir(o->pin_dir);
-out:
-	sa_loaded_close(&l);
 	return err;
 }
 
@@ -395,13 +347,11 @@ static int check_overlap(struct sa_ctx *c, const char *cgroup, uint32_t self)
 	n = strlen(in.cgroup);
 	return sa_failx(c, -EEXIST,
 			"sockaccel is already attached to %s %s (program id %u, pins in %s): one "
-			"accelerator per cgroup subtree (a socket enters one sockhash only); remove "
-			"that one first ('sockaccel remove --pin-dir %s') or install on another subtree",
+			"accelerator per cgroup subtree; remove that one first, or install elsewhere",
 			!strcmp(in.cgroup, cgroup) ? "this cgroup," :
 			!strncmp(in.cgroup, cgroup, n) && cgroup[n] == '/' ? "its ancestor" :
 			"its descendant", in.cgroup, in.ops_id,
-			in.pin_dir[0] ? in.pin_dir : "(none found)",
-			in.pin_dir[0] ? in.pin_dir : "DIR");
+			in.pin_dir[0] ? in.pin_dir : "(none found)");
 }
 
 int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
@@ -450,7 +400,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 		}
 		err = check_overlap(c, cgroup, st.ids[SA_OPS]);
 		if (!err)
-			err = replace_locked(c, o, cg, version, &st);
+			err = put_in(c, o, cg, cgroup, version, &st);
 		*res = SA_REPLACED;
 		goto out;
 	}
@@ -466,7 +416,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 	err = check_overlap(c, cgroup, 0);
 	if (err)
 		goto out;
-	err = install_locked(c, o, cg, cgroup, version);
+	err = put_in(c, o, cg, cgroup, version, NULL);
 out:
 	if (lock >= 0)
 		close(lock);

@@ -168,7 +168,7 @@ static void read_cgroup(struct sa_ctx *c, int cg, struct sa_status *s)
 		s->overlap_id = in.ops_id;
 		strcpy(s->overlap_cgroup, in.cgroup);
 		sa_warn(c, "another sockaccel (program id %u, pins in %s) is attached to cgroup %s, "
-			"which overlaps %s: sockets of both fail to enter either sockhash; remove one",
+			"which overlaps %s: remove one",
 			in.ops_id, in.pin_dir[0] ? in.pin_dir : "(none found)", in.cgroup, s->cgroup);
 	}
 }
