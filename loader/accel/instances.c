@@ -148,7 +148,7 @@ int sa_find_overlap(struct sa_ctx *c, const char *cgroup, uint32_t self,
 }
 
 /* status --all: attachments and pin directories, collected, then matched. */
-#define ALL_MAX 64
+#define ALL_MAX 32	/* instances and pin directories listed, each */
 struct all {
 	struct sa_instance v[ALL_MAX];
 	int n;
@@ -166,7 +166,7 @@ static int collect(const struct sa_instance *in, void *arg)
 int sa_instances_all(struct sa_ctx *c,
 		     int (*fn)(const struct sa_instance *in, void *arg), void *arg)
 {
-	static struct all att, pins;	/* 2 x 64 x 8 KiB: not on the stack */
+	static struct all att, pins;	/* 2 x 32 x 8 KiB: not on the stack */
 	char path[PATH_MAX];
 	struct sa_instance in;
 	struct walk w = { .c = c, .fn = collect, .arg = &att, .in = &in, .budget = 100000 };

@@ -123,6 +123,11 @@ ops() {
 	run "$B" status --pin-dir "$pin"
 	is "$rc" 5 "[$L] status, sockops detached behind our back: exit 5"
 	check "[$L] ... says DETACHED" grep -q "^installed: yes, but DETACHED" <<<"$out"
+	run "$B" status --all --json
+	check "[$L] status --all --json lists the pin directory attached nowhere: cgroup null" \
+		grep -q "{\"cgroup\":null,\"pin_dir\":\"$pin\",\"id\":$ops,\"version\":\"[^\"]*\",\"state\":\"detached\"" <<<"$out"
+	run "$B" status --all
+	check "[$L] status --all (text): (NOT attached) with its pins" grep -q "^(NOT attached) *pins $pin " <<<"$out"
 	run "$B" install --cgroup "$cg" --pin-dir "$pin"
 	is "$rc" 0 "[$L] install repairs a detached install: exit 0"
 	check "[$L] ... saying so: $(head -1 <<<"$out")" grep -q "cleaned up an incomplete" <<<"$out"
