@@ -12,10 +12,13 @@
 # of the test's, not the machine's root.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
-IMAGE=${IMAGE:-localhost/sockaccel:latest}
 PY=/usr/bin/python3
 command -v podman >/dev/null || bail "podman missing (tests/deps.sh deploy)"
-podman image exists "$IMAGE" || bail "image $IMAGE not built (make image)"
+# The image of this build: its archive, loaded and named by id (podman's
+# tag is one per machine, and another checkout may have built another).
+[ -f "$BUILD/sockaccel-image.tar" ] || bail "$BUILD/sockaccel-image.tar not built (make image)"
+IMAGE=${IMAGE:-$(podman load -q -i "$BUILD/sockaccel-image.tar" >/dev/null &&
+	podman image inspect --format '{{.Id}}' localhost/sockaccel:latest)} || bail "podman load failed"
 [ -x "$TOOLS/capexec" ] || bail "$TOOLS/capexec is not built"
 [ -d "$BUILD/npm/node_modules/yaml" ] || bail "$BUILD/npm is not installed (make test-build)"
 
