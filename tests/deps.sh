@@ -6,7 +6,8 @@ pkgs_build="gcc make clang llvm libelf-dev linux-libc-dev"
 pkgs_static="musl-tools"
 pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev man-db groff-base"
 pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
-pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils"
+pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils
+	nginx-light wrk redis-server redis-tools postgresql iperf3 curl linux-perf"
 # deploy/: manifests checked by node (npm packages go into build/), the unit
 # by systemd-analyze, the image built by podman, metrics read by curl and
 # Python's Prometheus parser.
@@ -30,5 +31,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Servers (nginx, redis, postgresql) start themselves on the host when
+# installed, listening on public ports: a policy-rc.d that refuses every
+# start (exit 101, invoke-rc.d's "action forbidden") keeps them down for
+# the install; make bench starts its own, inside its network namespace.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

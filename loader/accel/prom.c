@@ -25,6 +25,7 @@ static const char *const counter_help[SA_COUNTER_MAX] = {
 	[SA_MSG_PASSED] = "sendmsg calls that went through the TCP/IP stack.",
 	[SA_BYTES_PASSED] = "Bytes that went through the TCP/IP stack.",
 	[SA_SOCK_TO_STACK] = "Sockets moved to the stack (a long run of small one-way writes).",
+	[SA_SOCK_BACKPRESSURE] = "Sockets moved to the stack (their peer had too much redirected data unread).",
 };
 
 struct out {

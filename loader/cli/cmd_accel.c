@@ -352,7 +352,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 		print_conns(s, 0);
 	printf("counters:\n");
 	for (i = 0; i < SA_COUNTER_MAX; i++)
-		printf("  %-24s %" PRIu64 "\n", sa_counter_names[i], s->counters[i]);
+		printf("  %-26s %" PRIu64 "\n", sa_counter_names[i], s->counters[i]);
 }
 
 /* status --all: one line (or JSON object) per instance. */
