@@ -34,7 +34,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/progtypes.c
+ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/btf_read.c elf/btf_ext.c elf/core.c elf/progtypes.c
 LIBELF_SRCS := elf/reader_libelf.c
 # loader/, by layer: sys (the bpf() syscall, -v decoding, the file systems),
 # load (any parsed object into the kernel), accel (install/remove/status),
@@ -42,7 +42,7 @@ LIBELF_SRCS := elf/reader_libelf.c
 SYS_SRCS    := $(wildcard loader/sys/*.c)
 LOAD_SRCS   := $(wildcard loader/load/*.c)
 ACCEL_SRCS  := $(wildcard loader/accel/*.c)
-INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c
+INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c loader/cli/inspect_core.c
 CLI_SRCS    := $(filter-out $(INSPECT_SRCS),$(wildcard loader/cli/*.c))
 LOADER_SRCS := $(SYS_SRCS) $(LOAD_SRCS) $(ACCEL_SRCS) $(CLI_SRCS)
 LIBC_SRCS   := $(wildcard loader/libc/*.c)
@@ -202,6 +202,7 @@ $(BUILD)/tests/unit/test_http: UNIT_CFLAGS += -fsanitize=address,undefined -fno-
 # in a buffer of exactly its size: AddressSanitizer turns a read past the
 # end, a leak or undefined behaviour in elf/ into a failure.
 $(BUILD)/tests/unit/test_differential: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_core: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The boot test's /init (tests/boot/): static, musl, like sockaccel-static.
 BOOT_INIT := $(BUILD)/tests/boot/init
@@ -292,7 +293,7 @@ $(ASAN)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) $(wil
 
 # libFuzzer targets (clang, libclang-rt-14-dev): the ELF reading and
 # relocation step for each reader, and both side by side (tests/fuzz/).
-FUZZ_TARGETS := builtin libelf diff
+FUZZ_TARGETS := builtin libelf diff btf
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_elf_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -300,6 +301,14 @@ $(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEA
 	@mkdir -p $(@D)
 	$(call msg,FUZZCC,$@)
 	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -DFUZZ_READER_$* -Itests/unit -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+
+# fuzz_elf_btf: a target BTF (--btf FILE) against a CO-RE object's relocations.
+$(BUILD)/fuzz/fuzz_elf_btf: tests/fuzz/fuzz_btf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS)
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 
@@ -343,6 +352,14 @@ $(SMALL_HASH_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_SOCKHASH_MAX=16 -c $< -o $@
 $(BUILD)/tests/data/foreign_mesh.bpf.o: BPF_CFLAGS += -g
+# Issue 12 (CO-RE): with BTF (-g), and again reading a field no kernel has
+# without checking that it exists (CORE_LIVE): that one must be refused.
+$(BUILD)/tests/data/core_%.bpf.o: BPF_CFLAGS += -g
+$(BUILD)/tests/data/core-live/core_sockops.bpf.o: tests/data/src/core_sockops.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DCORE_LIVE -c $< -o $@
+test-build: $(BUILD)/tests/data/core-live/core_sockops.bpf.o
 test-build: $(SMALL_HASH_OBJ)
 # Issue 13 (tests/kernel/ops_replace.t): a second build of our programs for
 # install --replace, differing in code only (the small-write threshold), so

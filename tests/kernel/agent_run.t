@@ -104,7 +104,7 @@ agent() {
 	check "[$L] ... and reinstalls" eventually count_is 1 "$log" "run: installed on cgroup $cg"
 	ops2=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 	is "$(cgroup_prog_ids "$cg")" "$ops2 " "[$L] ... one sockops program attached again, a new one"
-	"$B" detach "$pin/sockaccel_msg" map "$pin/sock_hash" msg_verdict >/dev/null
+	"$B" prog detach pinned "$pin/sockaccel_msg" msg_verdict pinned "$pin/sock_hash" >/dev/null
 	check "[$L] sk_msg detached with sockaccel detach: the agent says so and reinstalls" \
 		eventually count_is 2 "$log" "run: installed on cgroup $cg"
 	check "[$L] ... naming the sk_msg program" grep -q "program sockaccel_msg is not attached to map sock_hash" "$log"
