@@ -7,7 +7,7 @@
 _sockaccel() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local bin=${COMP_WORDS[0]} cmds cmd="" w i
-	cmds="$("$bin" help 2>/dev/null | awk '/^  [a-z]/ { printf "%s ", $1 }')version help"
+	cmds="$("$bin" help 2>/dev/null | awk '/^  [a-z]/ && !seen[$1]++ { printf "%s ", $1 }')version help"
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		[[ $w == -* ]] && continue

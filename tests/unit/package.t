@@ -29,7 +29,7 @@ sed 's/\xe2\x80\x90/-/g; s/\xe2\x88\x92/-/g' "$T_TMP/man.txt" | tr -s ' ' >"$T_T
 
 page() {
 	local B=$1 L=$2 c o missing="" cmds opts all=""
-	cmds=$("$B" help | awk '/^  [a-z]/ { print $1 }')
+	cmds=$("$B" help | awk '/^  [a-z]/ && !seen[$1]++ { print $1 }')
 	for c in $cmds; do
 		grep -q "^ *$c\b\|, $c\b\|sockaccel $c\b\| $c |" "$T_TMP/man.ascii" || missing="$missing $c"
 		opts=$("$B" "$c" --help | grep -o -- '--[a-z-]*' | sort -u)
