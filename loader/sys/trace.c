@@ -144,9 +144,15 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 		case MAPT: fputs(bpf_map_type_name(v), f); break;
 		case PROGT: fputs(bpf_prog_type_name(v), f); break;
 		case ATTT: fputs(bpf_attach_type_name(v), f); break;
-		default: fputs(v == BPF_F_ALLOW_MULTI ? "BPF_F_ALLOW_MULTI" : v ? "?" : "0", f);
+		default:
+			fputs(v == BPF_F_ALLOW_MULTI ? "BPF_F_ALLOW_MULTI" :
+			      v == (BPF_F_ALLOW_MULTI | BPF_F_REPLACE) ?
+			      "BPF_F_ALLOW_MULTI|BPF_F_REPLACE" : v ? "?" : "0", f);
 		}
 	}
+	/* BPF_F_REPLACE (Linux 5.6): the program being replaced. */
+	if ((cmd == BPF_PROG_ATTACH || cmd == BPF_PROG_DETACH) && a->attach_flags & BPF_F_REPLACE)
+		fprintf(f, ", replace_bpf_fd=%u", a->replace_bpf_fd);
 	if (ret >= 0) {
 		fprintf(f, "}) = %d\n", ret);
 		return;
