@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,17 @@ int snprintf(char *buf, size_t cap, const char *f, ...)
 
 	va_start(ap, f);
 	n = vsnprintf(buf, cap, f, ap);
+	va_end(ap);
+	return n;
+}
+
+int sprintf(char *buf, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, INT_MAX, f, ap);	/* as musl's: no limit but int's */
 	va_end(ap);
 	return n;
 }
