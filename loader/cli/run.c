@@ -53,6 +53,7 @@ static void say(const char *fmt, ...)
 	char line[PATH_MAX + 256];
 	va_list ap;
 
+	/* One write per line: the journal never sees half of one. */
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -61,19 +62,16 @@ static void say(const char *fmt, ...)
 
 static uint32_t id_of(int fd)
 {
-	struct bpf_prog_info info;	/* id first, as in bpf_map_info */
-	uint32_t len = sizeof(info);
+	struct bpf_prog_info info;
 
-	memset(&info, 0, sizeof(info));
-	return fd >= 0 && !sys_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+	return fd >= 0 && !sa_prog_info(fd, &info, NULL) ? info.id : 0;
 }
 
 static int pin_open(const struct agent *g, const char *name)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", g->o.pin_dir, name);
-	return sys_obj_get(path);
+	return sa_path(path, sizeof(path), g->o.pin_dir, name) ?: sys_obj_get(path);
 }
 
 static void release(struct agent *g)
@@ -110,20 +108,6 @@ static void detach_held(struct agent *g)
 		sys_prog_detach(g->msg, g->hash, BPF_SK_MSG_VERDICT);
 }
 
-/* 1 attached, 0 not, -errno cannot tell (BPF_PROG_QUERY on a sockmap: 6.0+). */
-static int attached(int target, uint32_t type, uint32_t id)
-{
-	uint32_t ids[64], cnt = 64, i;
-	int err = sys_prog_query(target, type, NULL, ids, &cnt);
-
-	if (err)
-		return err;
-	for (i = 0; i < cnt && i < 64; i++)
-		if (ids[i] == id)
-			return 1;
-	return 0;
-}
-
 /*
  * The fault, in words, or NULL when all is well.  Costs a stat per pin,
  * two BPF_OBJ_GET and two BPF_PROG_QUERY: nothing grows with the sockets.
@@ -138,8 +122,7 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	for (i = 0; i < SA_NMAPS + 3; i++) {
 		name = i < SA_NMAPS ? sa_map_names[i] : i == SA_NMAPS ? SA_PROG_SOCKOPS :
 		       i == SA_NMAPS + 1 ? SA_PROG_SKMSG : SA_PIN_RECORD;
-		snprintf(path, sizeof(path), "%s/%s", g->o.pin_dir, name);
-		if (lstat(path, &st) < 0) {
+		if (sa_path(path, sizeof(path), g->o.pin_dir, name) || lstat(path, &st) < 0) {
 			snprintf(why, len, "pin %s is gone (deleted behind our back)", path);
 			return why;
 		}
@@ -160,12 +143,12 @@ static const char *fault(struct agent *g, char *why, size_t len)
 		say("the install in %s was replaced by another sockaccel (programs %u, %u); adopting it",
 		    g->o.pin_dir, g->ops_id, g->msg_id);
 	}
-	if (g->cg < 0 || attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0) {
+	if (g->cg < 0 || sa_attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0) {
 		snprintf(why, len, "program %s is not attached to cgroup %s (detached behind our back)",
 			 SA_PROG_SOCKOPS, g->cgroup);
 		return why;
 	}
-	if (attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id) == 0) {
+	if (sa_attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id) == 0) {
 		snprintf(why, len, "program %s is not attached to map %s (detached behind our back)",
 			 SA_PROG_SKMSG, SA_MAP_SOCKHASH);
 		return why;
