@@ -27,7 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -73,6 +76,30 @@ static int no_dev(struct sa_args *a, const char *dev)
 		 dev);
 	return sa_report(a);
 }
+
+/*
+ * A device's index by name (SIOCGIFINDEX; 0: none) or name by index
+ * (SIOCGIFNAME; "" none), with the system calls: musl's if_nametoindex()
+ * and if_indextoname() bring socket() fallbacks, ioctl() and strncpy(),
+ * 800 bytes of the static binary.
+ */
+static unsigned int dev_ioctl(unsigned long req, const char *name, unsigned int ifindex, char *out)
+{
+	struct ifreq r;
+	size_t n = strlen(name);
+	int fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.ifr_name, name, n < IF_NAMESIZE ? n : 0);
+	r.ifr_ifindex = (int)ifindex;
+	err = fd < 0 || n >= IF_NAMESIZE || syscall(SYS_ioctl, fd, req, &r) < 0;
+	if (fd >= 0)
+		close(fd);
+	if (out)
+		memcpy(out, err ? "" : r.ifr_name, err ? 1 : IF_NAMESIZE);
+	return err ? 0 : (unsigned int)r.ifr_ifindex;
+}
+#define dev_index(name) dev_ioctl(SIOCGIFINDEX, name, 0, NULL)
 
 /* Is the running kernel older than major.minor?  (Only to word a refusal.) */
 static int kernel_older(unsigned int major, unsigned int minor)
@@ -150,8 +177,8 @@ static int net_attach(struct sa_args *a, const struct net_type *t, const char *d
 	prog = sa_ref_open(a, a->argv + 2, 2, 0, what, sizeof(what));
 	if (prog < 0)
 		return -prog;
-	ifindex = (int)if_nametoindex(dev);
-	if (!ifindex || strlen(dev) >= IF_NAMESIZE) {
+	ifindex = (int)dev_index(dev);
+	if (!ifindex) {
 		close(prog);
 		return no_dev(a, dev);
 	}
@@ -249,7 +276,7 @@ static int net_show(struct sa_args *a)
 
 	if (a->argc != 1 && !only)
 		return net_usage(a);
-	if (only && !if_nametoindex(only))
+	if (only && !dev_index(only))
 		return no_dev(a, only);
 	for (kind = 0; kind < 2; kind++) {
 		if (a->json)
@@ -266,7 +293,8 @@ static int net_show(struct sa_args *a)
 			 * only this namespace's names are known here. */
 			if (link_info(sys_link_get_fd_by_id(id), &li) ||
 			    li.type != (kind ? SA_LINK_TYPE_TCX : BPF_LINK_TYPE_XDP) ||
-			    !if_indextoname(li.xdp.ifindex, name) || (only && strcmp(name, only)))
+			    (dev_ioctl(SIOCGIFNAME, "", li.xdp.ifindex, name), !name[0]) ||
+			    (only && strcmp(name, only)))
 				continue;
 			/* xdp.ifindex; tcx: { ifindex, attach_type } at the same place. */
 			memcpy(&at, (const char *)&li.xdp + 4, 4);
