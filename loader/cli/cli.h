@@ -20,6 +20,7 @@ struct sa_args {
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	int json, disasm;
+	int replace, all, sockets, prometheus;	/* install --replace, status --all ... */
 	const char *metrics;	/* run: ADDR:PORT */
 	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
@@ -97,9 +98,10 @@ void sa_print_attach_types(FILE *f, int to);
 const struct bo_attach_def *sa_attach_arg(struct sa_args *a, const char *name, int to);
 
 /* The accelerator's options from the arguments: --cgroup (auto resolved,
- * and said), --pin-dir, --port, the object (*owned: free it after). */
+ * and said), --pin-dir, --port, --replace, and the object, read and parsed
+ * into obj (bo_object_free() it after).  0, or the exit status. */
 struct sa_accel_opts;
-int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, void **owned);
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, struct bo_object *obj);
 
 int cmd_install(struct sa_args *a);
 int cmd_run(struct sa_args *a);
