@@ -70,6 +70,9 @@ const char *sa_lower(const char *s);
  * minus the exit status.
  */
 int sa_ref_open(struct sa_args *a, char **argv, int argc, int is_map, char *what, size_t len);
+/* Is program id attached to target as type?  1, 0, or -errno (no
+ * BPF_PROG_QUERY: on a sockmap, Linux 6.0). */
+int sa_attached(int target, uint32_t type, uint32_t id);
 /* Info of a program; with map_ids (room for 64), its map ids too. */
 struct bpf_prog_info;
 int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids);
