@@ -98,7 +98,7 @@ STATIC_INC := $(BUILD)/static/include
 # jump tables: a switch as compares is smaller.  Together -2.1 KiB.
 STATIC_OPT := -Oz -flto -fno-jump-tables
 STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
-                 -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT
+                 -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT -DSOCKACCEL_NO_CORE
 STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
 
 $(STATIC_INC)/.done:
