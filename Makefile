@@ -3,6 +3,7 @@
 #   make            build/sockaccel (libelf) and build/bpf/*.bpf.o
 #   make static     build/sockaccel-static (musl, built-in ELF reader, no deps)
 #   make test       install test dependencies, build, run every test (TAP, prove)
+#   make test-kernels  the kernel tests on Debian's 5.10, 6.1 and 6.12 (qemu)
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
 #   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
@@ -42,13 +43,13 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench fuzz corpus clean help
+.PHONY: all static test test-kernels test-build test-tools demo bench fuzz corpus clean help
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# *//'
+	@sed -n '3,11p' Makefile | sed 's/^# *//'
 
 # ---- BPF programs: clang -target bpf, UAPI headers only ----
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
@@ -162,19 +163,33 @@ $(BOOT_INIT): tests/boot/init.c
 	$(call msg,MUSLCC,$@)
 	$(Q)$(MUSL_CC) -std=gnu11 $(WARN) -Os -static -s $< -o $@
 
+# The kernel matrix's /init (tests/matrix/, tests/boot/matrix.t).
+MATRIX_INIT := $(BUILD)/tests/matrix/init
+$(MATRIX_INIT): tests/matrix/init.c
+	@mkdir -p $(@D)
+	$(call msg,MUSLCC,$@)
+	$(Q)$(MUSL_CC) -std=gnu11 $(WARN) -Os -static -s $< -o $@
+
 # ---- make test: every test, TAP, one prove run ----
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
 # both binaries (build/sockaccel and build/sockaccel-static).
 TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t)) \
          $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t))
-TEST_DEPS := build static test boot
+TEST_DEPS := build static test boot matrix
 
-test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT)
+test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT) $(MATRIX_INIT)
 
 test:
 	$(Q)tests/deps.sh $(TEST_DEPS)
 	$(Q)$(MAKE) --no-print-directory static test-build
 	$(Q)BUILD=$(abspath $(BUILD)) prove --timer -f $(TESTS)
+
+# Only the matrix (tests/boot/matrix.t; `make test` runs it too).  The
+# kernels are downloaded once into $(BUILD)/kernels/.
+test-kernels:
+	$(Q)tests/deps.sh $(TEST_DEPS)
+	$(Q)$(MAKE) --no-print-directory static test-build
+	$(Q)BUILD=$(abspath $(BUILD)) prove --timer -v tests/boot/matrix.t
 
 demo:
 	$(Q)tests/deps.sh build
