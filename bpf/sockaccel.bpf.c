@@ -260,6 +260,16 @@ int sockaccel_msg(struct sk_msg_md *msg)
 
 	if (!sk)
 		goto pass;
+	/*
+	 * A socket that has sent its FIN (shutdown(SHUT_WR), or close() with
+	 * the socket still shared) must fail the write with EPIPE, as
+	 * tcp_sendmsg_locked() does on SEND_SHUTDOWN.  tcp_bpf_sendmsg()
+	 * checks only sk_err, so a redirect would deliver bytes after the
+	 * FIN.  The stack refuses them, so they are not counted as passed.
+	 * (struct bpf_sock state: Linux 5.1.)
+	 */
+	if (sk->state != BPF_TCP_ESTABLISHED && sk->state != BPF_TCP_CLOSE_WAIT)
+		return SK_PASS;
 	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
 	if (!st || st->stack_only)
 		goto pass;

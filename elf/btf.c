@@ -23,13 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "object.h"
+#include "internal.h"
 
 #define MAX_TYPES	(1u << 20)
 #define MAX_CHAIN	32	/* typedef/const/volatile links followed */
 
 struct btf {
-	struct bpf_object *o;
+	struct bo_object *o;
 	const uint8_t *types;	/* type section */
 	uint32_t types_len;
 	const char *strs;
@@ -82,8 +82,8 @@ static int64_t extra_size(const struct btf_type *t)
 		return (int64_t)vlen * sizeof(struct btf_param);
 	case BTF_KIND_DATASEC:
 		return (int64_t)vlen * sizeof(struct btf_var_secinfo);
-	case 19:	/* BTF_KIND_ENUM64, Linux 6.0: struct btf_enum64 */
-		return (int64_t)vlen * 12;
+	case BTF_KIND_ENUM64:	/* Linux 6.0 */
+		return (int64_t)vlen * sizeof(struct btf_enum64);
 	default:
 		return -1;
 	}
@@ -177,7 +177,7 @@ static int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth)
 	case BTF_KIND_UNION:
 	case BTF_KIND_ENUM:
 	case BTF_KIND_FLOAT:
-	case 19:	/* ENUM64 */
+	case BTF_KIND_ENUM64:
 		*size = t.size;
 		return 0;
 	case BTF_KIND_PTR:
@@ -246,7 +246,7 @@ static int member_type(struct btf *b, const char *map, const char *field,
 static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
 			uint32_t var_id)
 {
-	struct bpf_object *o = b->o;
+	struct bo_object *o = b->o;
 	struct btf_type var, st;
 	const char *name;
 	uint32_t sid, i, key_type = 0, value_type = 0, pin = 0;
@@ -343,7 +343,7 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 	return bo_check_map(o, m);
 }
 
-int bo_btf_maps(struct bpf_object *o, const struct elf_view *v,
+int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 		uint32_t maps_sec, const uint8_t *data, uint64_t len)
 {
 	struct btf b = { .o = o };

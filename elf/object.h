@@ -47,7 +47,7 @@ enum bo_reloc_kind {
 
 struct bo_reloc {
 	uint32_t insn;		/* index of the ld_imm64 in the program */
-	uint32_t map;		/* index into bpf_object.maps */
+	uint32_t map;		/* index into bo_object.maps */
 	uint32_t kind;		/* enum bo_reloc_kind */
 	uint32_t off;		/* MAP_VALUE: offset into the value */
 };
@@ -67,7 +67,7 @@ struct bo_prog {
 	size_t nrelocs;
 };
 
-struct bpf_object {
+struct bo_object {
 	char name[BO_NAME_MAX];	/* file name, for messages */
 	const char *reader;	/* which ELF reader parsed it */
 	char license[128];
@@ -86,19 +86,18 @@ struct bpf_object {
  * program sections the table does not know.  Returns 0, or -errno with
  * o->err naming what is wrong.  The object does not refer to buf afterwards.
  */
-int bpf_object_parse(struct bpf_object *o, const struct elf_reader *r,
+int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 		     const void *buf, size_t len, const char *name,
 		     const char *prog_type_override);
-void bpf_object_free(struct bpf_object *o);
-int bo_find_map(const struct bpf_object *o, const char *name);
-int bo_find_prog(const struct bpf_object *o, const char *name);
+void bo_object_free(struct bo_object *o);
+int bo_find_map(const struct bo_object *o, const char *name);
+int bo_find_prog(const struct bo_object *o, const char *name);
 
 /*
  * Copy a program's instructions into out (insn_cnt entries) with every map
- * reference resolved: map_fds[i] is the fd of o->maps[i].  Pure.
+ * reference resolved: map_fds[i] is the fd of the object's maps[i].  Pure.
  */
-void bo_relocate(const struct bpf_object *o, const struct bo_prog *p,
-		 const int *map_fds, struct bpf_insn *out);
+void bo_relocate(const struct bo_prog *p, const int *map_fds, struct bpf_insn *out);
 
 /* ---- section names -> program types (progtypes.c) ---- */
 enum bo_attach_target {
@@ -120,28 +119,5 @@ struct bo_sec_def {
 
 /* The definition for a section name, or NULL. */
 const struct bo_sec_def *bo_sec_def_find(const char *section);
-/* Every definition, for usage texts: count in *n. */
-const struct bo_sec_def *bo_sec_defs(size_t *n);
-
-/* ---- BTF-defined maps (btf.c) ---- */
-/* Append the maps of section ".maps" (index maps_sec) as described by the
- * .BTF section's bytes; 0 or -errno with o->err set. */
-int bo_btf_maps(struct bpf_object *o, const struct elf_view *v,
-		uint32_t maps_sec, const uint8_t *btf, uint64_t btf_len);
-
-/* Shared by object.c and btf.c. */
-int bo_fail(struct bpf_object *o, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-struct bo_map *bo_add_map(struct bpf_object *o);
-/* A name that will be a pin file name and a kernel object name. */
-int bo_check_name(struct bpf_object *o, const char *what, const char *name);
-/* Sanity of one map definition (sizes, type); 0 or -errno. */
-int bo_check_map(struct bpf_object *o, const struct bo_map *m);
-/*
- * Charge n steps to the parse: a loop whose length is the product of two
- * counts the file chooses (programs x relocations, maps x references) pays
- * before it runs.  0, or -E2BIG once the object needs too many.
- */
-int bo_charge(struct bpf_object *o, uint64_t n);
 
 #endif

@@ -72,9 +72,3 @@ const struct bo_sec_def *bo_sec_def_find(const char *section)
 	}
 	return NULL;
 }
-
-const struct bo_sec_def *bo_sec_defs(size_t *n)
-{
-	*n = sizeof(defs) / sizeof(defs[0]);
-	return defs;
-}

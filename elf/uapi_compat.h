@@ -11,4 +11,13 @@
 #define SA_MAP_TYPE_ARENA		33	/* Linux 6.9 */
 #define SA_MAP_TYPE_LAST		SA_MAP_TYPE_ARENA
 
+#define SA_ATTACH_STRUCT_OPS		44	/* Linux 6.4 */
+#define SA_ATTACH_TCX_INGRESS		46	/* Linux 6.6 */
+#define SA_ATTACH_TCX_EGRESS		47	/* Linux 6.6 */
+#define SA_LINK_TYPE_TCX		11	/* Linux 6.6; struct bpf_link_info.tcx */
+
+/* The kernel's internal "not supported" (include/linux/errno.h), which
+ * bpf() returns for a helper or feature a kernel does not have. */
+#define SA_ENOTSUPP			524
+
 #endif

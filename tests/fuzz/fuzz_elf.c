@@ -19,7 +19,7 @@
 #include "objcmp.h"
 #include "object.h"
 
-static void check(int cond, const char *what, const struct bpf_object *o)
+static void check(int cond, const char *what, const struct bo_object *o)
 {
 	if (cond)
 		return;
@@ -29,9 +29,9 @@ static void check(int cond, const char *what, const struct bpf_object *o)
 
 /* Parse and relocate as the loader does; 0 or -errno. */
 static int parse(const struct elf_reader *r, const uint8_t *data, size_t size,
-		 struct bpf_object *o)
+		 struct bo_object *o)
 {
-	int err = bpf_object_parse(o, r, data, size, "fuzz.o", NULL);
+	int err = bo_object_parse(o, r, data, size, "fuzz.o", NULL);
 
 	if (err) {
 		check(err < 0, "an error that is not -errno", o);
@@ -47,9 +47,9 @@ static int parse(const struct elf_reader *r, const uint8_t *data, size_t size,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bpf_object a;
+	struct bo_object a;
 #ifdef FUZZ_READER_diff
-	struct bpf_object b;
+	struct bo_object b;
 	int ea = parse(&elf_reader_builtin, data, size, &a);
 	int eb = parse(&elf_reader_libelf, data, size, &b);
 
@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d[0])
 			fprintf(stderr, "the readers differ in %s\n", d);
 		check(!d[0], "the readers parsed different objects", NULL);
-		bpf_object_free(&a);
-		bpf_object_free(&b);
+		bo_object_free(&a);
+		bo_object_free(&b);
 	}
 #else
 #if defined(FUZZ_READER_builtin)
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #error "build with -DFUZZ_READER_builtin, -DFUZZ_READER_libelf or -DFUZZ_READER_diff"
 #endif
 	if (!parse(r, data, size, &a))
-		bpf_object_free(&a);
+		bo_object_free(&a);
 #endif
 	return 0;
 }

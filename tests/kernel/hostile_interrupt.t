@@ -1,7 +1,7 @@
 #!/bin/bash
 # hostile_interrupt.t: install, repair and remove killed at every bpf() call,
 # or with one bpf() call failing; no state may be left that the next
-# `install` or `remove` cannot repair (loader/accel.h: pins first, then the
+# `install` or `remove` cannot repair (loader/accel/accel.h: pins first, then the
 # cgroup record, then the attachments).
 #
 # strace -e inject=bpf:signal=SIGKILL:when=N kills the command as it enters
@@ -34,7 +34,7 @@ kill_at() {
 		strace -f -qq -e trace=bpf -e inject=bpf:signal=SIGKILL:when="$n" -o /dev/null -- "$@"
 }
 
-# The pins an install makes (loader/accel.h), and how many of them exist.
+# The pins an install makes (loader/accel/accel.h), and how many of them exist.
 PINS="sock_hash counters config ports sk_state sockaccel_ops sockaccel_msg cgroup"
 pins_present() {
 	local p n=0

@@ -4,7 +4,7 @@
 # system call (union bpf_attr included), no leak of any kind, no file
 # descriptor left open at exit; and the same cycle with the ASan+UBSan
 # build (build/asan/sockaccel).  Leaks are checked for the dynamic binary;
-# the static one has its own malloc (loader/tiny_libc.c), so valgrind checks
+# the static one has its own malloc (loader/libc/tiny_libc.c), so valgrind checks
 # it for everything but the heap.
 . "$(dirname "$0")/../lib.sh"
 need_kernel

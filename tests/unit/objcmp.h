@@ -12,7 +12,7 @@
 #include "object.h"
 
 /* "" when a and b are the same object, else what differs. */
-static inline const char *bo_differs(const struct bpf_object *a, const struct bpf_object *b)
+static inline const char *bo_differs(const struct bo_object *a, const struct bo_object *b)
 {
 	size_t i;
 
@@ -53,7 +53,7 @@ static inline const char *bo_differs(const struct bpf_object *a, const struct bp
  * patches it (a crafted file may name one instruction twice; the last
  * wins, as relocations are applied in order).  1 if all are right.
  */
-static inline int bo_relocates(const struct bpf_object *o)
+static inline int bo_relocates(const struct bo_object *o)
 {
 	size_t i, k;
 	int good = 1, *fds = malloc((o->nmaps + 1) * sizeof(int));
@@ -65,7 +65,7 @@ static inline int bo_relocates(const struct bpf_object *o)
 		struct bpf_insn *out = malloc((p->insn_cnt + 1) * sizeof(*out));
 		size_t *last = malloc((p->insn_cnt + 1) * sizeof(*last));
 
-		bo_relocate(o, p, fds, out);
+		bo_relocate(p, fds, out);
 		for (k = 0; k < p->nrelocs; k++) {
 			const struct bo_reloc *r = &p->relocs[k];
 

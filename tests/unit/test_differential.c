@@ -135,7 +135,7 @@ static int diff_prog(const struct bo_prog *x, const struct bo_prog *y)
 	return 0;
 }
 
-static int diff_object(const struct bpf_object *a, const struct bpf_object *b)
+static int diff_object(const struct bo_object *a, const struct bo_object *b)
 {
 	size_t i;
 
@@ -170,7 +170,7 @@ struct outcome {
 static int compare(const uint8_t *buf, size_t len, struct outcome *out)
 {
 	struct elf_view v[2];
-	struct bpf_object o[2];
+	struct bo_object o[2];
 	int vr[2], orc[2], i, d = 0;
 	size_t s;
 
@@ -201,7 +201,7 @@ static int compare(const uint8_t *buf, size_t len, struct outcome *out)
 		return d;
 
 	for (i = 0; i < 2; i++)
-		orc[i] = bpf_object_parse(&o[i], readers[i], buf, len, "input.o", NULL);
+		orc[i] = bo_object_parse(&o[i], readers[i], buf, len, "input.o", NULL);
 	if (orc[0] != orc[1])
 		d = differ("object: %s %s (%d), %s %s (%d)", readers[0]->name,
 			   orc[0] ? o[0].err : "accepts", orc[0], readers[1]->name,
@@ -216,7 +216,7 @@ static int compare(const uint8_t *buf, size_t len, struct outcome *out)
 		snprintf(out->msg, sizeof(out->msg), "%s", o[0].err);
 	for (i = 0; i < 2; i++)
 		if (!orc[i])
-			bpf_object_free(&o[i]);
+			bo_object_free(&o[i]);
 	return d;
 }
 

@@ -42,7 +42,7 @@ static unsigned char *read_obj(const char *name, size_t *len)
 
 /* Parse name with reader r (and an optional --type); 0 or -errno. */
 static int parse(const struct elf_reader *r, const char *name, const char *type,
-		 struct bpf_object *o)
+		 struct bo_object *o)
 {
 	size_t len;
 	unsigned char *buf = read_obj(name, &len);
@@ -52,19 +52,19 @@ static int parse(const struct elf_reader *r, const char *name, const char *type,
 		snprintf(o->err, sizeof(o->err), "cannot read %s/%s", dir, name);
 		return -1;
 	}
-	err = bpf_object_parse(o, r, buf, len, name, type);
+	err = bo_object_parse(o, r, buf, len, name, type);
 	free(buf);
 	return err;
 }
 
-static const struct bo_map *map(const struct bpf_object *o, const char *name)
+static const struct bo_map *map(const struct bo_object *o, const char *name)
 {
 	int i = bo_find_map(o, name);
 
 	return i < 0 ? NULL : &o->maps[i];
 }
 
-static const struct bo_prog *prog(const struct bpf_object *o, const char *name)
+static const struct bo_prog *prog(const struct bo_object *o, const char *name)
 {
 	int i = bo_find_prog(o, name);
 
@@ -81,7 +81,7 @@ static int map_is(const struct bo_map *m, uint32_t type, uint32_t key, uint32_t 
 }
 
 /* Every relocation is on an ld_imm64 and names a map of the object. */
-static int relocs_sane(const struct bpf_object *o, const struct bo_prog *p)
+static int relocs_sane(const struct bo_object *o, const struct bo_prog *p)
 {
 	size_t k;
 
@@ -137,7 +137,7 @@ static size_t relocs_in_subprogs(const struct bo_prog *p)
 
 static void check_legacy(const struct elf_reader *r, const char *file, uint32_t def_size)
 {
-	struct bpf_object o;
+	struct bo_object o;
 	const struct bo_prog *p;
 	const struct bo_map *st;
 	size_t i;
@@ -169,12 +169,12 @@ static void check_legacy(const struct elf_reader *r, const char *file, uint32_t 
 	for (i = 0; i < o.nprogs; i++)
 		ok(o.progs[i].nsubprogs == 0 && o.progs[i].insn_cnt == o.progs[i].main_cnt,
 		   "[%s] %s: %s has no subprograms", r->name, file, o.progs[i].name);
-	bpf_object_free(&o);
+	bo_object_free(&o);
 }
 
 static void check_elf_map(const struct elf_reader *r)
 {
-	struct bpf_object o;
+	struct bo_object o;
 
 	if (!ok(parse(r, "elf_accel.bpf.o", NULL, &o) == 0, "[%s] elf_accel parses", r->name)) {
 		diag("%s", o.err);
@@ -188,7 +188,7 @@ static void check_elf_map(const struct elf_reader *r)
 	ok(map_is(map(&o, "stats"), BPF_MAP_TYPE_ARRAY, 4, 8, 3, 0, BO_MAP_LEGACY, 36, BO_PIN_NONE),
 	   "[%s] elf_accel: stats, PIN_NONE", r->name);
 	ok(o.kern_version == 0, "[%s] elf_accel: no version section, version 0", r->name);
-	bpf_object_free(&o);
+	bo_object_free(&o);
 }
 
 static void check_btf(const struct elf_reader *r)
@@ -196,7 +196,7 @@ static void check_btf(const struct elf_reader *r)
 	static const uint8_t rodata[8] = { 1, 0, 0, 0, 2, 0, 0, 0 };	/* BPF_F_INGRESS, AF_INET */
 	static const uint8_t data[8] = { 6 };
 	static const char str[] = "btf_msg: no peer\n";
-	struct bpf_object o;
+	struct bo_object o;
 	const struct bo_map *m;
 	const struct bo_prog *p;
 
@@ -241,7 +241,7 @@ static void check_btf(const struct elf_reader *r)
 	ok(p && relocs_in_subprogs(p) >= 4,
 	   "[%s] btf_msg: the subprograms' own map and data relocations are kept (%zu)", r->name,
 	   p ? relocs_in_subprogs(p) : 0);
-	bpf_object_free(&o);
+	bo_object_free(&o);
 }
 
 static void check_split(const struct elf_reader *r)
@@ -256,7 +256,7 @@ static void check_split(const struct elf_reader *r)
 	size_t i;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
-		struct bpf_object o;
+		struct bo_object o;
 		const struct bo_prog *p;
 
 		if (!ok(parse(r, s[i].file, NULL, &o) == 0, "[%s] %s parses", r->name, s[i].file)) {
@@ -269,7 +269,7 @@ static void check_split(const struct elf_reader *r)
 			  BO_MAP_BTF, 0, BO_PIN_BY_NAME) && map(&o, s[i].bss),
 		   "[%s] %s: one program, shared_socks (max_entries %u, flags %u) pinned by name, its own '%s'",
 		   r->name, s[i].file, s[i].max, s[i].flags, s[i].bss);
-		bpf_object_free(&o);
+		bo_object_free(&o);
 	}
 }
 
@@ -304,7 +304,7 @@ static const struct {
 static void check_sectypes(const struct elf_reader *r)
 {
 	size_t n = sizeof(sectypes) / sizeof(sectypes[0]), i;
-	struct bpf_object o;
+	struct bo_object o;
 
 	if (!ok(parse(r, "sectypes.bpf.o", NULL, &o) == 0, "[%s] sectypes parses", r->name)) {
 		diag("%s", o.err);
@@ -329,12 +329,12 @@ static void check_sectypes(const struct elf_reader *r)
 		   r->name, sectypes[i].section, sectypes[i].type, sectypes[i].expected,
 		   (int)sectypes[i].attach, i);
 	}
-	bpf_object_free(&o);
+	bo_object_free(&o);
 }
 
 static void check_unknown(const struct elf_reader *r)
 {
-	struct bpf_object o;
+	struct bo_object o;
 	int err;
 
 	err = parse(r, "unknown_sec.bpf.o", NULL, &o);
@@ -342,24 +342,24 @@ static void check_unknown(const struct elf_reader *r)
 		"[%s] unknown section: refused, naming the section", r->name))
 		diag("error: %s", err ? o.err : "(none)");
 	if (!err)
-		bpf_object_free(&o);
+		bo_object_free(&o);
 	err = parse(r, "unknown_sec.bpf.o", "xdp", &o);
 	ok(err == 0 && o.nprogs == 1 && o.progs[0].type == BPF_PROG_TYPE_XDP &&
 	   !strcmp(o.progs[0].section, "my_filters/drop_none"),
 	   "[%s] unknown section with --type xdp: an XDP program", r->name);
 	if (!err)
-		bpf_object_free(&o);
+		bo_object_free(&o);
 	err = parse(r, "unknown_sec.bpf.o", "nope", &o);
 	ok(err == -EINVAL && strstr(o.err, "unknown program type 'nope'"),
 	   "[%s] --type nope: refused, naming it", r->name);
 	if (!err)
-		bpf_object_free(&o);
+		bo_object_free(&o);
 }
 
 /* The two readers must give the same object, field for field. */
 static void check_same(const char *file, const char *type)
 {
-	struct bpf_object a, b;
+	struct bo_object a, b;
 	size_t i;
 	int same;
 
@@ -369,7 +369,7 @@ static void check_same(const char *file, const char *type)
 	}
 	if (parse(readers[1], file, type, &b)) {
 		ok(0, "%s: both readers agree (libelf failed: %s)", file, b.err);
-		bpf_object_free(&a);
+		bo_object_free(&a);
 		return;
 	}
 	same = a.nmaps == b.nmaps && a.nprogs == b.nprogs && a.kern_version == b.kern_version &&
@@ -397,8 +397,8 @@ static void check_same(const char *file, const char *type)
 		       !memcmp(x->relocs, y->relocs, x->nrelocs * sizeof(*x->relocs));
 	}
 	ok(same, "%s: both readers give the same maps, programs, instructions and relocations", file);
-	bpf_object_free(&a);
-	bpf_object_free(&b);
+	bo_object_free(&a);
+	bo_object_free(&b);
 }
 
 static void check_table(void)

@@ -47,7 +47,7 @@ static unsigned char *slurp(const char *path, size_t *len)
 static void run_case(const char *dir, const char *file, const char *expect)
 {
 	char path[4096];
-	struct bpf_object o[NREADERS];
+	struct bo_object o[NREADERS];
 	int err[NREADERS];
 	unsigned char *buf;
 	size_t len, i;
@@ -62,7 +62,7 @@ static void run_case(const char *dir, const char *file, const char *expect)
 		unsigned char *copy = malloc(len ? len : 1);
 
 		memcpy(copy, buf, len);
-		err[i] = bpf_object_parse(&o[i], readers[i], copy, len, file, NULL);
+		err[i] = bo_object_parse(&o[i], readers[i], copy, len, file, NULL);
 		free(copy);
 		if (want_ok) {
 			if (!ok(err[i] == 0, "[%s] %s: parses", readers[i]->name, file))
@@ -85,7 +85,7 @@ static void run_case(const char *dir, const char *file, const char *expect)
 	}
 	for (i = 0; i < NREADERS; i++)
 		if (!err[i])
-			bpf_object_free(&o[i]);
+			bo_object_free(&o[i]);
 	free(buf);
 }
 

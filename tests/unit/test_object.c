@@ -50,12 +50,12 @@ static const char *reloc_symbol(const struct elf_view *v, const char *section, u
 
 static void check_sockaccel(const struct elf_reader *r)
 {
-	struct bpf_object o;
+	struct bo_object o;
 	struct elf_view v;
 	size_t i, k;
 	int m, err;
 
-	err = bpf_object_parse(&o, r, obj, obj_len, "sockaccel.bpf.o", NULL);
+	err = bo_object_parse(&o, r, obj, obj_len, "sockaccel.bpf.o", NULL);
 	if (!ok(err == 0, "[%s] sockaccel.bpf.o parses", r->name)) {
 		diag("%s", o.err);
 		return;
@@ -111,7 +111,7 @@ static void check_sockaccel(const struct elf_reader *r)
 		}
 		ok(good, "[%s] %s: %zu relocations, each on an ld_imm64 naming its map",
 		   r->name, p->name, p->nrelocs);
-		bo_relocate(&o, p, fds, out);
+		bo_relocate(p, fds, out);
 		good = 1;
 		for (k = 0; k < p->insn_cnt; k++) {
 			size_t j;
@@ -135,7 +135,7 @@ static void check_sockaccel(const struct elf_reader *r)
 	}
 	if (!err)
 		elf_view_free(&v);
-	bpf_object_free(&o);
+	bo_object_free(&o);
 }
 
 /* A copy of the object with one thing broken, and the words we expect. */
@@ -144,14 +144,14 @@ static void expect_error(const char *what, unsigned char *buf, size_t len, const
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		struct bpf_object o;
-		int err = bpf_object_parse(&o, readers[i], buf, len, "broken.o", NULL);
+		struct bo_object o;
+		int err = bo_object_parse(&o, readers[i], buf, len, "broken.o", NULL);
 
 		if (!ok(err < 0 && strstr(o.err, words), "[%s] %s: rejected with \"%s\"",
 			readers[i]->name, what, words))
 			diag("error was: %s", err ? o.err : "(none: accepted)");
 		if (!err)
-			bpf_object_free(&o);
+			bo_object_free(&o);
 	}
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_tiny_fmt: the static build's formatter (loader/tiny_fmt.c) must print
+ * test_tiny_fmt: the static build's formatter (loader/libc/tiny_fmt.c) must print
  * exactly what glibc prints, for every conversion sockaccel uses and the
  * corner cases around them, including truncation and its return value.
  */
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "tiny_fmt.h"
+#include "libc/tiny_fmt.h"
 
 static int tiny(char *b, size_t n, const char *f, ...)
 {

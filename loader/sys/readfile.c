@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "sys/readfile.h"
 
 #define MAX_FILE (64u << 20)
 
@@ -103,43 +101,3 @@ long sa_slurp(const char *path, char **buf, size_t max)
 	return (long)len;
 }
 
-void sa_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
-#ifndef CAP_BPF
-#define CAP_BPF 39	/* Linux 5.8; before it, CAP_SYS_ADMIN */
-#endif
-
-static int has_cap(const struct __user_cap_data_struct *d, int cap)
-{
-	return (d[cap / 32].effective >> (cap % 32)) & 1;
-}
-
-int sa_check_caps(struct sa_ctx *c, const char *what)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-	int admin;
-
-	if (syscall(SYS_capget, &h, d) < 0)
-		return 0;	/* cannot tell: let the kernel decide */
-	admin = has_cap(d, CAP_SYS_ADMIN);
-	if ((admin || has_cap(d, CAP_BPF)) && (admin || has_cap(d, CAP_NET_ADMIN)))
-		return 0;
-	return sa_failx(c, -EPERM,
-			"%s needs root, or CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN before Linux 5.8)",
-			what);
-}

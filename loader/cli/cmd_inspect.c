@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "disasm.h"
-#include "names.h"
+#include "cli/cli.h"
+#include "cli/disasm.h"
+#include "sys/names.h"
 #include "object.h"
-#include "util.h"
+#include "sys/readfile.h"
+#include "cli/json.h"
 
 /* ---- inspect ---- */
 
@@ -30,7 +31,7 @@ static const char *section_type(uint32_t t)
 }
 
 /* What the object model made of section i, for the section list. */
-static const char *section_role(const struct bpf_object *o, const struct elf_view *v,
+static const char *section_role(const struct bo_object *o, const struct elf_view *v,
 				size_t i, char *buf, size_t len)
 {
 	const struct ev_section *s = &v->sec[i];
@@ -71,7 +72,7 @@ static const char *section_role(const struct bpf_object *o, const struct elf_vie
  */
 static const char *map_of(void *c, size_t i)
 {
-	const struct bpf_object *o = ((const void **)c)[0];
+	const struct bo_object *o = ((const void **)c)[0];
 	const struct bpf_insn *in = ((const void **)c)[1];
 
 	if ((in[i].src_reg == BPF_PSEUDO_MAP_FD || in[i].src_reg == BPF_PSEUDO_MAP_VALUE) &&
@@ -80,7 +81,7 @@ static const char *map_of(void *c, size_t i)
 	return NULL;
 }
 
-static void disasm(const struct bpf_object *o, const struct bo_prog *p)
+static void disasm(const struct bo_object *o, const struct bo_prog *p)
 {
 	struct bpf_insn *in = malloc(p->insn_cnt * sizeof(*in));
 	int *fds = malloc((o->nmaps + 1) * sizeof(int));
@@ -92,7 +93,7 @@ static void disasm(const struct bpf_object *o, const struct bo_prog *p)
 	} else {
 		for (k = 0; k < o->nmaps; k++)
 			fds[k] = (int)k;
-		bo_relocate(o, p, fds, in);
+		bo_relocate(p, fds, in);
 		for (k = 0; k < p->insn_cnt;) {
 			if (k == p->main_cnt)
 				printf("    ; subprograms from .text\n");
@@ -104,7 +105,7 @@ static void disasm(const struct bpf_object *o, const struct bo_prog *p)
 	free(fds);
 }
 
-static void inspect_text(const struct bpf_object *o, const struct elf_view *v, int dis)
+static void inspect_text(const struct bo_object *o, const struct elf_view *v, int dis)
 {
 	char buf[64];
 	size_t i, k;
@@ -165,7 +166,7 @@ static void inspect_text(const struct bpf_object *o, const struct elf_view *v, i
 	}
 }
 
-static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
+static void inspect_json(const struct bo_object *o, const struct elf_view *v)
 {
 	char buf[64];
 	size_t i, k;
@@ -233,7 +234,7 @@ static void inspect_json(const struct bpf_object *o, const struct elf_view *v)
 
 int cmd_inspect(struct sa_args *a)
 {
-	struct bpf_object o;
+	struct bo_object o;
 	struct elf_view v;
 	void *buf;
 	size_t len;
@@ -241,7 +242,7 @@ int cmd_inspect(struct sa_args *a)
 
 	if (sa_read_file(&a->ctx, a->argv[0], &buf, &len))
 		return sa_report(a);
-	err = bpf_object_parse(&o, elf_reader_default, buf, len, a->argv[0], a->type);
+	err = bo_object_parse(&o, elf_reader_default, buf, len, a->argv[0], a->type);
 	if (err) {
 		sa_failx(&a->ctx, err, "elf: %s: %s", a->argv[0], o.err);
 		free(buf);
@@ -256,7 +257,7 @@ int cmd_inspect(struct sa_args *a)
 			inspect_text(&o, &v, a->disasm);
 		elf_view_free(&v);
 	}
-	bpf_object_free(&o);
+	bo_object_free(&o);
 	free(buf);
 	return err ? sa_report(a) : 0;
 }

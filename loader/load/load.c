@@ -9,34 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf.h"
-#include "load.h"
-#include "names.h"
+#include "sys/bpf.h"
+#include "load/load.h"
+#include "sys/fs.h"
+#include "sys/names.h"
 #include "uapi_compat.h"
 
 #define LOAD_RETRIES	5		/* BPF_PROG_LOAD may say EAGAIN */
 #define LOG_START	(64u << 10)
 #define LOG_MAX		(16u << 20)	/* the kernel caps log_size (UINT_MAX >> 2) */
-
-int sa_path(char *buf, size_t len, const char *dir, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, name);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* bpffs refuses names with a dot ("reserved for future use", Linux 4.4):
- * a data map "obj.rodata" is pinned as "obj_rodata", as libbpf does. */
-int sa_pin_path(char *buf, size_t len, const char *dir, const char *name)
-{
-	int err = sa_path(buf, len, dir, name);
-	char *c;
-
-	for (c = buf + strlen(dir) + 1; !err && *c; c++)
-		if (*c == '.')
-			*c = '_';
-	return err;
-}
 
 /* ---- maps ---- */
 
@@ -91,12 +72,12 @@ static int load_min_btf(uint32_t value_size)
 	b.arr.index_type = 1;
 	b.arr.nelems = value_size;
 	memcpy(b.strs, strs, sizeof(strs));
-	return bpf_btf_load(&b, sizeof(b));
+	return sys_btf_load(&b, sizeof(b));
 }
 
 static int create_map(struct sa_ctx *c, const struct bo_map *m)
 {
-	struct bpf_map_create_opts a = {
+	struct sys_map_create_args a = {
 		.type = m->type, .key_size = m->key_size,
 		.value_size = m->value_size, .max_entries = m->max_entries,
 		.flags = m->flags, .numa_node = m->numa_node,
@@ -113,21 +94,21 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m)
 		a.btf_key_type_id = 1;
 		a.btf_value_type_id = 3;
 	}
-	fd = bpf_map_create(&a);
+	fd = sys_map_create(&a);
 	if (btf >= 0)
 		close(btf);	/* the map holds its own reference */
 	if (fd < 0)
 		return sa_fail(c, fd, "map '%s' (%s): BPF_MAP_CREATE", m->name,
 			       bpf_map_type_name(m->type));
 	if (m->origin == BO_MAP_DATA && m->init) {
-		err = bpf_map_update_elem(fd, &zero, m->init, BPF_ANY);
+		err = sys_map_update_elem(fd, &zero, m->init, BPF_ANY);
 		if (err) {
 			close(fd);
 			return sa_fail(c, err, "map '%s': initial value", m->name);
 		}
 	}
 	if (m->frozen) {
-		err = bpf_map_freeze(fd);	/* Linux 5.2 */
+		err = sys_map_freeze(fd);	/* Linux 5.2 */
 		if (err) {
 			close(fd);
 			return sa_fail(c, err, "map '%s': BPF_MAP_FREEZE", m->name);
@@ -145,7 +126,7 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 	int err;
 
 	memset(&info, 0, sizeof(info));
-	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	err = sys_obj_get_info_by_fd(fd, &info, &len);
 	if (err)
 		return sa_fail(c, err, "map '%s': pinned at %s: BPF_OBJ_GET_INFO_BY_FD",
 			       m->name, path);
@@ -164,7 +145,7 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 	return 0;
 }
 
-int sa_load_maps(struct sa_ctx *c, const struct bpf_object *o,
+int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir)
 {
 	size_t i, n = o->nmaps ? o->nmaps : 1;
@@ -192,7 +173,7 @@ int sa_load_maps(struct sa_ctx *c, const struct bpf_object *o,
 			err = sa_pin_path(path, sizeof(path), share_dir, m->name);
 			if (err)
 				return sa_fail(c, err, "map '%s': pin path", m->name);
-			fd = bpf_obj_get(path);
+			fd = sys_obj_get(path);
 			if (fd >= 0) {
 				err = check_pinned(c, m, fd, path);
 				if (err) {
@@ -221,10 +202,10 @@ int sa_load_maps(struct sa_ctx *c, const struct bpf_object *o,
  * Load once quietly; on failure load again with the verifier log on, in a
  * buffer grown until the whole log fits (ENOSPC means it was cut short).
  */
-static int load_prog(struct sa_ctx *c, const struct bpf_object *o,
+static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 		     const struct bo_prog *p, const struct bpf_insn *insns)
 {
-	struct bpf_prog_load_opts a = {
+	struct sys_prog_load_args a = {
 		.type = p->type, .expected_attach_type = p->expected_attach_type,
 		.kern_version = o->kern_version, .name = p->name,
 		.license = o->license, .insns = insns,
@@ -234,7 +215,7 @@ static int load_prog(struct sa_ctx *c, const struct bpf_object *o,
 	int fd = -EAGAIN, i;
 
 	for (i = 0; i < LOAD_RETRIES && fd == -EAGAIN; i++)
-		fd = bpf_prog_load(&a);
+		fd = sys_prog_load(&a);
 	if (fd >= 0)
 		return fd;
 
@@ -247,7 +228,7 @@ static int load_prog(struct sa_ctx *c, const struct bpf_object *o,
 		a.log_level = 1;
 		a.log_buf = log;
 		a.log_size = size;
-		fd2 = bpf_prog_load(&a);
+		fd2 = sys_prog_load(&a);
 		if (fd2 >= 0) {		/* it passed this time: use it */
 			free(log);
 			return fd2;
@@ -265,7 +246,7 @@ static int load_prog(struct sa_ctx *c, const struct bpf_object *o,
 
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 {
-	const struct bpf_object *o = l->obj;
+	const struct bo_object *o = l->obj;
 	size_t i;
 
 	for (i = 0; i < o->nprogs; i++) {
@@ -275,7 +256,7 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 
 		if (!insns)
 			return sa_failx(c, -ENOMEM, "out of memory");
-		bo_relocate(o, p, l->map_fds, insns);
+		bo_relocate(p, l->map_fds, insns);
 		fd = load_prog(c, o, p, insns);
 		free(insns);
 		if (fd < 0)
@@ -289,7 +270,7 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 
 void sa_unpin_all(const struct sa_loaded *l, const char *dir)
 {
-	const struct bpf_object *o = l->obj;
+	const struct bo_object *o = l->obj;
 	char path[4096];
 	size_t i;
 
@@ -308,7 +289,7 @@ void sa_unpin_all(const struct sa_loaded *l, const char *dir)
  */
 int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
 {
-	const struct bpf_object *o = l->obj;
+	const struct bo_object *o = l->obj;
 	size_t i, n = o->nmaps + o->nprogs, done;
 	char path[4096];
 	int err = 0;
@@ -322,7 +303,7 @@ int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
 			continue;
 		err = sa_pin_path(path, sizeof(path), dir, name);
 		if (!err)
-			err = bpf_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
+			err = sys_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
 		if (err == -EEXIST)
 			sa_failx(c, err, "%s '%s': %s exists already (unload what is pinned there first)",
 				 is_map ? "map" : "program", name, path);

@@ -13,16 +13,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accel.h"
-#include "bpf.h"
-#include "cli.h"
-#include "fs.h"
-#include "load.h"
-#include "names.h"
+#include "accel/accel.h"
+#include "sys/bpf.h"
+#include "cli/cli.h"
+#include "sys/fs.h"
+#include "load/load.h"
+#include "sys/names.h"
 #include "object.h"
-#include "util.h"
+#include "sys/caps.h"
+#include "sys/readfile.h"
 
-int sa_parse_file(struct sa_args *a, const char *path, struct bpf_object *o)
+int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o)
 {
 	void *buf;
 	size_t len;
@@ -31,7 +32,7 @@ int sa_parse_file(struct sa_args *a, const char *path, struct bpf_object *o)
 	err = sa_read_file(&a->ctx, path, &buf, &len);
 	if (err)
 		return err;
-	err = bpf_object_parse(o, elf_reader_default, buf, len, path, a->type);
+	err = bo_object_parse(o, elf_reader_default, buf, len, path, a->type);
 	free(buf);
 	if (err)
 		return sa_failx(&a->ctx, err, "elf: %s: %s", path, o->err);
@@ -49,7 +50,7 @@ static void default_pin_dir(const char *obj, char *buf, size_t len)
 
 int cmd_load(struct sa_args *a)
 {
-	struct bpf_object o;
+	struct bo_object o;
 	struct sa_loaded l = { 0 };
 	char dir[PATH_MAX], path[PATH_MAX];
 	int created = 0, lock = -1, err;
@@ -93,7 +94,7 @@ int cmd_load(struct sa_args *a)
 	sa_loaded_close(&l);
 	if (lock >= 0)
 		close(lock);
-	bpf_object_free(&o);
+	bo_object_free(&o);
 	return err ? sa_report(a) : 0;
 }
 
@@ -206,13 +207,13 @@ static int attach_cmd(struct sa_args *a, int detach)
 	}
 	if (sa_check_caps(&a->ctx, a->cmd))
 		return sa_report(a);
-	prog = bpf_obj_get(prog_pin);
+	prog = sys_obj_get(prog_pin);
 	if (prog < 0) {
 		sa_fail(&a->ctx, prog, "program pin '%s'", prog_pin);
 		return sa_report(a);
 	}
 	memset(&info, 0, sizeof(info));
-	err = bpf_obj_get_info_by_fd(prog, &info, &len);
+	err = sys_obj_get_info_by_fd(prog, &info, &len);
 	if (err) {
 		sa_fail(&a->ctx, err, "'%s' is not a pinned program", prog_pin);
 		goto out;
@@ -226,7 +227,7 @@ static int attach_cmd(struct sa_args *a, int detach)
 	}
 	type = (uint32_t)t;
 	if (to_map) {
-		tgt = bpf_obj_get(target);
+		tgt = sys_obj_get(target);
 		err = tgt < 0 ? sa_fail(&a->ctx, tgt, "map pin '%s'", target) : 0;
 	} else {
 		tgt = sa_cgroup_open(&a->ctx, target, canon, sizeof(canon));
@@ -236,9 +237,9 @@ static int attach_cmd(struct sa_args *a, int detach)
 		goto out;
 	/* Cgroups: BPF_F_ALLOW_MULTI so that what other tools attached stays. */
 	if (detach)
-		err = bpf_prog_detach(prog, tgt, type);
+		err = sys_prog_detach(prog, tgt, type);
 	else
-		err = bpf_prog_attach(prog, tgt, type, to_map ? 0 : BPF_F_ALLOW_MULTI);
+		err = sys_prog_attach(prog, tgt, type, to_map ? 0 : BPF_F_ALLOW_MULTI);
 	if (err)
 		sa_fail(&a->ctx, err, "program '%s': %s %s '%s' as %s", prog_pin,
 			detach ? "BPF_PROG_DETACH from" : "BPF_PROG_ATTACH to", kind, target,

@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "tiny_fmt.h"
+#include "libc/tiny_fmt.h"
 
 /* ---- stdout and stderr are just their fds ---- */
 FILE *const stdout = (FILE *)(uintptr_t)1;

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bpf/sockaccel.h"
-#include "ctx.h"
+#include "bpf/sockaccel.h"
+#include "sys/ctx.h"
 
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
@@ -28,9 +28,13 @@ int sa_report(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A decimal number from 0 to max, nothing else; 0 or -EINVAL.  (Not
+ * strtoul: it brings 3 KiB of musl's stdio into the static binary.) */
+int sa_parse_u32(const char *s, uint32_t max, uint32_t *out);
+
 /* Read and parse OBJ with the build's ELF reader and --type; 0 or -errno. */
-struct bpf_object;
-int sa_parse_file(struct sa_args *a, const char *path, struct bpf_object *o);
+struct bo_object;
+int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
 
 int cmd_install(struct sa_args *a);
 int cmd_remove(struct sa_args *a);
@@ -40,5 +44,6 @@ int cmd_unload(struct sa_args *a);
 int cmd_attach(struct sa_args *a);
 int cmd_detach(struct sa_args *a);
 int cmd_inspect(struct sa_args *a);
+int cmd_net(struct sa_args *a);
 
 #endif

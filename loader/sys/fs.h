@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "ctx.h"
+#include "sys/ctx.h"
 
 #define SA_BPFFS_ROOT	"/sys/fs/bpf"
 #define SA_PIN_DIR	SA_BPFFS_ROOT "/sockaccel"
@@ -32,5 +32,10 @@ int sa_pin_dir_exists(struct sa_ctx *c, const char *dir);
  * lock fd, closed to unlock.
  */
 int sa_lock(struct sa_ctx *c, const char *pin_dir);
+
+/* "<dir>/<name>" into buf; -ENAMETOOLONG if it does not fit. */
+int sa_path(char *buf, size_t len, const char *dir, const char *name);
+/* The pin of a map or program: sa_path() with '.' in name made '_'. */
+int sa_pin_path(char *buf, size_t len, const char *dir, const char *name);
 
 #endif

@@ -13,12 +13,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf.h"
+#include "sys/bpf.h"
 
 #define offsetofend(T, f) (offsetof(T, f) + sizeof(((T *)0)->f))
 #define ATTR_SIZE(f) offsetofend(union bpf_attr, f)
 
-int bpf_trace;
+int sys_trace;
 
 /* fds 0-2 are moved up (see bpf.h). */
 static int fd_above_stdio(int fd)
@@ -39,8 +39,8 @@ static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	long r = syscall(__NR_bpf, cmd, attr, size);
 	int ret = r < 0 ? -errno : (int)r;
 
-	if (bpf_trace)
-		bpf_trace_call(cmd, attr, ret);
+	if (sys_trace)
+		sys_trace_call(cmd, attr, ret);
 	return ret;
 }
 
@@ -63,7 +63,7 @@ static void copy_name(char dst[BPF_OBJ_NAME_LEN], const char *src)
 	}
 }
 
-int bpf_map_create(const struct bpf_map_create_opts *o)
+int sys_map_create(const struct sys_map_create_args *o)
 {
 	union bpf_attr a;
 
@@ -81,7 +81,7 @@ int bpf_map_create(const struct bpf_map_create_opts *o)
 	return sys_bpf_fd(BPF_MAP_CREATE, &a, ATTR_SIZE(btf_value_type_id));
 }
 
-int bpf_prog_load(const struct bpf_prog_load_opts *o)
+int sys_prog_load(const struct sys_prog_load_args *o)
 {
 	union bpf_attr a;
 
@@ -99,7 +99,7 @@ int bpf_prog_load(const struct bpf_prog_load_opts *o)
 	return sys_bpf_fd(BPF_PROG_LOAD, &a, ATTR_SIZE(expected_attach_type));
 }
 
-int bpf_btf_load(const void *data, uint32_t size)
+int sys_btf_load(const void *data, uint32_t size)
 {
 	union bpf_attr a;
 
@@ -109,7 +109,7 @@ int bpf_btf_load(const void *data, uint32_t size)
 	return sys_bpf_fd(BPF_BTF_LOAD, &a, ATTR_SIZE(btf_log_level));
 }
 
-int bpf_obj_pin(int fd, const char *path)
+int sys_obj_pin(int fd, const char *path)
 {
 	union bpf_attr a;
 
@@ -119,7 +119,7 @@ int bpf_obj_pin(int fd, const char *path)
 	return sys_bpf(BPF_OBJ_PIN, &a, ATTR_SIZE(file_flags));
 }
 
-int bpf_obj_get(const char *path)
+int sys_obj_get(const char *path)
 {
 	union bpf_attr a;
 
@@ -128,7 +128,7 @@ int bpf_obj_get(const char *path)
 	return sys_bpf_fd(BPF_OBJ_GET, &a, ATTR_SIZE(file_flags));
 }
 
-int bpf_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags)
+int sys_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags)
 {
 	union bpf_attr a;
 
@@ -140,7 +140,7 @@ int bpf_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags)
 	return sys_bpf(BPF_PROG_ATTACH, &a, ATTR_SIZE(replace_bpf_fd));
 }
 
-int bpf_prog_detach(int prog_fd, int target_fd, uint32_t type)
+int sys_prog_detach(int prog_fd, int target_fd, uint32_t type)
 {
 	union bpf_attr a;
 
@@ -151,7 +151,7 @@ int bpf_prog_detach(int prog_fd, int target_fd, uint32_t type)
 	return sys_bpf(BPF_PROG_DETACH, &a, ATTR_SIZE(replace_bpf_fd));
 }
 
-int bpf_prog_query(int target_fd, uint32_t type, uint32_t *attach_flags,
+int sys_prog_query(int target_fd, uint32_t type, uint32_t *attach_flags,
 		   uint32_t *ids, uint32_t *cnt)
 {
 	union bpf_attr a;
@@ -184,28 +184,23 @@ static int map_elem(int cmd, int fd, const void *key, void *value, uint64_t flag
 	return sys_bpf(cmd, &a, ATTR_SIZE(flags));
 }
 
-int bpf_map_lookup_elem(int fd, const void *key, void *value)
+int sys_map_lookup_elem(int fd, const void *key, void *value)
 {
 	return map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0);
 }
 
-int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)
+int sys_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)
 {
 	return map_elem(BPF_MAP_UPDATE_ELEM, fd, key, (void *)value, flags);
 }
 
-int bpf_map_delete_elem(int fd, const void *key)
-{
-	return map_elem(BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
-}
-
-int bpf_map_get_next_key(int fd, const void *key, void *next_key)
+int sys_map_get_next_key(int fd, const void *key, void *next_key)
 {
 	/* next_key shares its slot in the attr with value. */
 	return map_elem(BPF_MAP_GET_NEXT_KEY, fd, key, next_key, 0);
 }
 
-int bpf_map_freeze(int fd)
+int sys_map_freeze(int fd)
 {
 	union bpf_attr a;
 
@@ -214,7 +209,7 @@ int bpf_map_freeze(int fd)
 	return sys_bpf(BPF_MAP_FREEZE, &a, ATTR_SIZE(map_fd));
 }
 
-int bpf_obj_get_info_by_fd(int fd, void *info, uint32_t *len)
+int sys_obj_get_info_by_fd(int fd, void *info, uint32_t *len)
 {
 	union bpf_attr a;
 	int ret;
@@ -238,12 +233,63 @@ static int get_fd_by_id(int cmd, uint32_t id)
 	return sys_bpf_fd(cmd, &a, ATTR_SIZE(open_flags));
 }
 
-int bpf_prog_get_fd_by_id(uint32_t id)
+int sys_prog_get_fd_by_id(uint32_t id)
 {
 	return get_fd_by_id(BPF_PROG_GET_FD_BY_ID, id);
 }
 
-int bpf_map_get_fd_by_id(uint32_t id)
+int sys_map_get_fd_by_id(uint32_t id)
 {
 	return get_fd_by_id(BPF_MAP_GET_FD_BY_ID, id);
+}
+
+/* ---- links (BPF_LINK_CREATE: Linux 5.7; XDP links 5.9, tcx 6.6) ---- */
+
+int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(link_create.flags));
+	a.link_create.prog_fd = (uint32_t)prog_fd;
+	a.link_create.target_ifindex = (uint32_t)target;
+	a.link_create.attach_type = attach_type;
+	a.link_create.flags = flags;
+	return sys_bpf_fd(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
+}
+
+int sys_link_update(int link_fd, int new_prog_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(link_update.old_prog_fd));
+	a.link_update.link_fd = (uint32_t)link_fd;
+	a.link_update.new_prog_fd = (uint32_t)new_prog_fd;
+	return sys_bpf(BPF_LINK_UPDATE, &a, ATTR_SIZE(link_update.old_prog_fd));
+}
+
+int sys_link_detach(int link_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(link_detach.link_fd));
+	a.link_detach.link_fd = (uint32_t)link_fd;
+	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach.link_fd));
+}
+
+int sys_link_get_next_id(uint32_t id, uint32_t *next)
+{
+	union bpf_attr a;
+	int ret;
+
+	memset(&a, 0, ATTR_SIZE(open_flags));
+	a.start_id = id;
+	ret = sys_bpf(BPF_LINK_GET_NEXT_ID, &a, ATTR_SIZE(open_flags));
+	if (ret == 0)
+		*next = a.next_id;
+	return ret;
+}
+
+int sys_link_get_fd_by_id(uint32_t id)
+{
+	return get_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
 }

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "names.h"
+#include "sys/names.h"
 #include "uapi_compat.h"
 
 #define CMDS(X) \
@@ -87,7 +87,12 @@ _Static_assert(N_MAP_TYPES_CHECKED == SA_MAP_TYPE_CGRP_STORAGE, "new map types")
 static const char map_types[] = MAP_TYPES(STR) "CGRP_STORAGE\0" "ARENA\0";
 #define N_MAP_TYPES (SA_MAP_TYPE_ARENA + 1)
 static const char prog_types[] = PROG_TYPES(STR);
-static const char attach_types[] = ATTACH_TYPES(STR);
+/* Then, after the checked ones (Debian 12's headers end at LSM_CGROUP):
+ * STRUCT_OPS and NETFILTER (Linux 6.4), TCX_INGRESS and TCX_EGRESS (6.6). */
+_Static_assert(N_ATTACH_TYPES == SA_ATTACH_STRUCT_OPS, "new attach types");
+static const char attach_types[] = ATTACH_TYPES(STR) "STRUCT_OPS\0" "NETFILTER\0"
+	"TCX_INGRESS\0" "TCX_EGRESS\0";
+#define N_ATTACH_NAMES (SA_ATTACH_TCX_EGRESS + 1)
 
 /* The nth name of a list, or the number in buf when we have no name for it. */
 static const char *nth(const char *list, unsigned int count, unsigned int v,
@@ -127,7 +132,7 @@ const char *bpf_attach_type_name(unsigned int v)
 {
 	static char b[16];
 
-	return nth(attach_types, N_ATTACH_TYPES, v, b, sizeof(b));
+	return nth(attach_types, N_ATTACH_NAMES, v, b, sizeof(b));
 }
 
 int bpf_attach_type_by_name(const char *name)
@@ -135,7 +140,7 @@ int bpf_attach_type_by_name(const char *name)
 	const char *p = attach_types;
 	int i;
 
-	for (i = 0; i < N_ATTACH_TYPES; i++, p += strlen(p) + 1)
+	for (i = 0; i < N_ATTACH_NAMES; i++, p += strlen(p) + 1)
 		if (!strcasecmp(p, name))
 			return i;
 	return -1;

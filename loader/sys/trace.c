@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bpf.h"
-#include "names.h"
+#include "sys/bpf.h"
+#include "sys/names.h"
+#include "uapi_compat.h"
 
 static const char *errno_name(int e)
 {
@@ -31,7 +32,7 @@ static const char *errno_name(int e)
 	case ENOSPC: return "ENOSPC";
 	case E2BIG: return "E2BIG";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case 524: return "ENOTSUPP";	/* kernel-internal, seen from bpf() */
+	case SA_ENOTSUPP: return "ENOTSUPP";	/* kernel-internal, seen from bpf() */
 	default: return "E?";
 	}
 }
@@ -58,7 +59,7 @@ static void prog_fields(FILE *f, const union bpf_attr *a)
 	fprintf(f, ", prog_name=\"%.*s\"", BPF_OBJ_NAME_LEN, a->prog_name);
 }
 
-void bpf_trace_call(int cmd, const union bpf_attr *a, int ret)
+void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 {
 	FILE *f = stderr;
 
@@ -110,7 +111,23 @@ void bpf_trace_call(int cmd, const union bpf_attr *a, int ret)
 		break;
 	case BPF_PROG_GET_FD_BY_ID:
 	case BPF_MAP_GET_FD_BY_ID:
+	case BPF_LINK_GET_FD_BY_ID:
 		fprintf(f, "id=%u", a->prog_id);
+		break;
+	case BPF_LINK_GET_NEXT_ID:
+		fprintf(f, "start_id=%u", a->start_id);
+		break;
+	case BPF_LINK_CREATE:
+		fprintf(f, "prog_fd=%u, target_ifindex=%u, attach_type=%s, flags=%#x",
+			a->link_create.prog_fd, a->link_create.target_ifindex,
+			bpf_attach_type_name(a->link_create.attach_type), a->link_create.flags);
+		break;
+	case BPF_LINK_UPDATE:
+		fprintf(f, "link_fd=%u, new_prog_fd=%u", a->link_update.link_fd,
+			a->link_update.new_prog_fd);
+		break;
+	case BPF_LINK_DETACH:
+		fprintf(f, "link_fd=%u", a->link_detach.link_fd);
 		break;
 	default:
 		fprintf(f, "...");

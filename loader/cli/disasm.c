@@ -9,7 +9,7 @@
  */
 #include <stdint.h>
 
-#include "disasm.h"
+#include "cli/disasm.h"
 
 /* Encodings newer than the oldest UAPI headers we build with (Linux 6.1). */
 #define MEMSX		0x80	/* BPF_MEMSX: sign-extending load, Linux 6.6 */

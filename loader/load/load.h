@@ -7,11 +7,11 @@
 #ifndef SOCKACCEL_LOAD_H
 #define SOCKACCEL_LOAD_H
 
-#include "ctx.h"
+#include "sys/ctx.h"
 #include "object.h"
 
 struct sa_loaded {
-	const struct bpf_object *obj;
+	const struct bo_object *obj;
 	int *map_fds;		/* per o->maps[i]; -1 until created */
 	int *map_reused;	/* 1: taken from an existing pin */
 	int *prog_fds;		/* per o->progs[i]; -1 until loaded */
@@ -22,7 +22,7 @@ struct sa_loaded {
  * <share_dir>/<name> exists are reused when compatible (type, key size,
  * value size, max_entries and flags equal) and refused otherwise.
  */
-int sa_load_maps(struct sa_ctx *c, const struct bpf_object *o,
+int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir);
 /* Relocate and load every program. */
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);
@@ -38,10 +38,5 @@ void sa_loaded_close(struct sa_loaded *l);
 /* fd of map/prog by name in a loaded object, or -1. */
 int sa_map_fd(const struct sa_loaded *l, const char *name);
 int sa_prog_fd(const struct sa_loaded *l, const char *name);
-
-/* "<dir>/<name>" into buf; -ENAMETOOLONG if it does not fit. */
-int sa_path(char *buf, size_t len, const char *dir, const char *name);
-/* The pin of a map or program: sa_path() with '.' in name made '_'. */
-int sa_pin_path(char *buf, size_t len, const char *dir, const char *name);
 
 #endif

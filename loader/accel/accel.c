@@ -11,12 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accel.h"
-#include "bpf.h"
-#include "fs.h"
-#include "load.h"
+#include "accel/accel.h"
+#include "sys/bpf.h"
+#include "sys/fs.h"
+#include "load/load.h"
 #include "object.h"
-#include "util.h"
+#include "sys/readfile.h"
 
 const char *const sa_map_names[SA_NMAPS] = {
 	SA_MAP_SOCKHASH, SA_MAP_COUNTERS, SA_MAP_CONFIG, SA_MAP_PORTS, SA_MAP_SKSTATE,
@@ -54,7 +54,7 @@ static int pin_get(const char *dir, const char *name)
 
 	if (sa_path(path, sizeof(path), dir, name))
 		return -ENAMETOOLONG;
-	return bpf_obj_get(path);
+	return sys_obj_get(path);
 }
 
 static int read_record(const char *dir, char *buf, size_t len)
@@ -77,7 +77,7 @@ static uint32_t obj_id(int fd)
 	uint32_t len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+	if (fd < 0 || sys_obj_get_info_by_fd(fd, &info, &len))
 		return 0;
 	return info.id;
 }
@@ -86,7 +86,7 @@ static uint32_t obj_id(int fd)
 static int is_attached(int target_fd, uint32_t type, uint32_t id)
 {
 	uint32_t ids[64], cnt = 64, i;
-	int err = bpf_prog_query(target_fd, type, NULL, ids, &cnt);
+	int err = sys_prog_query(target_fd, type, NULL, ids, &cnt);
 
 	if (err)
 		return err;
@@ -105,12 +105,12 @@ static int read_ports(int cfg_fd, int ports_fd, int *filter, uint16_t *ports,
 	int err, first = 1;
 
 	*n = 0;
-	err = bpf_map_lookup_elem(cfg_fd, &zero, &cfg);
+	err = sys_map_lookup_elem(cfg_fd, &zero, &cfg);
 	if (err)
 		return err;
 	*filter = cfg.port_filter != 0;
 	while (*n < SA_PORTS_MAX &&
-	       !bpf_map_get_next_key(ports_fd, first ? NULL : &key, &next)) {
+	       !sys_map_get_next_key(ports_fd, first ? NULL : &key, &next)) {
 		ports[(*n)++] = (uint16_t)next;
 		key = next;
 		first = 0;
@@ -161,7 +161,7 @@ static int read_counters(int fd, uint64_t *out)
 	if (!vals)
 		return -ENOMEM;
 	for (k = 0; k < SA_COUNTER_MAX && !err; k++) {
-		err = bpf_map_lookup_elem(fd, &k, vals);
+		err = sys_map_lookup_elem(fd, &k, vals);
 		out[k] = 0;
 		for (i = 0; !err && i < ncpu; i++)
 			out[k] += vals[i];
@@ -177,7 +177,7 @@ static uint64_t count_keys(int fd)
 	int first = 1;
 
 	while (n < 2 * SA_SOCKHASH_MAX &&
-	       !bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+	       !sys_map_get_next_key(fd, first ? NULL : &key, &next)) {
 		key = next;
 		first = 0;
 		n++;
@@ -212,7 +212,7 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s)
 
 		memset(&mi, 0, sizeof(mi));
 		fds[i] = pin_get(pin_dir, sa_map_names[i]);
-		if (fds[i] >= 0 && (bpf_obj_get_info_by_fd(fds[i], &mi, &len) ||
+		if (fds[i] >= 0 && (sys_obj_get_info_by_fd(fds[i], &mi, &len) ||
 				    (read_size[i][0] && mi.key_size > read_size[i][0]) ||
 				    (read_size[i][1] && mi.value_size > read_size[i][1]))) {
 			close(fds[i]);	/* not ours: another layout */
@@ -284,7 +284,7 @@ static int detach_cgroup(struct sa_ctx *c, int prog, const char *path)
 			return 0;
 		return sa_fail(c, -errno, "cgroup '%s'", path);
 	}
-	err = bpf_prog_detach(prog, cg, BPF_CGROUP_SOCK_OPS);
+	err = sys_prog_detach(prog, cg, BPF_CGROUP_SOCK_OPS);
 	close(cg);
 	if (err && err != -ENOENT)
 		return sa_fail(c, err, "program '%s': BPF_PROG_DETACH from cgroup '%s'",
@@ -314,7 +314,7 @@ static int remove_locked(struct sa_ctx *c, const char *dir, const char *cgroup)
 					   strcmp(rec, cgroup)))
 		err = detach_cgroup(c, ops, cgroup);
 	if (!err && msg >= 0 && hash >= 0) {
-		int r = bpf_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
+		int r = sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
 
 		if (r && r != -ENOENT && r != -EINVAL)
 			err = sa_fail(c, r, "program '%s': BPF_PROG_DETACH from map '%s'",
@@ -376,7 +376,7 @@ int sa_remove(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *r
 
 /* ---- install ---- */
 
-static int check_object(struct sa_ctx *c, const struct bpf_object *obj)
+static int check_object(struct sa_ctx *c, const struct bo_object *obj)
 {
 	static const uint32_t types[2] = { BPF_PROG_TYPE_SOCK_OPS, BPF_PROG_TYPE_SK_MSG };
 	int i, p;
@@ -405,11 +405,11 @@ static int write_config(struct sa_ctx *c, const struct sa_loaded *l,
 
 	for (i = 0; i < o->nports; i++) {
 		port = o->ports[i];
-		err = bpf_map_update_elem(sa_map_fd(l, SA_MAP_PORTS), &port, &one, BPF_ANY);
+		err = sys_map_update_elem(sa_map_fd(l, SA_MAP_PORTS), &port, &one, BPF_ANY);
 		if (err)
 			return sa_fail(c, err, "map '%s': port %u", SA_MAP_PORTS, port);
 	}
-	err = bpf_map_update_elem(sa_map_fd(l, SA_MAP_CONFIG), &zero, &cfg, BPF_ANY);
+	err = sys_map_update_elem(sa_map_fd(l, SA_MAP_CONFIG), &zero, &cfg, BPF_ANY);
 	if (err)
 		return sa_fail(c, err, "map '%s'", SA_MAP_CONFIG);
 	return 0;
@@ -446,7 +446,7 @@ static int compare_installed(struct sa_ctx *c, const struct sa_status *st,
 }
 
 static int install_locked(struct sa_ctx *c, const struct sa_accel_opts *o,
-			  const struct bpf_object *obj, int cg, const char *cgroup)
+			  const struct bo_object *obj, int cg, const char *cgroup)
 {
 	struct sa_loaded l;
 	char path[PATH_MAX];
@@ -482,7 +482,7 @@ static int install_locked(struct sa_ctx *c, const struct sa_accel_opts *o,
 
 	/* sk_msg on the map first: every socket the sockops program adds
 	 * must find its verdict program already there. */
-	err = bpf_prog_attach(msg, hash, BPF_SK_MSG_VERDICT, 0);
+	err = sys_prog_attach(msg, hash, BPF_SK_MSG_VERDICT, 0);
 	if (err) {
 		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to map '%s'",
 			SA_PROG_SKMSG, SA_MAP_SOCKHASH);
@@ -490,7 +490,7 @@ static int install_locked(struct sa_ctx *c, const struct sa_accel_opts *o,
 	}
 	msg_on = 1;
 	/* ALLOW_MULTI: programs other tools attached to this cgroup stay. */
-	err = bpf_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
+	err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
 	if (err) {
 		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'",
 			SA_PROG_SOCKOPS, cgroup);
@@ -502,7 +502,7 @@ static int install_locked(struct sa_ctx *c, const struct sa_accel_opts *o,
 
 undo:
 	if (msg_on)
-		bpf_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
+		sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
 	if (recorded)
 		unlink(path);
 	if (pinned)
@@ -517,13 +517,13 @@ out:
 int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
 	       char *cgroup_out)
 {
-	struct bpf_object obj;
+	struct bo_object obj;
 	struct sa_status st;
 	char cgroup[PATH_MAX];
 	int cg = -1, lock = -1, err;
 
 	*res = SA_DONE;
-	err = bpf_object_parse(&obj, o->reader, o->obj, o->obj_len, o->obj_name, NULL);
+	err = bo_object_parse(&obj, o->reader, o->obj, o->obj_len, o->obj_name, NULL);
 	if (err)
 		return sa_failx(c, err, "elf: %s: %s", o->obj_name, obj.err);
 	err = check_object(c, &obj);
@@ -574,6 +574,6 @@ out:
 		close(lock);
 	if (cg >= 0)
 		close(cg);
-	bpf_object_free(&obj);
+	bo_object_free(&obj);
 	return err;
 }

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accel.h"
-#include "cli.h"
-#include "fs.h"
-#include "load.h"
-#include "util.h"
+#include "accel/accel.h"
+#include "cli/cli.h"
+#include "sys/fs.h"
+#include "load/load.h"
+#include "sys/caps.h"
+#include "sys/readfile.h"
+#include "cli/json.h"
 
 #define SA_OBJ_FILE "sockaccel.bpf.o"
 

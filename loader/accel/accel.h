@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bpf/sockaccel.h"
-#include "ctx.h"
+#include "bpf/sockaccel.h"
+#include "sys/ctx.h"
 #include "elf_view.h"
 
 #define SA_PIN_RECORD "cgroup"

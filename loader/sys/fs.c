@@ -11,8 +11,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "fs.h"
-#include "util.h"
+#include "sys/fs.h"
+#include "sys/readfile.h"
 
 /* <linux/magic.h> */
 #define CGROUP_SUPER_MAGIC	0x27e0eb
@@ -220,4 +220,24 @@ int sa_lock(struct sa_ctx *c, const char *pin_dir)
 		return sa_fail(c, err, "pin directory '%s': lock", pin_dir);
 	}
 	return fd;
+}
+
+int sa_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* bpffs refuses names with a dot ("reserved for future use", Linux 4.4):
+ * a data map "obj.rodata" is pinned as "obj_rodata", as libbpf does. */
+int sa_pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int err = sa_path(buf, len, dir, name);
+	char *c;
+
+	for (c = buf + strlen(dir) + 1; !err && *c; c++)
+		if (*c == '.')
+			*c = '_';
+	return err;
 }

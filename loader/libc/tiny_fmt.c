@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tiny_fmt.h"
+#include "libc/tiny_fmt.h"
 
 struct sink {
 	char *buf;	/* snprintf: the caller's buffer; fds: tmp */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h: what the files of elf/ share among themselves and nobody else
+ * needs: the parse state and the helpers behind object.h's one entry point.
+ */
+#ifndef SOCKACCEL_ELF_INTERNAL_H
+#define SOCKACCEL_ELF_INTERNAL_H
+
+#include "object.h"
+
+#ifndef R_BPF_64_64
+#define R_BPF_64_64 1	/* ld_imm64 of an address (map, global data) */
+#endif
+#ifndef R_BPF_64_32
+#define R_BPF_64_32 10	/* call to a function (LLVM 11 and later) */
+#endif
+
+#define INSN_SZ sizeof(struct bpf_insn)
+#define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
+#define CALL (BPF_JMP | BPF_CALL)
+
+struct parse {
+	struct bo_object *o;
+	const struct elf_view *v;
+	uint32_t maps_sec, btf_maps_sec, text_sec;
+	int *data_map;		/* per section: its data map index, or -1 */
+	const char *type_override;
+};
+
+/* object.c */
+int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Charge n steps to the parse: a loop whose length is the product of two
+ * counts the file chooses (programs x relocations, maps x references) pays
+ * before it runs.  0, or -E2BIG once the object needs too many.
+ */
+int bo_charge(struct bo_object *o, uint64_t n);
+struct bo_map *bo_add_map(struct bo_object *o);
+/* A name that will be a pin file name and a kernel object name. */
+int bo_check_name(struct bo_object *o, const char *what, const char *name);
+uint32_t bo_u32_at(const uint8_t *p, size_t i);	/* the i-th u32 */
+int bo_cmp_sym_value(const void *a, const void *b);
+/* Symbols that define something in section sec (not the section symbol),
+ * of want_type (or any, -1); stored in out when not NULL.  The count. */
+size_t bo_symbols_in(const struct elf_view *v, uint32_t sec, int want_type,
+		     const struct ev_symbol **out);
+
+/* maps.c */
+/* Sanity of one map definition (sizes, type); 0 or -errno. */
+int bo_check_map(struct bo_object *o, const struct bo_map *m);
+int bo_legacy_maps(struct parse *ps);
+int bo_is_data_section(const struct ev_section *s);
+/* The index of the array map holding data section sec, made when first
+ * referenced; or -errno. */
+int bo_data_map(struct parse *ps, uint32_t sec);
+
+/* btf.c: the maps of section ".maps" (index maps_sec) as described by the
+ * .BTF section's bytes; 0 or -errno with o->err set. */
+int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
+		uint32_t maps_sec, const uint8_t *btf, uint64_t btf_len);
+
+/* link.c: instructions [start, end) of section sec, with subprograms and
+ * relocations, into p. */
+int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
+		  uint64_t start, uint64_t end);
+
+#endif
