@@ -38,13 +38,18 @@ unshare -m --propagation private sh -c '
 		-o log_level=err' sh "$ro" "$sock" >"$dir/virtiofsd.log" 2>&1 &
 vpid=$!
 for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+# timeout runs in its own process group: a signal to ours must reach it.
+qpid=
+trap 'kill $qpid $vpid 2>/dev/null; exit 130' INT TERM
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -m "$MEM" -smp "$CPUS" \
 	-display none -monitor none -no-reboot -nic none \
 	-object memory-backend-memfd,id=mem,size="$MEM",share=on -machine memory-backend=mem \
 	-chardev socket,id=fs,path="$sock" -device vhost-user-fs-pci,chardev=fs,tag=hostroot \
 	-serial file:"$dir/console.log" -serial file:"$dir/results.log" \
 	-kernel "$K/vmlinuz" -initrd "$dir/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 sa_top=$TOP sa_build=$BUILD $MATRIX_ARGS" </dev/null >"$dir/qemu.log" 2>&1
+	-append "console=ttyS0 panic=-1 loglevel=4 sa_top=$TOP sa_build=$BUILD $MATRIX_ARGS" </dev/null >"$dir/qemu.log" 2>&1 &
+qpid=$!
+wait $qpid
 rc=$?
 kill "$vpid" 2>/dev/null
 wait "$vpid" 2>/dev/null

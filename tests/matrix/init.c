@@ -127,6 +127,11 @@ int main(void)
 	for (i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
 		if (mkdir(mounts[i].dir, 0755), mount(mounts[i].type, mounts[i].dir, mounts[i].type, mounts[i].flags, NULL))
 			fail(mounts[i].dir);
+	/* udev's links: bash's <(...) reads /dev/fd/N. */
+	symlink("/proc/self/fd", HOST "/dev/fd");
+	symlink("/proc/self/fd/0", HOST "/dev/stdin");
+	symlink("/proc/self/fd/1", HOST "/dev/stdout");
+	symlink("/proc/self/fd/2", HOST "/dev/stderr");
 	snprintf(script, sizeof(script), "%s/tests/matrix/guest.sh", top);
 	pid = fork();
 	if (pid < 0)
