@@ -293,6 +293,19 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
 
+# `sockaccel probe`'s rows, each used for real (tests/kernel/probe.t): one
+# object per row from tests/data/probe/probe.c.
+PROBE_ROWS := prog-sock_ops prog-sk_msg map-sockhash map-array map-hash map-percpu_array \
+	map-lru_hash map-sk_storage sock_ops-map_lookup_elem sock_ops-sock_hash_update \
+	sock_ops-get_netns_cookie sock_ops-sk_storage_get sk_msg-map_lookup_elem \
+	sk_msg-map_update_elem sk_msg-msg_redirect_hash sk_msg-sk_storage_get memlock
+PROBE_OBJS := $(PROBE_ROWS:%=$(BUILD)/tests/data/probe/%.bpf.o)
+$(BUILD)/tests/data/probe/%.bpf.o: tests/data/probe/probe.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DP_$(subst -,_,$*) -c $< -o $@
+test-build: $(PROBE_OBJS)
+
 # Issue 6 test objects, written for other loaders: libbpf's <bpf/bpf_helpers.h>
 # and iproute2's <iproute2/bpf_elf.h> (libbpf-dev, iproute2).  Built with -g
 # (BTF) and -mcpu=v3, except legacy_*, which stand for pre-BTF objects.

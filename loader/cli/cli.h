@@ -45,5 +45,6 @@ int cmd_attach(struct sa_args *a);
 int cmd_detach(struct sa_args *a);
 int cmd_inspect(struct sa_args *a);
 int cmd_net(struct sa_args *a);
+int cmd_probe(struct sa_args *a);
 
 #endif

@@ -13,6 +13,7 @@
 #include "sys/fs.h"
 #include "load/load.h"
 #include "sys/caps.h"
+#include "load/probe.h"
 #include "sys/readfile.h"
 #include "cli/json.h"
 
@@ -64,7 +65,7 @@ int cmd_install(struct sa_args *a)
 	int ret;
 
 	common_opts(a, &o);
-	if (sa_check_caps(&a->ctx, "install"))
+	if (sa_check_caps(&a->ctx, "install") || sa_probe_install(&a->ctx))
 		return sa_report(a);
 	ret = get_object(a, &o, &owned);
 	if (ret)

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "sys/bpf.h"
+#include "sys/memlock.h"
 
 #ifndef SOCKACCEL_VERSION
 #define SOCKACCEL_VERSION "unknown"
@@ -57,36 +58,40 @@ static const struct command {
 	unsigned char min_args, max_args, group;
 	const char *args;
 	const char *help;
+	unsigned char bpf;	/* creates maps or loads programs: memlock */
 } commands[] = {
 	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR]",
-	  "accelerate the TCP connections of a cgroup (default: every one of the host)" },
+	  "accelerate the TCP connections of a cgroup (default: every one of the host)", 1 },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
-	  "detach our programs and delete the pins; open connections keep flowing" },
+	  "detach our programs and delete the pins; open connections keep flowing", 0 },
 	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
 	  "[--pin-dir DIR] [--json]",
-	  "what is installed, where, and the counters" },
+	  "what is installed, where, and the counters", 0 },
+	{ "probe", cmd_probe, O_JSON, 0, 0, 0,
+	  "[--json]",
+	  "what this kernel offers that sockaccel uses, and the Linux version that brought it", 1 },
 	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 1,
 	  "OBJ [--pin-dir DIR] [--type TYPE]",
-	  "load an object's maps and programs and pin them (default pin dir: /sys/fs/bpf/<object name>)" },
+	  "load an object's maps and programs and pin them (default pin dir: /sys/fs/bpf/<object name>)", 1 },
 	{ "unload", cmd_unload, O_PIN, 0, 0, 1,
 	  "--pin-dir DIR",
-	  "delete the pins of a load" },
+	  "delete the pins of a load", 0 },
 	{ "attach", cmd_attach, 0, 3, 4, 1,
 	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
-	  "attach a pinned program to a cgroup (with BPF_F_ALLOW_MULTI) or a sockmap/sockhash" },
+	  "attach a pinned program to a cgroup (with BPF_F_ALLOW_MULTI) or a sockmap/sockhash", 0 },
 	{ "detach", cmd_detach, 0, 3, 4, 1,
 	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
-	  "detach exactly that program" },
+	  "detach exactly that program", 0 },
 	{ "net", cmd_net, O_JSON, 1, 7, 1,
 	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
 	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
-	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE" },
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", 0 },
 #ifndef SOCKACCEL_NO_INSPECT
 	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1, 1,
 	  "OBJ [--json] [--disasm] [--type TYPE]",
-	  "what an object becomes, without the kernel" },
+	  "what an object becomes, without the kernel", 0 },
 #endif
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
@@ -360,6 +365,8 @@ int main(int argc, char **argv)
 	ret = parse_opts(&a, &commands[c], argc - i, argv + i);
 	if (ret)
 		return ret;
+	if (commands[c].bpf)
+		sa_memlock_raise(&a.ctx);
 	ret = commands[c].fn(&a);
 	sa_ctx_free(&a.ctx);
 	return ret;

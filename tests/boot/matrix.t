@@ -19,16 +19,17 @@ SA=$BUILD/sockaccel-static
 # Seconds per test file, in the guest (TCG runs 5-20x slower than the host).
 TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-400}
 
-# Accelerator tests, chosen to fit CI: install/status/remove with traffic
+# Accelerator tests, chosen to fit CI: probe's answers against real use,
+# install/status/remove with traffic
 # over IPv4, IPv6 and dual stack (core), netns isolation, live
 # install/remove cycles under traffic (tests/matrix/live.t: datapath_live.t
 # made smaller), the generic loader on the test objects (every map style, global
 # data, subprograms, every section type), a verifier refusal, and
 # interrupted installs repaired.
-TESTS_NEW="core.t datapath_netns.t live.t generic_accel.t generic_sections.t hostile_verifier.t hostile_interrupt.t"
+TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sections.t hostile_verifier.t hostile_interrupt.t"
 # Before Linux 5.15 (no bpf_get_netns_cookie() for sock_ops): the generic
 # loader's tests that need no newer kernel, and the refusal.
-TESTS_OLD="generic_sections.t hostile_verifier.t"
+TESTS_OLD="probe.t refusal.t generic_sections.t hostile_verifier.t"
 
 [ "$(id -u)" = 0 ] || skip_all "the matrix needs root (virtiofsd shares the root file system)"
 [ -x "$SA" ] || bail "$SA is not built (run make test)"
