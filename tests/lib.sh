@@ -159,6 +159,12 @@ cgroup_prog_ids() {	# cgroup_prog_ids CGROUP [ATTACH_TYPE]
 		sed 's/"id":\([0-9]*\).*/\1/' | sort -n | tr '\n' ' '
 }
 
+# How many programs a cgroup runs, every attach type (BPF_PROG_QUERY with
+# the fields Linux 4.15 knew: bpftool 7.1 lists nothing before 6.0).
+cgroup_prog_count() {	# cgroup_prog_count CGROUP
+	"$TOOLS/cgprogs" "$1" | wc -l
+}
+
 # eventually CMD...: CMD succeeds within 5 s (the kernel frees programs and
 # maps after an RCU grace period, not at the moment the last fd closes).
 eventually() {

@@ -42,7 +42,7 @@ const struct sa_feature sa_features[] = {
 	H(SK_MSG, sk_msg, map_update_elem, "4.17"),
 	H(SK_MSG, sk_msg, msg_redirect_hash, "4.18"),
 	/* 13d70f5a5ecf "bpf, sk_msg: Add get socket storage helpers" */
-	H(SK_MSG, sk_msg, sk_storage_get, "5.15"),
+	H(SK_MSG, sk_msg, sk_storage_get, "5.10"),
 	{ "flag:allow_multi", "BPF_F_ALLOW_MULTI for cgroup programs", "4.10", SA_P_FLAG, 1,
 	  BPF_F_ALLOW_MULTI, 0 },
 	{ "flag:replace", "BPF_F_REPLACE for cgroup programs", "5.6", SA_P_FLAG, 0,

@@ -29,7 +29,7 @@ TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-400}
 TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sections.t hostile_verifier.t hostile_interrupt.t"
 # Before Linux 5.15 (no bpf_get_netns_cookie() for sock_ops): the generic
 # loader's tests that need no newer kernel, and the refusal.
-TESTS_OLD="probe.t refusal.t generic_sections.t hostile_verifier.t"
+TESTS_OLD="probe.t refusal.t generic_accel.t generic_sections.t hostile_verifier.t"
 
 [ "$(id -u)" = 0 ] || skip_all "the matrix needs root (virtiofsd shares the root file system)"
 [ -x "$SA" ] || bail "$SA is not built (run make test)"

@@ -110,7 +110,7 @@ sections() {
 		fi
 		is "$rc" 0 "[$L] attach $p: ${out//$'\n'/ }"
 	done <<<"$PROGS"
-	is "$(bpftool -j cgroup show "$cg" | grep -o '"id":' | wc -l)" "$n" \
+	is "$(cgroup_prog_count "$cg")" "$n" \
 		"[$L] the cgroup runs all $n cgroup programs (BPF_PROG_QUERY)"
 
 	# Traffic in the cgroup: TCP over IPv4 and IPv6 (the sockops program puts

@@ -4,7 +4,7 @@
 # ours do, a program of the type, a map of the type (objects built from
 # tests/data/probe/probe.c), loaded with `sockaccel load`: a row reported
 # present must load, one reported absent must be refused.  Also the cgroup
-# attachment with BPF_F_ALLOW_MULTI, kernel BTF as bpftool lists it, and
+# attachment with BPF_F_ALLOW_MULTI, kernel BTF as bpftool reads it, and
 # the memory accounting: where BPF memory is charged to the memory cgroup,
 # a load succeeds under a 64 KiB RLIMIT_MEMLOCK it cannot raise; where it
 # is charged to RLIMIT_MEMLOCK, that load fails, and without the hard limit
@@ -82,9 +82,13 @@ probe() {
 		"$B" unload --pin-dir "$pin" >/dev/null 2>&1
 	fi
 
-	# Kernel BTF, as bpftool sees it.
-	if bpftool -j btf show 2>/dev/null | grep -q '"name":"vmlinux"'; then got=true; else got=false; fi
-	is "$got" "$(present btf:kernel)" "[$L] btf:kernel: probe and bpftool's BTF list agree"
+	# Kernel BTF, read by bpftool (before 5.11 it has no BTF id to list).
+	if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "^\[[0-9]*\] STRUCT 'task_struct'"; then
+		got=true
+	else
+		got=false
+	fi
+	is "$got" "$(present btf:kernel)" "[$L] btf:kernel: probe says $(present btf:kernel); bpftool $([ $got = true ] && echo reads || echo cannot read) task_struct from it"
 
 	# Memory accounting: a 64 KiB hard RLIMIT_MEMLOCK that not even root can
 	# raise (no CAP_SYS_RESOURCE), then only a soft one.

@@ -47,7 +47,7 @@ timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -m "$MEM" -smp "$CPUS" \
 	-chardev socket,id=fs,path="$sock" -device vhost-user-fs-pci,chardev=fs,tag=hostroot \
 	-serial file:"$dir/console.log" -serial file:"$dir/results.log" \
 	-kernel "$K/vmlinuz" -initrd "$dir/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 sa_top=$TOP sa_build=$BUILD $MATRIX_ARGS" </dev/null >"$dir/qemu.log" 2>&1 &
+	-append "console=ttyS0 panic=-1 loglevel=${MATRIX_LOGLEVEL:-4} sa_top=$TOP sa_build=$BUILD $MATRIX_ARGS" </dev/null >"$dir/qemu.log" 2>&1 &
 qpid=$!
 wait $qpid
 rc=$?

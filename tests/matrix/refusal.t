@@ -35,7 +35,7 @@ refuse() {
 	fi
 	check "[$L] nothing was pinned (-v shows no BPF_OBJ_PIN)" eval '! grep -q BPF_OBJ_PIN <<<"$out"'
 	check "[$L] no pin directory" test ! -e "$pin"
-	is "$(cgroup_prog_ids "$cg")" "" "[$L] nothing attached to the cgroup"
+	is "$(cgroup_prog_count "$cg")" 0 "[$L] nothing attached to the cgroup"
 	eventually eval '[ "$(ids prog)" = "$progs" ]'
 	is "$(ids prog)" "$progs" "[$L] no program left in the kernel"
 	eventually eval '[ "$(ids map)" = "$maps" ]'
