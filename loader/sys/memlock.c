@@ -49,8 +49,11 @@ static int memlock(const struct rlimit *set, struct rlimit *old)
 void sa_memlock_raise(struct sa_ctx *c)
 {
 	struct rlimit r, was;
+	int charged;
 
-	if (memlock(NULL, &was) || was.rlim_cur == RLIM_INFINITY || sa_memlock_charged() != 1)
+	/* Unknown counts as charged: before 5.11 the probe itself fails with
+	 * EPERM once the user's locked memory is used up. */
+	if (memlock(NULL, &was) || was.rlim_cur == RLIM_INFINITY || !(charged = sa_memlock_charged()))
 		return;
 	r.rlim_cur = r.rlim_max = RLIM_INFINITY;
 	if (memlock(&r, NULL)) {
@@ -58,10 +61,13 @@ void sa_memlock_raise(struct sa_ctx *c)
 		r.rlim_cur = r.rlim_max = was.rlim_max;
 		memlock(&r, NULL);
 	}
-	if (r.rlim_cur != RLIM_INFINITY)
-		sa_info(c, "RLIMIT_MEMLOCK: no CAP_SYS_RESOURCE to lift it; raised to the hard limit, "
-			"%llu KiB", (unsigned long long)r.rlim_cur >> 10);
-	sa_info(c, "RLIMIT_MEMLOCK was %llu KiB: this kernel charges BPF maps and programs to it "
-		"(before Linux 5.11), so it is raised%s", (unsigned long long)was.rlim_cur >> 10,
-		r.rlim_cur == RLIM_INFINITY ? " to unlimited" : "");
+	if (r.rlim_cur == was.rlim_cur) {
+		sa_info(c, "RLIMIT_MEMLOCK stays at %llu KiB (its hard limit; no CAP_SYS_RESOURCE)",
+			(unsigned long long)was.rlim_cur >> 10);
+		return;
+	}
+	sa_info(c, "RLIMIT_MEMLOCK was %llu KiB: this kernel %s BPF maps and programs to it "
+		"(before Linux 5.11), so it is raised to %s", (unsigned long long)was.rlim_cur >> 10,
+		charged > 0 ? "charges" : "did not say whether it charges",
+		r.rlim_cur == RLIM_INFINITY ? "unlimited" : "its hard limit");
 }
