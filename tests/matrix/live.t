@@ -24,7 +24,7 @@ live() {
 	new_pin_dir pin
 	mkdir "$tmp"
 	start_server live "$cg" "$ns" -p 7102 -n 24 -T 200
-	bg in_cg_ns "$cg" "$ns" "$FLOW" client -a 127.0.0.1 -p 7102 -b $BYTES -w 65536 -d 4 -t 100 -T 200 \
+	bg in_cg_ns "$cg" "$ns" "$FLOW" client -a 127.0.0.1 -p 7102 -b $BYTES -w 65536 -d 12 -t 100 -T 200 \
 		-W 8 -W 8/200 -W "8@$tmp/gate" -O "$tmp/wave" >"$tmp/client.out" 2>"$tmp/client.err"
 	local client=${T_PIDS[-1]}
 	check "[$L] wave 1: 8 connections open before the first install" wait_file "$tmp/wave.1"
