@@ -6,8 +6,10 @@
 #   make test-kernels  the kernel tests on Debian's 5.10, 6.1 and 6.12 (qemu)
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
-#   make fuzz       run the ELF fuzzers (FUZZ_SECONDS=60 each)
+#   make fuzz       run the ELF and HTTP fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
+#   make image      the agent's container image (podman), build/sockaccel-image.tar
+#   make install    the binary and the systemd unit (PREFIX=/usr/local, DESTDIR)
 #   V=1             show the commands
 
 CC       ?= cc
@@ -33,7 +35,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/progtypes.c
+ELF_SRCS    := elf/view.c elf/reader_builtin.c elf/object.c elf/maps.c elf/link.c elf/btf.c elf/btf_read.c elf/btf_ext.c elf/core.c elf/progtypes.c
 LIBELF_SRCS := elf/reader_libelf.c
 # loader/, by layer: sys (the bpf() syscall, -v decoding, the file systems),
 # load (any parsed object into the kernel), accel (install/remove/status),
@@ -41,7 +43,7 @@ LIBELF_SRCS := elf/reader_libelf.c
 SYS_SRCS    := $(wildcard loader/sys/*.c)
 LOAD_SRCS   := $(wildcard loader/load/*.c)
 ACCEL_SRCS  := $(wildcard loader/accel/*.c)
-INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c
+INSPECT_SRCS := loader/cli/cmd_inspect.c loader/cli/disasm.c loader/cli/inspect_core.c
 CLI_SRCS    := $(filter-out $(INSPECT_SRCS),$(wildcard loader/cli/*.c))
 LOADER_SRCS := $(SYS_SRCS) $(LOAD_SRCS) $(ACCEL_SRCS) $(CLI_SRCS)
 LIBC_SRCS   := $(wildcard loader/libc/*.c)
@@ -53,13 +55,13 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-kernels test-build test-tools demo bench fuzz corpus clean help
+.PHONY: all static test test-kernels test-build test-tools demo bench bench-backpressure fuzz corpus clean help image install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# *//'
+	@sed -n '3,13p' Makefile | sed 's/^# *//'
 
 # ---- BPF programs: clang -target bpf, UAPI headers only ----
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
@@ -93,7 +95,10 @@ $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 # Debian's musl-gcc sees only musl's headers; the kernel UAPI headers it
 # needs are linked into a private include directory.
 STATIC_INC := $(BUILD)/static/include
-STATIC_CFLAGS := -Oz -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
+# Link-time optimisation (gcc -flto) merges and inlines across files; no
+# jump tables: a switch as compares is smaller.  Together -2.1 KiB.
+STATIC_OPT := -Oz -flto -fno-jump-tables
+STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                  -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT
 STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
 
@@ -115,7 +120,7 @@ $(BUILD)/static/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
 
 $(BUILD)/sockaccel-static: $(STATIC_OBJS) $(BUILD)/static/embed.o
 	$(call msg,LINK,$@)
-	$(Q)$(MUSL_CC) -static -no-pie -s $(LDGC) -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code $^ -o $@
+	$(Q)$(MUSL_CC) $(STATIC_OPT) -static -no-pie -s $(LDGC) -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code $^ -o $@
 	$(Q)strip -R .comment $@
 
 # `make static` installs nothing: it needs a musl C compiler (MUSL_CC, Debian's
@@ -166,10 +171,17 @@ $(BUILD)/tests/unit/test_tiny_fmt: loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_EXTRA := loader/libc/tiny_fmt.c
 $(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanitize=address,undefined
 
+# The metrics server's request and address parsers (loader/cli/httpd.c),
+# table, prefixes and mutations, under ASan/UBSan.
+$(BUILD)/tests/unit/test_http: loader/cli/httpd.c loader/sys/ctx.c
+$(BUILD)/tests/unit/test_http: UNIT_EXTRA := loader/cli/httpd.c loader/sys/ctx.c
+$(BUILD)/tests/unit/test_http: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+
 # The differential test feeds both readers thousands of broken inputs, each
 # in a buffer of exactly its size: AddressSanitizer turns a read past the
 # end, a leak or undefined behaviour in elf/ into a failure.
 $(BUILD)/tests/unit/test_differential: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_core: UNIT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The boot test's /init (tests/boot/): static, musl, like sockaccel-static.
 BOOT_INIT := $(BUILD)/tests/boot/init
@@ -189,8 +201,9 @@ $(MATRIX_INIT): tests/matrix/init.c
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
 # both binaries (build/sockaccel and build/sockaccel-static).
 TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t)) \
-         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t))
-TEST_DEPS := build static test boot matrix
+         $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t)) \
+         $(sort $(wildcard tests/deploy/*.t))
+TEST_DEPS := build static test boot deploy matrix
 
 test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT) $(MATRIX_INIT)
 
@@ -273,7 +286,7 @@ $(ASAN)/tests/unit/%: tests/unit/%.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS) $(wil
 
 # libFuzzer targets (clang, libclang-rt-14-dev): the ELF reading and
 # relocation step for each reader, and both side by side (tests/fuzz/).
-FUZZ_TARGETS := builtin libelf diff
+FUZZ_TARGETS := builtin libelf diff btf
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_elf_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -284,6 +297,22 @@ $(BUILD)/fuzz/fuzz_elf_%: tests/fuzz/fuzz_elf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEA
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
 
+# fuzz_elf_btf: a target BTF (--btf FILE) against a CO-RE object's relocations.
+$(BUILD)/fuzz/fuzz_elf_btf: tests/fuzz/fuzz_btf.c $(ELF_SRCS) $(LIBELF_SRCS) $(HEADERS)
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(ELF_SRCS) $(LIBELF_SRCS) -lelf -o $@
+
+# The metrics server's parsers (tests/fuzz/http.t).
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c loader/cli/httpd.c loader/cli/httpd.h loader/sys/ctx.c
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< loader/cli/httpd.c loader/sys/ctx.c -o $@
+test-build: $(BUILD)/fuzz/fuzz_http
+
 $(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
 HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
 test-build: $(HOSTILE_BUILD)
@@ -292,6 +321,9 @@ fuzz:
 	$(Q)tests/deps.sh build test
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
+	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
+	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
+	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
 
 # `sockaccel probe`'s rows, each used for real (tests/kernel/probe.t): one
 # object per row from tests/data/probe/probe.c.
@@ -326,6 +358,14 @@ $(SMALL_HASH_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_SOCKHASH_MAX=16 -c $< -o $@
 $(BUILD)/tests/data/foreign_mesh.bpf.o: BPF_CFLAGS += -g
+# Issue 12 (CO-RE): with BTF (-g), and again reading a field no kernel has
+# without checking that it exists (CORE_LIVE): that one must be refused.
+$(BUILD)/tests/data/core_%.bpf.o: BPF_CFLAGS += -g
+$(BUILD)/tests/data/core-live/core_sockops.bpf.o: tests/data/src/core_sockops.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DCORE_LIVE -c $< -o $@
+test-build: $(BUILD)/tests/data/core-live/core_sockops.bpf.o
 test-build: $(SMALL_HASH_OBJ)
 # Our own programs with the two other map styles, for install --objects.
 SA_STYLE_OBJS := $(BUILD)/tests/data/styles/elfmap/sockaccel.bpf.o $(BUILD)/tests/data/styles/btf/sockaccel.bpf.o
@@ -334,8 +374,20 @@ $(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(filter elfmap,$*),-DSA_MAP_STYLE=1,-DSA_MAP_STYLE=2 -g) -c $< -o $@
 test-build: $(SA_STYLE_OBJS)
+# The backpressure build (bpf/sockaccel.h SA_BACKPRESSURE), with BTF maps:
+# the built-in loader cannot attach its raw tracepoint program yet, so the
+# test and bench/backpressure.sh load it with bpftool.
+SA_BP_OBJ := $(BUILD)/tests/data/backpressure/sockaccel.bpf.o
+$(SA_BP_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DSA_MAP_STYLE=2 -DSA_BACKPRESSURE=1 -c $< -o $@
+test-build: $(SA_BP_OBJ)
 
-# ---- make bench: datapath and loader benchmarks (bench/, BENCHMARKS.md) ----
+# ---- make bench: real applications, datapath and loader (bench/, BENCHMARKS.md) ----
+# bench/apps.sh runs nginx, redis, PostgreSQL and iperf3 (tests/deps.sh
+# bench) plain, accelerated, through the reference peer (bench/ref/) and
+# over Unix sockets.  BENCH_QUICK=1 make bench: one short pass.
 # bench/netbench.c is the traffic tool.  Our programs are built again with
 # BTF-defined maps for bpftool's side of the loader benchmark (Debian's
 # bpftool refuses the legacy "maps" section), split into one object per
@@ -345,7 +397,8 @@ test-build: $(SA_STYLE_OBJS)
 # first message, the cost of the sk_msg pass path alone.
 BENCH := $(BUILD)/bench
 BENCH_OBJS := $(BENCH)/netbench $(BENCH)/btf/sockaccel.bpf.o $(BENCH)/btf/ops.bpf.o \
-              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o
+              $(BENCH)/btf/msg.bpf.o $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o \
+              $(BENCH)/ref/ref.bpf.o
 
 $(BENCH)/netbench: bench/netbench.c tests/tools/common.h
 	@mkdir -p $(@D)
@@ -371,7 +424,66 @@ $(BENCH)/always/sockaccel.bpf.o $(BENCH)/at-once/sockaccel.bpf.o: bpf/sockaccel.
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(findstring at-once,$@),-DSA_STREAK_MAX=0 -DSA_SMALL_MSG=0xffffffff,-DSA_STREAK_MAX=0xffffffffu) -c $< -o $@
 
+# The reference peer of the application benchmark (bench/apps.sh): the
+# minimal program pair of the public write-ups, loaded with `sockaccel load`.
+$(BENCH)/ref/ref.bpf.o: bench/ref/ref.bpf.c bpf/bpf_api.h
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 bench:
 	$(Q)tests/deps.sh build static bench
 	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
+
+# The cost of the backpressure build (issue 17; README "Backpressure").
+bench-backpressure:
+	$(Q)tests/deps.sh build bench
+	$(Q)$(MAKE) --no-print-directory all $(BENCH)/netbench $(SA_BP_OBJ) $(BUILD)/tests/tools/pin_link
+	$(Q)BUILD=$(abspath $(BUILD)) bench/backpressure.sh
+
+# ---- deploy/: systemd unit, container image, Kubernetes manifests ----
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+install: $(BUILD)/sockaccel
+	install -D -m 0755 $(BUILD)/sockaccel $(DESTDIR)$(SBINDIR)/sockaccel
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|' deploy/systemd/sockaccel.service >$(DESTDIR)$(UNITDIR)/sockaccel.service
+	@echo 'then: systemctl daemon-reload && systemctl enable --now sockaccel'
+
+# The image: FROM scratch, the static binary alone (the build context is a
+# directory holding only it), tagged $(IMAGE) in podman's store and saved
+# as an OCI archive to load elsewhere.  IMAGE_MAX: what issue 15 allows.
+IMAGE ?= localhost/sockaccel:latest
+IMAGE_MAX := 200000
+$(BUILD)/sockaccel-image.tar: $(BUILD)/sockaccel-static deploy/Containerfile
+	$(call msg,PODMAN,$(IMAGE))
+	$(Q)rm -rf $(BUILD)/image && mkdir -p $(BUILD)/image
+	$(Q)cp $(BUILD)/sockaccel-static $(BUILD)/image/sockaccel
+	@# The image this replaces would stay behind untagged: remove it.
+	$(Q)old=$$(podman image inspect --format '{{.Id}}' $(IMAGE) 2>/dev/null); \
+	  podman build -q -f deploy/Containerfile -t $(IMAGE) $(BUILD)/image >/dev/null && \
+	  new=$$(podman image inspect --format '{{.Id}}' $(IMAGE)) && \
+	  { [ -z "$$old" ] || [ "$$old" = "$$new" ] || podman rmi -f "$$old" >/dev/null 2>&1 || true; }
+	$(Q)rm -f $@ && podman save -q --format oci-archive -o $@ $(IMAGE)
+
+image:
+	$(Q)tests/deps.sh static deploy
+	$(Q)$(MAKE) --no-print-directory static $(BUILD)/sockaccel-image.tar
+	@size=$$(podman image inspect --format '{{.Size}}' $(IMAGE)); \
+	  printf '%s: %d bytes (podman image inspect), archive %s: %d bytes, limit %d\n' $(IMAGE) $$size \
+	    $(BUILD)/sockaccel-image.tar $$(stat -c %s $(BUILD)/sockaccel-image.tar) $(IMAGE_MAX); \
+	  test $$size -le $(IMAGE_MAX) || { echo 'image: over the limit'; exit 1; }
+test-build: $(BUILD)/sockaccel-image.tar
+
+# The manifest validator's npm packages (tests/deploy/package.json, pinned).
+NPM_DIR := $(BUILD)/npm
+$(NPM_DIR)/.done: tests/deploy/package.json
+	@mkdir -p $(NPM_DIR)
+	$(call msg,NPM,$(NPM_DIR))
+	$(Q)cp $< $(NPM_DIR)/package.json
+	$(Q)cd $(NPM_DIR) && npm install --no-audit --no-fund --silent >/dev/null
+	@touch $@
+test-build: $(NPM_DIR)/.done

@@ -3,12 +3,15 @@
 #
 #   1. loader: `sockaccel install` + `remove` (dynamic, static) against the
 #      bpftool sequence on the same programs (bench/loader.sh)
+#   1b. real applications: nginx + wrk, redis + redis-benchmark, postgresql
+#      + pgbench, iperf3; plain TCP, sockaccel, the reference peer
+#      (bench/ref/) and Unix sockets (bench/apps.sh)
 #   2. datapath: plain loopback TCP, TCP with sockaccel on the bench's cgroup,
 #      Unix stream sockets; request/response and streaming; 64 B, 1 KiB,
 #      16 KiB, 64 KiB; client and server on different CPUs and on one CPU;
-#      IPv4 and IPv6.  The scenarios of one point run back to back, and the
+#      IPv4 (and IPv6 with BENCH_V6=1: it measured the same as IPv4).  The scenarios of one point run back to back, and the
 #      whole matrix is repeated BENCH_REPS times (min/median/max).
-#   3. small writes (issue 7 item 4): 100 B and 1 KiB streams, plain TCP
+#   3. small writes: 100 B and 1 KiB streams, plain TCP
 #      (with and without Nagle), accelerated, accelerated without the move
 #      of small-write streams to the stack ("always") and with every socket
 #      moved after one message ("at-once"); and 64 B round trips with
@@ -22,15 +25,24 @@
 # measurement waits for an idle machine and is repeated when other load
 # disturbed it (bench/netbench.c); the log and the table say so.
 #
-# Environment: BENCH_REPS (3), BENCH_SECS (1.0 per run), BENCH_BUDGET
-# (seconds for all measurements, 720: waits for a quiet machine shrink as
-# it runs out), BENCH_HF_RUNS (hyperfine runs per loader command, 30).
+# Environment: BENCH_REPS (3), BENCH_SECS (0.5 per run), BENCH_BUDGET
+# (seconds for the datapath measurements, 270: waits for a quiet machine
+# shrink as it runs out), BENCH_HF_RUNS (hyperfine runs per loader command,
+# 30), APP_REPS and APP_SECS (bench/apps.sh), BENCH_V6=1 (IPv6 datapath
+# runs too).  BENCH_QUICK=1: one short pass of everything (2-3 minutes),
+# to try the bench, not to quote.
 . "$(dirname "$0")/../tests/lib.sh"
+. "$(dirname "$0")/apps.sh"
 set -o pipefail
 
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_REPS:=1}" "${BENCH_SECS:=0.3}" "${BENCH_BUDGET:=60}" "${BENCH_HF_RUNS:=5}"
+	: "${APP_REPS:=1}" "${APP_SECS:=1}" "${APP_OTHER_MAX:=1000}"
+	export BENCH_HF_RUNS APP_REPS APP_SECS APP_OTHER_MAX
+fi
 REPS=${BENCH_REPS:-3}
-SECS=${BENCH_SECS:-1.0}
-BUDGET=${BENCH_BUDGET:-720}
+SECS=${BENCH_SECS:-0.5}
+BUDGET=${BENCH_BUDGET:-270}
 OUT=$BUILD/bench
 NB=$OUT/netbench
 SA=$BUILD/sockaccel
@@ -41,7 +53,7 @@ LOG=$OUT/bench.log
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (it attaches BPF programs)" >&2; exit 1; }
 [ -n "$(cgroup2_root)" ] || { echo "bench: no cgroup v2 mounted" >&2; exit 1; }
 for f in "$NB" "$SA" "$SA_STATIC" "$OUT/btf/sockaccel.bpf.o" "$OUT/always/sockaccel.bpf.o" \
-	 "$OUT/at-once/sockaccel.bpf.o"; do
+	 "$OUT/at-once/sockaccel.bpf.o" "$OUT/ref/ref.bpf.o"; do
 	[ -e "$f" ] || { echo "bench: $f is not built (run make bench)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
@@ -71,12 +83,21 @@ fi
 	echo "loadavg_start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "reps: $REPS"
 	echo "secs: $SECS"
+	echo "app_reps: ${APP_REPS:-4}"
+	echo "app_secs: ${APP_SECS:-1}"
+	echo "quick: ${BENCH_QUICK:-0}"
 	echo "commit: $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)$(git -C "$TOP" diff --quiet HEAD -- bpf elf loader bench 2>/dev/null || echo ' (+ local changes)')"
 } >"$OUT/machine.txt"
 
 # ---- 1. loader ----
 . "$TOP/bench/loader.sh"
 loader_bench
+
+# ---- 1b. real applications ----
+: >"$OUT/apps.tsv"
+apps_bench || { apps_stop; trap t_cleanup EXIT; say "bench: the application benchmark failed (see $LOG)"; }
+echo "loadavg_apps: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+T_DP=$(date +%s)
 
 # ---- 2. and 3.: the datapath ----
 new_netns ns
@@ -114,12 +135,13 @@ scen_args() {
 
 PLAN=$T_TMP/plan
 : >"$PLAN"
-SCENS="plain4 accel4 plain6 accel6 unix"
+SCENS="plain4 accel4 unix"
+[ "${BENCH_V6:-0}" = 1 ] && SCENS="plain4 accel4 plain6 accel6 unix"
 for rep in $(seq "$REPS"); do
 	# Rotate the order of the scenarios each repetition, so that none is
 	# always the first after a pause (or right after another's warm-up).
 	set -- $SCENS
-	for _ in $(seq $(((rep - 1) % 5))); do set -- "$@" "$1"; shift; done
+	for _ in $(seq $(((rep - 1) % $#))); do set -- "$@" "$1"; shift; done
 	order="$*"
 	for pin in $PINS; do
 		for mode in rr stream; do
@@ -160,7 +182,7 @@ while read -r sec s pin rep mode size; do
 	left=$((TOTAL - n + 1))
 	# Slack: what the budget leaves after the runs still to do at EST_MS.
 	# Waiting for a quiet machine and repeating disturbed runs spend it.
-	slack=$(((BUDGET - ($(date +%s) - T0)) * 1000 - left * EST_MS))
+	slack=$(((BUDGET - ($(date +%s) - T_DP)) * 1000 - left * EST_MS))
 	q=$((slack / 4))
 	[ "$q" -gt 8000 ] && q=8000
 	[ "$q" -lt 0 ] && q=0

@@ -75,6 +75,11 @@ static __u64 (*bpf_get_netns_cookie)(void *ctx) =
 static void *(*bpf_sk_storage_get)(void *map, void *sk, void *value,
 				   __u64 flags) =
 	(void *)BPF_FUNC_sk_storage_get;
+static long (*bpf_map_delete_elem)(void *map, const void *key) =
+	(void *)BPF_FUNC_map_delete_elem;
+static long (*bpf_sock_ops_cb_flags_set)(struct bpf_sock_ops *skops,
+					 int flags) =
+	(void *)BPF_FUNC_sock_ops_cb_flags_set;
 
 /* The BPF target is little endian here; UAPI fields say which order they use. */
 #define bpf_ntohl(x) __builtin_bswap32(x)

@@ -11,6 +11,10 @@
  * TCP/IP stack; otherwise it goes through the stack untouched.
  *
  * Needs Linux 5.15: bpf_get_netns_cookie() for sock_ops.
+ *
+ * With SA_BACKPRESSURE=1 (see "Backpressure" below), a tracing program
+ * counts what each reader reads, and a socket whose peer has too much
+ * unread is moved to the stack.
  */
 #include <linux/bpf.h>
 #define AF_INET		2	/* values are ABI; <sys/socket.h> is libc, not UAPI */
@@ -68,6 +72,11 @@ SA_MAP(sk_state, BPF_MAP_TYPE_SK_STORAGE, int, struct sa_sk_state, 0, BPF_F_NO_P
 /* streak[key]: small writes in a row the socket with that key received
  * since it last sent.  LRU: entries of closed connections age out. */
 SA_MAP(streak, BPF_MAP_TYPE_LRU_HASH, struct sa_key, __u32, SA_STREAK_ENTRIES, 0);
+#if SA_BACKPRESSURE
+/* unread[key]: bytes redirected to the socket with that key and not read
+ * yet.  One entry per socket in the sockhash, from ESTABLISHED to CLOSE. */
+SA_MAP(unread, BPF_MAP_TYPE_HASH, struct sa_key, __s64, SA_SOCKHASH_MAX, BPF_F_NO_PREALLOC);
+#endif
 
 static __always_inline void count(__u32 idx, __u64 n)
 {
@@ -162,6 +171,117 @@ static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
 	p->remote_seq = k->local_seq;
 }
 
+#if SA_BACKPRESSURE
+/*
+ * Backpressure.  A redirect queues the bytes on the peer's sk_msg queue
+ * (psock->ingress_msg, net/ipv4/tcp_bpf.c bpf_tcp_ingress()) and charges
+ * them to the global TCP memory only (sk_wmem_schedule() on the peer), never
+ * to its receive buffer: nothing makes the writer wait for a reader that
+ * does not read, until the host's TCP memory runs out and the writer gets
+ * ENOMEM.  So we count what each socket was sent by redirect and has not
+ * read (unread[key]), and a writer whose peer is more than
+ * config.unread_max_kib behind goes to the stack, where TCP's windows make it wait (EAGAIN or a
+ * blocking send(), as for any TCP socket).  Moving is order-safe in that
+ * direction (see small_write_stream()).
+ *
+ * Seeing the reads.  The unread bytes are visible nowhere a socket program
+ * can look: no UAPI context field (sk_msg_md, bpf_sock, bpf_tcp_sock,
+ * bpf_sock_ops) counts them, a redirect moves no TCP sequence number, and
+ * sockops gets no callback when a reader reads.  An sk_msg program cannot
+ * reach the peer's struct sock: a sockhash lookup returns a referenced
+ * socket it must release, and bpf_sk_release() is not among sk_msg's
+ * helpers ("program of this type cannot use helper bpf_sk_release", 6.18).
+ * The kernel's own count, psock->msg_tot_len, is recent (6.18 has it, 6.2
+ * did not) and sits behind sk_user_data, a void pointer no typed read
+ * follows.  An fexit program on tcp_bpf_recvmsg() sees every read, but
+ * needs kernel BTF and trampolines, and some kernels refuse tracing
+ * programs outright (this 6.18 VM: EPERM before the verifier runs).
+ * What works without BTF: the tracepoint sock:sock_recv_length (Linux 6.3),
+ * fired by sock_recvmsg() after every recvmsg()/read() of every socket with
+ * (sk, bytes read, flags).  A raw tracepoint program reads those three
+ * arguments as plain numbers: no BTF, no CO-RE, attached by name
+ * (BPF_RAW_TRACEPOINT_OPEN, 4.17) and kept by pinning its link (5.7).  The
+ * socket address is the key: sockops records readers[address] = the key
+ * at ESTABLISHED and forgets it at CLOSE (storing an address needs
+ * CAP_PERFMON, which loading these programs needs anyway).
+ *  - The writer's sk_msg program adds each redirected message to
+ *    unread[peer key] (exact: one count per verdict).
+ *  - sockaccel_read subtracts what the reader got.  Bytes it read from the
+ *    TCP queue count too: a socket gets no stack bytes from a peer that
+ *    still redirects (its first stack write ends its redirects), so that
+ *    only lowers a count nobody checks any more.
+ * config.unread_max_kib is set once the tracepoint program is attached;
+ * while it is 0 (a kernel before 6.3) unread[] is not trusted and nothing
+ * is moved: the redirect is unbounded, as before.
+ */
+SA_MAP(readers, BPF_MAP_TYPE_HASH, __u64, struct sa_key, SA_SOCKHASH_MAX, BPF_F_NO_PREALLOC);
+
+static __always_inline int track_unread(struct bpf_sock_ops *skops, struct bpf_sock *sk,
+					struct sa_key *key)
+{
+	__u64 addr = (__u64)(long)sk;
+	__s64 zero = 0;
+
+	if (bpf_map_update_elem(&unread, key, &zero, BPF_NOEXIST))
+		return 0;
+	if (bpf_map_update_elem(&readers, &addr, key, BPF_ANY)) {
+		bpf_map_delete_elem(&unread, key);
+		return 0;
+	}
+	/* BPF_SOCK_OPS_STATE_CB on every state change, for the CLOSE one. */
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags |
+				  BPF_SOCK_OPS_STATE_CB_FLAG);
+	return 1;
+}
+
+static __always_inline void forget_unread(struct bpf_sock_ops *skops)
+{
+	struct bpf_sock *sk = skops->sk;
+	struct sa_sk_state *st;
+	__u64 addr;
+
+	/* args[1]: the new state (Linux 4.16) */
+	if (skops->args[1] != BPF_TCP_CLOSE || !sk)
+		return;
+	addr = (__u64)(long)sk;
+	bpf_map_delete_elem(&readers, &addr);
+	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
+	if (st)
+		bpf_map_delete_elem(&unread, &st->own);
+}
+
+#define MSG_PEEK	2	/* <sys/socket.h>: ABI */
+
+/* TP_PROTO(struct sock *sk, int ret, int flags), include/trace/events/sock.h */
+SEC("raw_tracepoint/sock_recv_length")
+int sockaccel_read(__u64 *ctx)
+{
+	__u64 addr = ctx[0];
+	int got = (int)ctx[1], flags = (int)ctx[2];
+	struct sa_key *key;
+	__s64 *n;
+
+	if (got <= 0 || (flags & MSG_PEEK))
+		return 0;
+	key = bpf_map_lookup_elem(&readers, &addr);
+	if (!key)
+		return 0;
+	n = bpf_map_lookup_elem(&unread, key);
+	if (n)
+		__sync_fetch_and_add(n, -(__s64)got);
+	return 0;
+}
+
+/* The bound in bytes; 0: none (the tracepoint program is not attached). */
+static __always_inline __s64 unread_max(void)
+{
+	__u32 zero = 0;
+	struct sa_config *cfg = bpf_map_lookup_elem(&config, &zero);
+
+	return cfg ? (__s64)cfg->unread_max_kib << 10 : 0;
+}
+#endif
+
 SEC("sockops")
 int sockaccel_ops(struct bpf_sock_ops *skops)
 {
@@ -170,6 +290,12 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 	struct bpf_sock *sk;
 	__u32 op = skops->op;
 
+#if SA_BACKPRESSURE
+	if (op == BPF_SOCK_OPS_STATE_CB) {
+		forget_unread(skops);
+		return 1;
+	}
+#endif
 	if (op != BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB &&
 	    op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
 		return 1;
@@ -206,15 +332,27 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 	}
 	peer_key(&st->peer, &key);
 	st->own = key;
+#if SA_BACKPRESSURE
+	/* Before the socket is in the sockhash: a writer that can reach it
+	 * finds its count. */
+	if (!track_unread(skops, sk, &key)) {
+		count(SA_SOCK_ADD_FAILED, 1);
+		return 1;
+	}
+#endif
 	/*
 	 * BPF_NOEXIST: never replace an entry.  Replacing drops the old
 	 * socket's psock, and with it the redirected bytes still queued for
 	 * its reader.  (Keys are unique per connection; this is the guard.)
 	 */
-	if (bpf_sock_hash_update(skops, &sock_hash, &key, BPF_NOEXIST) == 0)
+	if (bpf_sock_hash_update(skops, &sock_hash, &key, BPF_NOEXIST) == 0) {
 		count(SA_SOCK_ADDED, 1);
-	else
-		count(SA_SOCK_ADD_FAILED, 1);
+		return 1;
+	}
+	count(SA_SOCK_ADD_FAILED, 1);
+#if SA_BACKPRESSURE
+	bpf_map_delete_elem(&unread, &key);
+#endif
 	return 1;
 }
 
@@ -257,6 +395,9 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	struct sa_sk_state *st;
 	struct bpf_sock *sk = msg->sk;
 	__u64 size = msg->size;
+#if SA_BACKPRESSURE
+	__s64 *unread_n = 0, max;
+#endif
 
 	if (!sk)
 		goto pass;
@@ -279,9 +420,24 @@ int sockaccel_msg(struct sk_msg_md *msg)
 		goto pass;
 	}
 
+#if SA_BACKPRESSURE
+	/* No count: the peer is not in the sockhash (the redirect fails). */
+	max = unread_max();
+	if (max)
+		unread_n = bpf_map_lookup_elem(&unread, &st->peer);
+	if (unread_n && *unread_n > max) {
+		st->stack_only = 1;
+		count(SA_SOCK_BACKPRESSURE, 1);
+		goto pass;
+	}
+#endif
 	/* The peer's key, as sockops stored it: this very connection's peer. */
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &st->peer, BPF_F_INGRESS) ==
 	    SK_PASS) {
+#if SA_BACKPRESSURE
+		if (unread_n)
+			__sync_fetch_and_add(unread_n, (__s64)size);
+#endif
 		count(SA_MSG_REDIRECTED, 1);
 		count(SA_BYTES_REDIRECTED, size);
 		return SK_PASS;

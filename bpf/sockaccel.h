@@ -60,6 +60,8 @@ enum sa_counter {
 	SA_MSG_PASSED,		/* sendmsg calls that went through the stack */
 	SA_BYTES_PASSED,
 	SA_SOCK_TO_STACK,	/* sockets moved to the stack: a small-write stream */
+	SA_SOCK_BACKPRESSURE,	/* sockets moved to the stack: their peer had more
+				 * than config.unread_max_kib KiB unread */
 	SA_COUNTER_MAX
 };
 
@@ -85,10 +87,31 @@ enum sa_counter {
 #define SA_STREAK_ENTRIES 4096
 #endif
 
+/*
+ * Backpressure (see sockaccel.bpf.c): a socket whose peer has more than
+ * config.unread_max_kib KiB of redirected bytes it has not read yet is
+ * moved to the stack, where TCP's windows make its writer wait.  Plain TCP
+ * lets a writer queue about 4 MiB for a reader that stops (send and
+ * receive buffers on loopback, Linux 6.18, default sysctls); after the move
+ * the stack queues up to that much again, so SA_UNREAD_MAX_KIB, the value
+ * an install should set, is 2 MiB: the total stays below twice what TCP
+ * alone would queue.
+ *
+ * SA_BACKPRESSURE=1 builds it in.  It needs a raw tracepoint program, which
+ * the built-in loader cannot load and attach yet, so the shipped object is
+ * built without it (and behaves as before); the tests load the
+ * backpressure build with bpftool.
+ */
+#ifndef SA_BACKPRESSURE
+#define SA_BACKPRESSURE	0
+#endif
+#define SA_UNREAD_MAX_KIB	2048
+
 /* config[0]: install-time settings. */
 struct sa_config {
 	__u32 port_filter;	/* non-zero: only ports listed in "ports" */
-	__u32 reserved;
+	__u32 unread_max_kib;	/* SA_BACKPRESSURE builds: the bound, set once
+				 * sockaccel_read is attached; 0: no bound */
 };
 
 #ifndef SA_SOCKHASH_MAX
@@ -103,7 +126,10 @@ struct sa_config {
 #define SA_MAP_PORTS	"ports"
 #define SA_MAP_SKSTATE	"sk_state"
 #define SA_MAP_STREAK	"streak"
+#define SA_MAP_UNREAD	"unread"	/* SA_BACKPRESSURE builds only */
+#define SA_MAP_READERS	"readers"	/* SA_BACKPRESSURE builds only */
 #define SA_PROG_SOCKOPS	"sockaccel_ops"
 #define SA_PROG_SKMSG	"sockaccel_msg"
+#define SA_PROG_READ	"sockaccel_read"	/* SA_BACKPRESSURE builds only */
 
 #endif

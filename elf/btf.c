@@ -24,178 +24,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-#define MAX_TYPES	(1u << 20)
-#define MAX_CHAIN	32	/* typedef/const/volatile links followed */
-
-struct btf {
-	struct bo_object *o;
-	const uint8_t *types;	/* type section */
-	uint32_t types_len;
-	const char *strs;
-	uint32_t strs_len;
-	uint32_t n;		/* types, id 1..n */
-	uint32_t *off;		/* off[id]: byte offset of type id */
-};
-
-static int bfail(struct btf *b, const char *what)
-{
-	return bo_fail(b->o, -EINVAL, "section '.BTF': %s", what);
-}
-
-static struct btf_type type_at(const struct btf *b, uint32_t id)
-{
-	struct btf_type t;
-
-	memcpy(&t, b->types + b->off[id], sizeof(t));
-	return t;
-}
-
-/* The bytes that follow struct btf_type for this kind. */
-static int64_t extra_size(const struct btf_type *t)
-{
-	uint32_t vlen = BTF_INFO_VLEN(t->info);
-
-	switch (BTF_INFO_KIND(t->info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return (int64_t)vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return (int64_t)vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return (int64_t)vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return (int64_t)vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_ENUM64:	/* Linux 6.0 */
-		return (int64_t)vlen * sizeof(struct btf_enum64);
-	default:
-		return -1;
-	}
-}
-
-static int index_types(struct btf *b)
-{
-	uint32_t pos = 0, cap = 64;
-
-	b->off = malloc(cap * sizeof(*b->off));
-	if (!b->off)
-		return bo_fail(b->o, -ENOMEM, "out of memory");
-	b->off[0] = 0;	/* id 0 is void */
-	while (pos < b->types_len) {
-		struct btf_type t;
-		int64_t extra;
-
-		if (b->types_len - pos < sizeof(t))
-			return bfail(b, "truncated type");
-		memcpy(&t, b->types + pos, sizeof(t));
-		extra = extra_size(&t);
-		if (extra < 0)
-			return bfail(b, "unknown type kind");
-		if ((uint64_t)extra > b->types_len - pos - sizeof(t))
-			return bfail(b, "type data beyond the type section");
-		if (b->n + 1 >= MAX_TYPES)
-			return bfail(b, "too many types");
-		if (b->n + 2 > cap) {
-			uint32_t *o2 = realloc(b->off, (cap *= 2) * sizeof(*b->off));
-
-			if (!o2)
-				return bo_fail(b->o, -ENOMEM, "out of memory");
-			b->off = o2;
-		}
-		b->off[++b->n] = pos;
-		pos += sizeof(t) + (uint32_t)extra;
-	}
-	return 0;
-}
-
-static const char *str_at(const struct btf *b, uint32_t off)
-{
-	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
-		return NULL;
-	return b->strs + off;
-}
-
-/* Follow typedef/const/volatile/restrict/type tags to the real type. */
-static int skip_mods(struct btf *b, uint32_t id, uint32_t *out)
-{
-	int i;
-
-	for (i = 0; i < MAX_CHAIN; i++) {
-		struct btf_type t;
-
-		if (id == 0 || id > b->n)
-			return bfail(b, "type id out of range");
-		t = type_at(b, id);
-		switch (BTF_INFO_KIND(t.info)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_CONST:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = t.type;
-			continue;
-		default:
-			*out = id;
-			return 0;
-		}
-	}
-	return bfail(b, "type chain too long");
-}
-
-static int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth)
-{
-	struct btf_type t;
-	struct btf_array a;
-	uint64_t elem;
-	int err;
-
-	if (depth > MAX_CHAIN)
-		return bfail(b, "type chain too long");
-	err = skip_mods(b, id, &id);
-	if (err)
-		return err;
-	t = type_at(b, id);
-	switch (BTF_INFO_KIND(t.info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_ENUM64:
-		*size = t.size;
-		return 0;
-	case BTF_KIND_PTR:
-		*size = 8;
-		return 0;
-	case BTF_KIND_ARRAY:
-		memcpy(&a, b->types + b->off[id] + sizeof(t), sizeof(a));
-		err = type_size(b, a.type, &elem, depth + 1);
-		if (err)
-			return err;
-		if (elem && a.nelems > UINT32_MAX / elem)
-			return bfail(b, "array size overflows");
-		*size = elem * a.nelems;
-		return 0;
-	default:
-		return bfail(b, "a map key or value type has no size");
-	}
-}
+#include "btf_read.h"
 
 /* __uint(name, N): a pointer to an array of N. */
 static int member_uint(struct btf *b, const char *map, const char *field,
@@ -243,49 +72,15 @@ static int member_type(struct btf *b, const char *map, const char *field,
 	return 0;
 }
 
-static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
-			uint32_t var_id)
+/* The fields of one definition (struct sid) into m; the __array(values,
+ * ...) member of a map of maps, if any, into values_type and values_off. */
+static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map *m,
+		   uint32_t *values_type, uint32_t *values_off)
 {
 	struct bo_object *o = b->o;
-	struct btf_type var, st;
-	const char *name;
-	uint32_t sid, i, key_type = 0, value_type = 0, pin = 0;
-	struct bo_map *m;
-	int err, found = 0;
-
-	if (var_id == 0 || var_id > b->n)
-		return bfail(b, "DATASEC entry type id out of range");
-	var = type_at(b, var_id);
-	name = str_at(b, var.name_off);
-	if (BTF_INFO_KIND(var.info) != BTF_KIND_VAR || !name || !name[0])
-		return bfail(b, "a '.maps' entry is not a named variable");
-	err = skip_mods(b, var.type, &sid);
-	if (err)
-		return err;
-	st = type_at(b, sid);
-	if (BTF_INFO_KIND(st.info) != BTF_KIND_STRUCT)
-		return bo_fail(o, -EINVAL, "map '%s': its definition is not a struct", name);
-	err = bo_check_name(o, "map", name);
-	if (err)
-		return err;
-
-	m = bo_add_map(o);
-	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->origin = BO_MAP_BTF;
-	m->sec = maps_sec;
-	for (i = 1; i < v->nsym; i++) {
-		if (v->sym[i].shndx == maps_sec && !strcmp(v->sym[i].name, name)) {
-			m->off = v->sym[i].value;
-			found = 1;
-			break;
-		}
-	}
-	if (!found)
-		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
-	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(st.info)))
-		return -E2BIG;
+	struct btf_type st = type_at(b, sid);
+	uint32_t i, key_type = 0, value_type = 0, pin = 0;
+	int err;
 
 	for (i = 0; i < BTF_INFO_VLEN(st.info); i++) {
 		struct btf_member mb;
@@ -296,6 +91,12 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 		f = str_at(b, mb.name_off);
 		if (!f)
 			return bfail(b, "member name out of range");
+		if (!strcmp(f, "values")) {	/* __array(values, struct {...}) */
+			*values_type = mb.type;
+			*values_off = (BTF_INFO_KFLAG(st.info) ? BTF_MEMBER_BIT_OFFSET(mb.offset) :
+				       mb.offset) / 8;
+			continue;
+		}
 		if (!strcmp(f, "key") || !strcmp(f, "value")) {
 			err = member_type(b, name, f, mb.type, &val);
 			if (f[0] == 'k')
@@ -340,31 +141,184 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 	if (pin > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
 		return bo_fail(o, -EINVAL, "map '%s': unknown pinning %u", name, pin);
 	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
-	return bo_check_map(o, m);
+	return 0;
+}
+
+/* A definition's struct: the variable's type past typedefs and qualifiers. */
+static int def_struct(struct btf *b, const char *name, uint32_t id, uint32_t *sid)
+{
+	int err = skip_mods(b, id, sid);
+
+	if (err)
+		return err;
+	if (BTF_INFO_KIND(type_at(b, *sid).info) != BTF_KIND_STRUCT)
+		return bo_fail(b->o, -EINVAL, "map '%s': its definition is not a struct", name);
+	return 0;
+}
+
+/*
+ * __array(values, struct {...}) is `struct {...} *values[]`: the inner map's
+ * definition, made a template map "<outer>.inner" that is created first
+ * (BPF_MAP_CREATE's inner_map_fd) and never pinned.
+ */
+static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
+{
+	struct bo_object *o = b->o;
+	char name[BO_NAME_MAX];
+	uint32_t id, vt = 0, vo = 0;
+	struct btf_type t;
+	struct btf_array arr;
+	struct bo_map *m;
+	int err;
+
+	snprintf(name, sizeof(name), "%.50s.inner", o->maps[outer].name);
+	err = skip_mods(b, values_type, &id);
+	if (err)
+		return err;
+	t = type_at(b, id);
+	if (BTF_INFO_KIND(t.info) == BTF_KIND_ARRAY) {
+		memcpy(&arr, b->types + b->off[id] + sizeof(t), sizeof(arr));
+		err = skip_mods(b, arr.type, &id);
+		t = type_at(b, id);
+	}
+	if (err || BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
+		return bo_fail(o, -EINVAL, "map '%s': 'values' is not __array(values, struct {...})",
+			       o->maps[outer].name);
+	err = def_struct(b, name, t.type, &id);
+	if (err)
+		return err;
+	m = bo_add_map(o);
+	if (!m)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->origin = BO_MAP_BTF;
+	m->tmpl = 1;
+	m->sec = o->maps[outer].sec;
+	m->off = ~0ull;		/* no symbol: no relocation finds it */
+	err = map_def(b, name, id, m, &vt, &vo);
+	if (!err && vt)
+		err = bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map holds maps itself",
+			      o->maps[outer].name);
+	if (!err)
+		err = bo_check_map(o, m);
+	o->maps[outer].inner = (int)(o->nmaps - 1);
+	return err;
+}
+
+static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
+			uint32_t var_id, uint32_t var_size)
+{
+	struct bo_object *o = b->o;
+	struct btf_type var;
+	const char *name;
+	uint32_t sid, i, values_type = 0, values_off = 0;
+	struct bo_map *m;
+	size_t idx;
+	int err, found = 0;
+
+	if (var_id == 0 || var_id > b->n)
+		return bfail(b, "DATASEC entry type id out of range");
+	var = type_at(b, var_id);
+	name = str_at(b, var.name_off);
+	if (BTF_INFO_KIND(var.info) != BTF_KIND_VAR || !name || !name[0])
+		return bfail(b, "a '.maps' entry is not a named variable");
+	err = def_struct(b, name, var.type, &sid);
+	if (!err)
+		err = bo_check_name(o, "map", name);
+	if (err)
+		return err;
+
+	m = bo_add_map(o);
+	if (!m)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	idx = o->nmaps - 1;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->origin = BO_MAP_BTF;
+	m->sec = maps_sec;
+	m->var_size = var_size;
+	for (i = 1; i < v->nsym; i++) {
+		if (v->sym[i].shndx == maps_sec && !strcmp(v->sym[i].name, name)) {
+			m->off = v->sym[i].value;
+			found = 1;
+			break;
+		}
+	}
+	if (!found)
+		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
+	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(type_at(b, sid).info)))
+		return -E2BIG;
+	err = map_def(b, name, sid, m, &values_type, &values_off);
+	if (err)
+		return err;
+	if (values_type) {
+		if (!m->value_size)
+			m->value_size = 4;	/* a map of maps holds map ids */
+		m->values_off = values_off;
+		err = inner_template(b, idx, values_type);
+		if (err)
+			return err;
+	}
+	return bo_check_map(o, &o->maps[idx]);
+}
+
+/*
+ * Static initial values of maps of maps: `.values = { [2] = &other_map }`
+ * leaves, in .rel.maps, a relocation at the slot's 8 bytes against the
+ * inner map's symbol (R_BPF_64_ABS64; R_BPF_64_64 from older LLVM).
+ */
+static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t maps_sec)
+{
+	const struct ev_relsec *rs = NULL;
+	size_t i, k, j;
+
+	for (i = 0; i < v->nrelsec; i++)
+		if (v->relsec[i].target == maps_sec)
+			rs = &v->relsec[i];
+	if (!rs)
+		return 0;
+	if (bo_charge(o, (uint64_t)rs->count * 2 * o->nmaps))
+		return -E2BIG;
+	for (i = 0; i < rs->count; i++) {
+		const struct ev_rel *r = &rs->rel[i];
+		const struct ev_symbol *sym = &v->sym[r->sym];
+		struct bo_slot *sl;
+		struct bo_map *m = NULL;
+		uint64_t at;
+
+		for (k = 0; k < o->nmaps; k++)
+			if (o->maps[k].origin == BO_MAP_BTF && o->maps[k].inner >= 0 &&
+			    !o->maps[k].tmpl && r->offset >= o->maps[k].off + o->maps[k].values_off &&
+			    r->offset < o->maps[k].off + o->maps[k].var_size)
+				m = &o->maps[k];
+		if (!m)
+			return bo_fail(o, -EINVAL,
+				       "section '.maps': relocation %zu is in no map's values", i);
+		at = r->offset - m->off - m->values_off;
+		for (j = 0; j < o->nmaps; j++)
+			if (o->maps[j].origin == BO_MAP_BTF && !o->maps[j].tmpl &&
+			    sym->shndx == maps_sec && o->maps[j].off == sym->value)
+				break;
+		if (at % 8 || j == o->nmaps || &o->maps[j] == m)
+			return bo_fail(o, -EINVAL,
+				       "map '%s': value %llu ('%s') is not a map of '.maps'",
+				       m->name, (unsigned long long)(at / 8), sym->name);
+		sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+		if (!sl)
+			return bo_fail(o, -ENOMEM, "out of memory");
+		m->slots = sl;
+		sl[m->nslots++] = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
+	}
+	return 0;
 }
 
 int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 		uint32_t maps_sec, const uint8_t *data, uint64_t len)
 {
-	struct btf b = { .o = o };
-	struct btf_header h;
+	struct btf b;
 	uint32_t id, i;
 	int err, seen = 0;
 
-	if (len < sizeof(h))
-		return bo_fail(o, -EINVAL, "section '.BTF': shorter than its header");
-	memcpy(&h, data, sizeof(h));
-	if (h.magic != BTF_MAGIC || h.version != BTF_VERSION)
-		return bo_fail(o, -EINVAL, "section '.BTF': bad magic or version");
-	if (h.hdr_len < sizeof(h) || h.hdr_len > len ||
-	    !ev_in_bounds(h.type_off, h.type_len, len - h.hdr_len) ||
-	    !ev_in_bounds(h.str_off, h.str_len, len - h.hdr_len))
-		return bo_fail(o, -EINVAL, "section '.BTF': header points outside the section");
-	b.types = data + h.hdr_len + h.type_off;
-	b.types_len = h.type_len;
-	b.strs = (const char *)data + h.hdr_len + h.str_off;
-	b.strs_len = h.str_len;
-	err = index_types(&b);
+	err = btf_open(&b, data, len, NULL, o);
 	for (id = 1; !err && id <= b.n; id++) {
 		struct btf_type t = type_at(&b, id);
 		const char *n = str_at(&b, t.name_off);
@@ -376,11 +330,13 @@ int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 			struct btf_var_secinfo vs;
 
 			memcpy(&vs, b.types + b.off[id] + sizeof(t) + i * sizeof(vs), sizeof(vs));
-			err = map_from_var(&b, v, maps_sec, vs.type);
+			err = map_from_var(&b, v, maps_sec, vs.type, vs.size);
 		}
 	}
 	if (!err && !seen)
 		err = bo_fail(o, -EINVAL, "section '.BTF' does not describe section '.maps'");
-	free(b.off);
+	if (!err)
+		err = map_slots(o, v, maps_sec);
+	btf_close(&b);
 	return err;
 }

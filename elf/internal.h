@@ -60,6 +60,11 @@ int bo_data_map(struct parse *ps, uint32_t sec);
 int bo_btf_maps(struct bo_object *o, const struct elf_view *v,
 		uint32_t maps_sec, const uint8_t *btf, uint64_t btf_len);
 
+/* btf_ext.c: keep a copy of .BTF (section btf) for loading, and spread
+ * .BTF.ext (section ext, 0 if none) over the programs: func_info,
+ * line_info and CO-RE relocations.  0 or -errno with o->err set. */
+int bo_btf_ext(struct parse *ps, uint32_t btf, uint32_t ext);
+
 /* link.c: instructions [start, end) of section sec, with subprograms and
  * relocations, into p. */
 int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,

@@ -182,103 +182,143 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 		       secname, relno, sym->name, ps->v->sec[sym->shndx].name);
 }
 
+/* A call with a relocation: target = symbol + (imm + 1) instructions
+ * (libbpf's rule), in 64 bits: imm + 1 overflows an int at INT32_MAX (fuzzer). */
+static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym,
+		      const char *secname, size_t relno, uint64_t off)
+{
+	struct parse *ps = b->ps;
+	struct bpf_insn *in = &b->p->insns[idx];
+	size_t to;
+	int err;
+
+	if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
+		return bo_fail(ps->o, -EINVAL,
+			       "section '%s': relocation %zu at instruction %llu is not on a call (opcode 0x%02x)",
+			       secname, relno, (unsigned long long)(off / INSN_SZ), in->code);
+	if (sym->shndx != ps->text_sec || !ps->text_sec)
+		return bo_fail(ps->o, -EINVAL,
+			       "section '%s': relocation %zu: call to '%s', which is not a function in .text",
+			       secname, relno, sym->name);
+	err = subprog_at(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, &to);
+	if (err)
+		return err;
+	in = &b->p->insns[idx];	/* append may move insns */
+	in->imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
+	return 0;
+}
+
 /*
- * Relocations and calls of one stretch of instructions: bytes [start, end)
- * of section sec, copied to the program at insn index pos.
+ * Pass 1 over one stretch of instructions, bytes [start, end) of section
+ * sec copied to the program at insn index pos: its relocations (maps,
+ * global data, calls).
  */
-static int link_range(struct build *b, uint32_t sec, uint64_t start,
-		      uint64_t end, size_t pos)
+static int link_relocs(struct build *b, uint32_t sec, const struct ev_relsec *rs,
+		       uint64_t start, uint64_t end, size_t pos)
 {
 	struct parse *ps = b->ps;
 	struct bo_object *o = ps->o;
 	const struct ev_section *s = &ps->v->sec[sec];
-	const struct ev_relsec *rs = relocs_for(ps->v, sec);
-	size_t i, k, n = (end - start) / INSN_SZ;
+	size_t i, idx;
 	int err;
 
-	if (bo_charge(o, ps->v->nrelsec + (rs ? rs->count : 0)))
-		return -E2BIG;
-	if (rs) {
-		for (i = 0; i < rs->count; i++) {
-			const struct ev_rel *r = &rs->rel[i];
-			const struct ev_symbol *sym = &ps->v->sym[r->sym];
-			size_t idx;
-			struct bpf_insn *in;
+	for (i = 0; rs && i < rs->count; i++) {
+		const struct ev_rel *r = &rs->rel[i];
+		const struct ev_symbol *sym = &ps->v->sym[r->sym];
+		struct bpf_insn *in;
 
-			if (r->offset >= s->size)
+		if (r->offset >= s->size)
+			return bo_fail(o, -EINVAL,
+				       "section '%s': relocation %zu at offset %llu is beyond the section (%llu bytes)",
+				       s->name, i, (unsigned long long)r->offset,
+				       (unsigned long long)s->size);
+		if (r->offset % INSN_SZ)
+			return bo_fail(o, -EINVAL,
+				       "section '%s': relocation %zu at offset %llu is not on an instruction",
+				       s->name, i, (unsigned long long)r->offset);
+		if (r->offset < start || r->offset >= end)
+			continue;
+		idx = pos + (r->offset - start) / INSN_SZ;
+		in = &b->p->insns[idx];
+		if (r->type == R_BPF_64_64) {
+			if (in->code != LD_IMM64 || r->offset + 2 * INSN_SZ > end)
 				return bo_fail(o, -EINVAL,
-					       "section '%s': relocation %zu at offset %llu is beyond the section (%llu bytes)",
-					       s->name, i, (unsigned long long)r->offset,
-					       (unsigned long long)s->size);
-			if (r->offset % INSN_SZ)
-				return bo_fail(o, -EINVAL,
-					       "section '%s': relocation %zu at offset %llu is not on an instruction",
-					       s->name, i, (unsigned long long)r->offset);
-			if (r->offset < start || r->offset >= end)
-				continue;
-			idx = pos + (r->offset - start) / INSN_SZ;
-			in = &b->p->insns[idx];
-			if (r->type == R_BPF_64_64) {
-				if (in->code != LD_IMM64 || r->offset + 2 * INSN_SZ > end)
-					return bo_fail(o, -EINVAL,
-						       "section '%s': relocation %zu at instruction %llu is not on an ld_imm64 (opcode 0x%02x)",
-						       s->name, i,
-						       (unsigned long long)(r->offset / INSN_SZ),
-						       in->code);
-				err = reloc_ldimm64(b, idx, sym, s->name, i);
-			} else if (r->type == R_BPF_64_32) {
-				size_t to;
-
-				if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
-					return bo_fail(o, -EINVAL,
-						       "section '%s': relocation %zu at instruction %llu is not on a call (opcode 0x%02x)",
-						       s->name, i,
-						       (unsigned long long)(r->offset / INSN_SZ),
-						       in->code);
-				if (sym->shndx != ps->text_sec || !ps->text_sec)
-					return bo_fail(o, -EINVAL,
-						       "section '%s': relocation %zu: call to '%s', which is not a function in .text",
-						       s->name, i, sym->name);
-				/* target = symbol + (imm + 1) instructions (libbpf's rule) */
-				/* in 64 bits: imm + 1 overflows an int at INT32_MAX (fuzzer) */
-				err = subprog_at(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, &to);
-				in = &b->p->insns[idx];	/* append may move insns */
-				if (!err)
-					in->imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
-			} else {
-				return bo_fail(o, -EINVAL,
-					       "section '%s': relocation %zu of unknown type %u",
-					       s->name, i, r->type);
-			}
-			if (err)
-				return err;
+					       "section '%s': relocation %zu at instruction %llu is not on an ld_imm64 (opcode 0x%02x)",
+					       s->name, i, (unsigned long long)(r->offset / INSN_SZ),
+					       in->code);
+			err = reloc_ldimm64(b, idx, sym, s->name, i);
+		} else if (r->type == R_BPF_64_32) {
+			err = reloc_call(b, idx, sym, s->name, i, r->offset);
+		} else {
+			return bo_fail(o, -EINVAL, "section '%s': relocation %zu of unknown type %u",
+				       s->name, i, r->type);
 		}
+		if (err)
+			return err;
 	}
+	return 0;
+}
 
-	/* Calls without relocation: pc-relative inside .text (older LLVM). */
+/* Pass 2: calls without relocation, pc-relative inside .text (older LLVM). */
+static int link_pc_calls(struct build *b, uint32_t sec, const struct ev_relsec *rs,
+			 uint64_t start, uint64_t end, size_t pos)
+{
+	struct parse *ps = b->ps;
+	struct bo_object *o = ps->o;
+	size_t i, k, n = (end - start) / INSN_SZ, to;
+	int err, has_rel;
+
 	for (k = 0; k < n; k++) {
 		struct bpf_insn *in = &b->p->insns[pos + k];
-		int has_rel = 0;
-		size_t to;
 
 		if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
 			continue;
 		if (bo_charge(o, rs ? rs->count : 0))
 			return -E2BIG;
-		for (i = 0; rs && i < rs->count; i++)
+		for (i = 0, has_rel = 0; rs && i < rs->count; i++)
 			has_rel |= rs->rel[i].offset == start + k * INSN_SZ;
 		if (has_rel)
 			continue;
 		if (sec != ps->text_sec)
 			return bo_fail(o, -EINVAL,
 				       "section '%s': call at instruction %zu has no relocation (subprograms belong in .text)",
-				       s->name, k);
+				       ps->v->sec[sec].name, k);
 		err = subprog_at(b, start + (int64_t)(k + 1 + in->imm) * (int64_t)INSN_SZ, &to);
 		if (err)
 			return err;
 		in = &b->p->insns[pos + k];
 		in->imm = (int32_t)((int64_t)to - (int64_t)(pos + k) - 1);
 	}
+	return 0;
+}
+
+/* Both passes over bytes [start, end) of section sec, at insn index pos. */
+static int link_range(struct build *b, uint32_t sec, uint64_t start,
+		      uint64_t end, size_t pos)
+{
+	const struct ev_relsec *rs = relocs_for(b->ps->v, sec);
+	int err;
+
+	if (bo_charge(b->ps->o, b->ps->v->nrelsec + (rs ? rs->count : 0)))
+		return -E2BIG;
+	err = link_relocs(b, sec, rs, start, end, pos);
+	return err ? err : link_pc_calls(b, sec, rs, start, end, pos);
+}
+
+/* Where each stretch of code went, for .BTF.ext (btf_ext.c). */
+static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t end)
+{
+	struct bo_prog *p = b->p;
+	size_t i;
+
+	p->ranges = malloc((b->nsubs + 1) * sizeof(*p->ranges));
+	if (!p->ranges)
+		return bo_fail(b->ps->o, -ENOMEM, "out of memory");
+	p->ranges[0] = (struct bo_range){ sec, start, end, 0 };
+	for (i = 0; i < b->nsubs; i++)
+		p->ranges[i + 1] = (struct bo_range){ b->ps->text_sec, b->subs[i].start,
+						      b->subs[i].end, b->subs[i].pos };
+	p->nranges = b->nsubs + 1;
 	return 0;
 }
 
@@ -301,6 +341,8 @@ int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
 
 		err = link_range(&b, ps->text_sec, sp.start, sp.end, sp.pos);
 	}
+	if (!err)
+		err = keep_ranges(&b, sec, start, end);
 	free(b.subs);
 	return err;
 }

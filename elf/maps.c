@@ -15,6 +15,11 @@
 
 /* ---- map definitions ---- */
 
+static int map_of_maps(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_ARRAY_OF_MAPS || t == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
 /* Map types that take no key, no value, or no max_entries. */
 static int keyless(uint32_t t)
 {
@@ -62,8 +67,17 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
 	if (m->value_size > MAX_VALUE_SIZE)
 		return bo_fail(o, -E2BIG, "map '%s': value_size %u is larger than %u",
 			       m->name, m->value_size, MAX_VALUE_SIZE);
-	if (m->max_entries == 0 && !sizeless(t))
+	/* A perf event array without max_entries: one per possible CPU,
+	 * counted when it is created (libbpf does the same). */
+	if (m->max_entries == 0 && !sizeless(t) && t != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return bo_fail(o, -EINVAL, "map '%s': max_entries is 0", m->name);
+	if (map_of_maps(t) && (m->inner < 0 || m->value_size != 4))
+		return bo_fail(o, -EINVAL,
+			       "map '%s': a map of maps needs an inner map and 4-byte values",
+			       m->name);
+	if (m->inner >= 0 && map_of_maps(o->maps[m->inner].type))
+		return bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map '%s' holds maps itself",
+			       m->name, o->maps[m->inner].name);
 	if (m->max_entries > (t == BPF_MAP_TYPE_RINGBUF ? MAX_RINGBUF : MAX_ENTRIES))
 		return bo_fail(o, -E2BIG, "map '%s': max_entries %u is too large",
 			       m->name, m->max_entries);
@@ -72,127 +86,238 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
 
 /*
  * The legacy "maps" section: an array of definitions whose size the
- * compiler wrote into each symbol.  20 bytes is struct bpf_map_def, 28 the
- * samples/bpf one with inner_map_idx and numa_node, 36 iproute2's struct
- * bpf_elf_map (id, pinning, inner_id, inner_idx).  Anything longer must
- * have zeroes past the fields we know, as libbpf demands.
+ * compiler wrote into each symbol.  The layouts, by size (u32 fields):
+ *   20  struct bpf_map_def of libbpf 0.x and early samples: type, key_size,
+ *       value_size, max_entries, map_flags
+ *   28  samples/bpf's bpf_map_def: ..., inner_map_idx, numa_node
+ *   28  iproute2's old struct bpf_elf_map: ..., id, pinning
+ *   36  iproute2's struct bpf_elf_map: ..., id, pinning, inner_id, inner_idx
+ * Anything longer must have zeroes past the fields we know, as libbpf demands.
+ *
+ * The two 28-byte layouts differ in what fields 5 and 6 mean; the file does
+ * not say which it is.  The rule: samples/bpf's, unless a definition cannot
+ * be one of those, which is when
+ *   - field 6 is not 0 while map_flags lacks BPF_F_NUMA_NODE (the kernel reads
+ *     numa_node only with that flag, so the number is iproute2's pinning), or
+ *   - field 5 is not 0 in a map that holds no maps (an inner_map_idx means
+ *     nothing there, so it is iproute2's id).
+ * inspect prints the layout chosen and the reason.
  */
-int bo_legacy_maps(struct parse *ps)
+enum layout { L_DEF, L_SAMPLES, L_IPROUTE_OLD, L_IPROUTE };
+
+#ifndef SOCKACCEL_NO_INSPECT
+static const char *const layout_names[] = {
+	"bpf_map_def (20 bytes)",
+	"samples/bpf bpf_map_def (28 bytes: inner_map_idx, numa_node)",
+	"iproute2 bpf_elf_map, old (28 bytes: id, pinning)",
+	"iproute2 bpf_elf_map (36 bytes)",
+};
+#endif
+
+/* The map symbols of "maps" in offset order, all of one size (*entsize). */
+static int legacy_syms(struct parse *ps, const struct ev_symbol ***out, size_t *n,
+		       uint64_t *entsize)
 {
 	struct bo_object *o = ps->o;
 	const struct ev_section *s = &ps->v->sec[ps->maps_sec];
 	const struct ev_symbol **syms;
-	size_t n, i, j;
-	uint64_t entsize;
-	int err = 0;
+	size_t i;
 
-	n = bo_symbols_in(ps->v, ps->maps_sec, -1, NULL);
-	if (n == 0)
+	*n = bo_symbols_in(ps->v, ps->maps_sec, -1, NULL);
+	if (*n == 0)
 		return bo_fail(o, -EINVAL, "section 'maps': no map symbols");
 	if (s->type == SHT_NOBITS || !s->data)
 		return bo_fail(o, -EINVAL, "section 'maps': no data");
-	syms = calloc(n, sizeof(*syms));
+	syms = *out = calloc(*n, sizeof(*syms));
 	if (!syms)
 		return bo_fail(o, -ENOMEM, "out of memory");
 	bo_symbols_in(ps->v, ps->maps_sec, -1, syms);
-	ev_sort(syms, n, sizeof(*syms), bo_cmp_sym_value);
+	ev_sort(syms, *n, sizeof(*syms), bo_cmp_sym_value);
 
-	entsize = syms[0]->size ? syms[0]->size : s->size / n;
+	*entsize = syms[0]->size ? syms[0]->size : s->size / *n;
+	for (i = 0; i < *n; i++)
+		if (syms[i]->size && syms[i]->size != *entsize)
+			return bo_fail(o, -EINVAL,
+				       "section 'maps': map symbols of different sizes ('%s' %llu, '%s' %llu)",
+				       syms[0]->name, (unsigned long long)*entsize,
+				       syms[i]->name, (unsigned long long)syms[i]->size);
+	if (*entsize < 20 || *entsize > 256)
+		return bo_fail(o, -EINVAL,
+			       "section 'maps': map definition of %llu bytes (struct bpf_map_def has 20)",
+			       (unsigned long long)*entsize);
+	if (s->size % *entsize)
+		return bo_fail(o, -EINVAL,
+			       "section 'maps': size %llu is not a multiple of the map definition size %llu",
+			       (unsigned long long)s->size, (unsigned long long)*entsize);
+	for (i = 0; i < *n; i++) {
+		if (syms[i]->value % *entsize || !ev_in_bounds(syms[i]->value, *entsize, s->size))
+			return bo_fail(o, -EINVAL,
+				       "section 'maps': map '%s' at offset %llu is not a whole definition",
+				       syms[i]->name, (unsigned long long)syms[i]->value);
+		if (i > 0 && syms[i]->value == syms[i - 1]->value)
+			return bo_fail(o, -EINVAL, "section 'maps': maps '%s' and '%s' share one definition",
+				       syms[i - 1]->name, syms[i]->name);
+	}
+	return 0;
+}
+
+/*
+ * Which layout, by the rule above; the reason into o->maps_why.  Only
+ * inspect prints the reason: the static build, which has no inspect, keeps
+ * the rule and leaves the words out (SOCKACCEL_NO_INSPECT).
+ */
+#ifdef SOCKACCEL_NO_INSPECT
+#define WHY(o, ...) ((void)(o))
+#else
+#define WHY(o, ...) snprintf((o)->maps_why, sizeof((o)->maps_why), __VA_ARGS__)
+#endif
+
+static enum layout legacy_layout(struct parse *ps, const struct ev_symbol **syms, size_t n,
+				 uint64_t entsize)
+{
+	struct bo_object *o = ps->o;
+	const uint8_t *data = ps->v->sec[ps->maps_sec].data;
+	size_t i;
+
+	if (entsize < 28)
+		return L_DEF;
+	if (entsize >= 36)
+		return L_IPROUTE;
 	for (i = 0; i < n; i++) {
-		if (syms[i]->size && syms[i]->size != entsize) {
-			err = bo_fail(o, -EINVAL,
-				      "section 'maps': map symbols of different sizes ('%s' %llu, '%s' %llu)",
-				      syms[0]->name, (unsigned long long)entsize,
-				      syms[i]->name, (unsigned long long)syms[i]->size);
-			goto out;
-		}
-	}
-	if (entsize < 20 || entsize > 256) {
-		err = bo_fail(o, -EINVAL,
-			      "section 'maps': map definition of %llu bytes (struct bpf_map_def has 20)",
-			      (unsigned long long)entsize);
-		goto out;
-	}
-	if (s->size % entsize) {
-		err = bo_fail(o, -EINVAL,
-			      "section 'maps': size %llu is not a multiple of the map definition size %llu",
-			      (unsigned long long)s->size, (unsigned long long)entsize);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		const struct ev_symbol *sym = syms[i];
-		const uint8_t *d;
-		struct bo_map *m;
+		const uint8_t *d = data + syms[i]->value;
 
-		if (sym->value % entsize || !ev_in_bounds(sym->value, entsize, s->size)) {
-			err = bo_fail(o, -EINVAL,
-				      "section 'maps': map '%s' at offset %llu is not a whole definition",
-				      sym->name, (unsigned long long)sym->value);
-			goto out;
+		if (bo_u32_at(d, 6) && !(bo_u32_at(d, 4) & BPF_F_NUMA_NODE)) {
+			WHY(o, "map '%.40s': field 6 is %u without BPF_F_NUMA_NODE: a pinning",
+			    syms[i]->name, bo_u32_at(d, 6));
+			return L_IPROUTE_OLD;
 		}
-		if (i > 0 && sym->value == syms[i - 1]->value) {
-			err = bo_fail(o, -EINVAL, "section 'maps': maps '%s' and '%s' share one definition",
-				      syms[i - 1]->name, sym->name);
-			goto out;
+		if (bo_u32_at(d, 5) && !map_of_maps(bo_u32_at(d, 0))) {
+			WHY(o, "map '%.40s': field 5 is %u in a map that holds no maps: an id",
+			    syms[i]->name, bo_u32_at(d, 5));
+			return L_IPROUTE_OLD;
 		}
-		err = bo_check_name(o, "map", sym->name);
-		if (err)
-			goto out;
-		d = s->data + sym->value;
-		m = bo_add_map(o);
-		if (!m) {
-			err = bo_fail(o, -ENOMEM, "out of memory");
-			goto out;
-		}
-		snprintf(m->name, sizeof(m->name), "%s", sym->name);
-		m->origin = BO_MAP_LEGACY;
-		m->def_size = (uint32_t)entsize;
-		m->sec = ps->maps_sec;
-		m->off = sym->value;
-		m->type = bo_u32_at(d, 0);
-		m->key_size = bo_u32_at(d, 1);
-		m->value_size = bo_u32_at(d, 2);
-		m->max_entries = bo_u32_at(d, 3);
-		m->flags = bo_u32_at(d, 4);
-		j = 5;
-		if (entsize == 28) {		/* inner_map_idx, numa_node */
-			if (bo_u32_at(d, 5)) {
-				err = bo_fail(o, -EOPNOTSUPP,
-					      "map '%s': map-in-map (inner_map_idx) is not supported",
-					      m->name);
-				goto out;
-			}
-			m->numa_node = bo_u32_at(d, 6);
-			j = 7;
-		} else if (entsize >= 36) {	/* struct bpf_elf_map */
-			uint32_t pin = bo_u32_at(d, 6);
-
-			if (pin > 2) {
-				err = bo_fail(o, -EINVAL, "map '%s': unknown pinning %u",
-					      m->name, pin);
-				goto out;
-			}
-			m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
-			if (bo_u32_at(d, 7) || bo_u32_at(d, 8)) {
-				err = bo_fail(o, -EOPNOTSUPP,
-					      "map '%s': map-in-map (inner_id/inner_idx) is not supported",
-					      m->name);
-				goto out;
-			}
-			j = 9;	/* id (5) is iproute2's own label, not used */
-		}
-		for (; j < entsize / 4; j++) {
-			if (bo_u32_at(d, j)) {
-				err = bo_fail(o, -EINVAL,
-					      "map '%s': unknown non-zero field at byte %zu of its %llu-byte definition",
-					      m->name, j * 4, (unsigned long long)entsize);
-				goto out;
-			}
-		}
-		err = bo_check_map(o, m);
-		if (err)
-			goto out;
 	}
+	WHY(o, "fields 5 and 6 fit inner_map_idx and numa_node");
+	return L_SAMPLES;
+}
+
+/* One definition at d, in layout l. */
+static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8_t *d,
+		      enum layout l, uint64_t entsize)
+{
+	struct bo_object *o = ps->o;
+	struct bo_map *m;
+	uint32_t pin = 0;
+	size_t j = 5;
+	int err;
+
+	err = bo_check_name(o, "map", sym->name);
+	if (err)
+		return err;
+	m = bo_add_map(o);
+	if (!m)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	snprintf(m->name, sizeof(m->name), "%s", sym->name);
+	m->origin = BO_MAP_LEGACY;
+	m->def_size = (uint32_t)entsize;
+	m->sec = ps->maps_sec;
+	m->off = sym->value;
+	m->type = bo_u32_at(d, 0);
+	m->key_size = bo_u32_at(d, 1);
+	m->value_size = bo_u32_at(d, 2);
+	m->max_entries = bo_u32_at(d, 3);
+	m->flags = bo_u32_at(d, 4);
+	if (l == L_SAMPLES) {
+		m->inner_idx = bo_u32_at(d, 5);	/* resolved by legacy_inner() */
+		m->numa_node = bo_u32_at(d, 6);
+		j = 7;
+	} else if (l != L_DEF) {		/* iproute2 */
+		m->id = bo_u32_at(d, 5);
+		pin = bo_u32_at(d, 6);
+		if (l == L_IPROUTE) {
+			m->inner_id = bo_u32_at(d, 7);
+			m->inner_idx = bo_u32_at(d, 8);
+		}
+		j = l == L_IPROUTE ? 9 : 7;
+	}
+	/* iproute2: PIN_NONE 0, PIN_OBJECT_NS 1, PIN_GLOBAL_NS 2 */
+	if (pin > 2)
+		return bo_fail(o, -EINVAL, "map '%s': unknown pinning %u", m->name, pin);
+	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
+	for (; j < entsize / 4; j++)
+		if (bo_u32_at(d, j))
+			return bo_fail(o, -EINVAL,
+				       "map '%s': unknown non-zero field at byte %zu of its %llu-byte definition",
+				       m->name, j * 4, (unsigned long long)entsize);
+	return 0;
+}
+
+/*
+ * Maps of maps and their inner maps, maps [first, o->nmaps):
+ *   samples/bpf: the outer map's inner_map_idx is the inner map's number
+ *     in the section (it starts empty);
+ *   iproute2: the outer map's inner_id is the inner map's id, and every map
+ *     with that id goes into the outer map at its own inner_idx.
+ */
+static int legacy_inner(struct bo_object *o, size_t first, enum layout l)
+{
+	size_t i, k, n = o->nmaps - first;
+
+	if (bo_charge(o, (uint64_t)n * n))
+		return -E2BIG;
+	for (i = first; i < o->nmaps; i++) {
+		struct bo_map *m = &o->maps[i];
+
+		if (l == L_SAMPLES && map_of_maps(m->type)) {
+			if (m->inner_idx >= n || first + m->inner_idx == i)
+				return bo_fail(o, -EINVAL,
+					       "map '%s': inner_map_idx %u names no other map",
+					       m->name, m->inner_idx);
+			m->inner = (int)(first + m->inner_idx);
+		}
+		if (l != L_IPROUTE || !m->inner_id || !map_of_maps(m->type))
+			continue;
+		for (k = first; k < o->nmaps; k++) {
+			struct bo_slot *sl;
+
+			if (k == i || o->maps[k].id != m->inner_id)
+				continue;
+			m->inner = (int)k;
+			sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+			if (!sl)
+				return bo_fail(o, -ENOMEM, "out of memory");
+			m->slots = sl;
+			sl[m->nslots++] = (struct bo_slot){ o->maps[k].inner_idx, (uint32_t)k };
+		}
+		if (m->inner < 0)
+			return bo_fail(o, -EINVAL, "map '%s': inner_id %u names no map of the section",
+				       m->name, m->inner_id);
+	}
+	return 0;
+}
+
+int bo_legacy_maps(struct parse *ps)
+{
+	struct bo_object *o = ps->o;
+	const struct ev_symbol **syms = NULL;
+	size_t n = 0, i, first = o->nmaps;
+	uint64_t entsize = 0;
+	enum layout l;
+	int err;
+
+	err = legacy_syms(ps, &syms, &n, &entsize);
+	if (err)
+		goto out;
+	l = legacy_layout(ps, syms, n, entsize);
+#ifndef SOCKACCEL_NO_INSPECT
+	o->maps_layout = layout_names[l];
+#endif
+	for (i = 0; !err && i < n; i++)
+		err = legacy_map(ps, syms[i], ps->v->sec[ps->maps_sec].data + syms[i]->value, l, entsize);
+	if (!err)
+		err = legacy_inner(o, first, l);
+	for (i = first; !err && i < o->nmaps; i++)
+		err = bo_check_map(o, &o->maps[i]);
 out:
 	free(syms);
 	return err;

@@ -61,6 +61,7 @@ struct bo_map *bo_add_map(struct bo_object *o)
 	o->maps = m;
 	m = &o->maps[o->nmaps++];
 	memset(m, 0, sizeof(*m));
+	m->inner = -1;
 	return m;
 }
 
@@ -127,7 +128,7 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	const struct bo_sec_def *d = bo_sec_def_find(p->section);
 
 	if (!d && ps->type_override)
-		d = bo_sec_def_find(ps->type_override);
+		d = bo_sec_def_by_type(ps->type_override);
 	if (!d)
 		return bo_fail(ps->o, -EINVAL,
 			       "section '%s': unknown program type (name the type with --type)",
@@ -135,7 +136,7 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	p->type = d->prog_type;
 	p->expected_attach_type = d->expected_attach_type;
 	p->attach_type = d->attach_type == BO_NO_ATTACH ? ~0u : d->attach_type;
-	p->attach_to = d->attach_to;
+	p->attach_to = bo_attach_to(d);
 	return 0;
 }
 
@@ -251,7 +252,7 @@ static int parse_view(struct parse *ps)
 {
 	const struct elf_view *v = ps->v;
 	struct bo_object *o = ps->o;
-	uint32_t i, license = 0, btf = 0;
+	uint32_t i, license = 0, btf = 0, btf_ext = 0;
 	int err = 0;
 
 	for (i = 1; i < v->nsec; i++) {
@@ -269,6 +270,8 @@ static int parse_view(struct parse *ps)
 			ps->btf_maps_sec = i;
 		else if (!strcmp(n, ".BTF"))
 			btf = i;
+		else if (!strcmp(n, ".BTF.ext"))
+			btf_ext = i;
 		else if (!strcmp(n, ".text") && (v->sec[i].flags & SHF_EXECINSTR))
 			ps->text_sec = i;
 	}
@@ -290,6 +293,8 @@ static int parse_view(struct parse *ps)
 		if ((s->flags & SHF_EXECINSTR) && i != ps->text_sec)
 			err = parse_prog_section(ps, i);
 	}
+	if (!err && btf)
+		err = bo_btf_ext(ps, btf, btf_ext);
 	if (err)
 		return err;
 	if (o->nprogs == 0)
@@ -297,36 +302,24 @@ static int parse_view(struct parse *ps)
 	return check_unique(o);
 }
 
-int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
-		     const void *buf, size_t len, const char *name,
-		     const char *prog_type_override)
+int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
+			  const char *name, const char *prog_type_override)
 {
-	struct elf_view v;
-	struct parse ps = { .o = o, .v = &v, .type_override = prog_type_override };
+	struct parse ps = { .o = o, .v = v, .type_override = prog_type_override };
 	uint32_t i;
 	int err;
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "%s", name);
-	o->reader = r->name;
-	if (prog_type_override && !bo_sec_def_find(prog_type_override))
+	if (prog_type_override && !bo_sec_def_by_type(prog_type_override))
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
-	err = r->read(&v, buf, len, name);
-	if (err) {
-		snprintf(o->err, sizeof(o->err), "%s", v.err);
-		return err;
-	}
-	ps.data_map = malloc(v.nsec * sizeof(int));
-	if (!ps.data_map) {
-		err = bo_fail(o, -ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < v.nsec; i++)
+	ps.data_map = malloc((v->nsec ? v->nsec : 1) * sizeof(int));
+	if (!ps.data_map)
+		return bo_fail(o, -ENOMEM, "out of memory");
+	for (i = 0; i < v->nsec; i++)
 		ps.data_map[i] = -1;
 	err = parse_view(&ps);
-out:
 	free(ps.data_map);
-	elf_view_free(&v);
 	if (err) {
 		char keep[sizeof(o->err)];
 
@@ -337,6 +330,27 @@ out:
 	return err;
 }
 
+int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
+		     const void *buf, size_t len, const char *name,
+		     const char *prog_type_override)
+{
+	struct elf_view v;
+	int err;
+
+	err = r->read(&v, buf, len, name);
+	if (err) {
+		memset(o, 0, sizeof(*o));
+		snprintf(o->name, sizeof(o->name), "%s", name);
+		snprintf(o->err, sizeof(o->err), "%s", v.err);
+		o->reader = r->name;
+		return err;
+	}
+	err = bo_object_parse_view(o, &v, name, prog_type_override);
+	o->reader = r->name;
+	elf_view_free(&v);
+	return err;
+}
+
 void bo_object_free(struct bo_object *o)
 {
 	size_t i;
@@ -344,9 +358,17 @@ void bo_object_free(struct bo_object *o)
 	for (i = 0; i < o->nprogs; i++) {
 		free(o->progs[i].insns);
 		free(o->progs[i].relocs);
+		free(o->progs[i].ranges);
+		free(o->progs[i].func_info);
+		free(o->progs[i].line_info);
+		free(o->progs[i].core);
 	}
-	for (i = 0; i < o->nmaps; i++)
+	free(o->btf);
+	o->btf = NULL;
+	for (i = 0; i < o->nmaps; i++) {
 		free(o->maps[i].init);
+		free(o->maps[i].slots);
+	}
 	free(o->progs);
 	free(o->maps);
 	o->progs = NULL;

@@ -27,6 +27,11 @@ enum bo_pinning {
 	BO_PIN_BY_NAME,	/* LIBBPF_PIN_BY_NAME, iproute2 PIN_GLOBAL_NS/PIN_OBJECT_NS */
 };
 
+/* A map of maps' initial value: key holds the object's map number map. */
+struct bo_slot {
+	uint32_t key, map;
+};
+
 struct bo_map {
 	char name[BO_NAME_MAX];	/* symbol name; data: "<object, 8 bytes><section>" */
 	uint32_t type, key_size, value_size, max_entries, flags;
@@ -38,6 +43,15 @@ struct bo_map {
 	uint64_t off;		/* legacy/BTF: offset of its symbol in sec */
 	uint8_t *init;		/* data maps: initial value (NULL for .bss) */
 	int frozen;		/* .rodata*: read-only after init (BPF_MAP_FREEZE) */
+	int inner;		/* map of maps: index of its inner map (template); -1 */
+	int tmpl;		/* only a template for another map's inner maps
+				 * (BTF __array(values, struct {...})): never pinned */
+	struct bo_slot *slots;	/* map of maps: initial values */
+	size_t nslots;
+	uint32_t id, inner_id, inner_idx;	/* iproute2 bpf_elf_map labels;
+					 * samples/bpf: inner_idx = inner_map_idx */
+	uint32_t values_off;	/* BTF map of maps: where .values starts in it, */
+	uint32_t var_size;	/* and the bytes of its variable in .maps */
 };
 
 enum bo_reloc_kind {
@@ -50,6 +64,23 @@ struct bo_reloc {
 	uint32_t map;		/* index into bo_object.maps */
 	uint32_t kind;		/* enum bo_reloc_kind */
 	uint32_t off;		/* MAP_VALUE: offset into the value */
+};
+
+/* A CO-RE relocation from .BTF.ext (UAPI struct bpf_core_relo, Linux 5.17),
+ * its byte offset turned into an instruction index of the program. */
+struct bo_core_relo {
+	uint32_t insn;
+	uint32_t type_id;	/* local type, in the object's .BTF */
+	uint32_t access_off;	/* access string ("0:1:2"), in .BTF's strings */
+	uint32_t kind;		/* enum bpf_core_relo_kind */
+};
+
+/* A stretch of a section copied into a program (link.c), so that what
+ * .BTF.ext says about section offsets can be said about the program. */
+struct bo_range {
+	uint32_t sec;
+	uint64_t start, end;	/* bytes in sec */
+	size_t pos;		/* its first instruction in the program */
 };
 
 struct bo_prog {
@@ -65,6 +96,15 @@ struct bo_prog {
 	size_t nsubprogs;	/* subprograms appended from .text */
 	struct bo_reloc *relocs;
 	size_t nrelocs;
+	struct bo_range *ranges;	/* the program's own code, then each subprogram */
+	size_t nranges;
+	/* From .BTF.ext, insn_off in instructions of this program: */
+	struct bpf_func_info *func_info;
+	size_t nfunc_info;
+	struct bpf_line_info *line_info;
+	size_t nline_info;
+	struct bo_core_relo *core;
+	size_t ncore;
 };
 
 struct bo_object {
@@ -76,6 +116,10 @@ struct bo_object {
 	size_t nmaps;
 	struct bo_prog *progs;
 	size_t nprogs;
+	const char *maps_layout;	/* legacy "maps": which layout, and why */
+	char maps_why[128];
+	uint8_t *btf;		/* a copy of .BTF (DATASEC sizes filled in), or NULL */
+	uint32_t btf_len;
 	char err[512];		/* set when parsing fails */
 	uint64_t work;		/* steps spent parsing (bo_charge) */
 };
@@ -89,6 +133,10 @@ struct bo_object {
 int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 		     const void *buf, size_t len, const char *name,
 		     const char *prog_type_override);
+/* The same from a view already read (inspect shows the view's sections
+ * too); o->reader is left for the caller.  The view may be freed after. */
+int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
+			  const char *name, const char *prog_type_override);
 void bo_object_free(struct bo_object *o);
 int bo_find_map(const struct bo_object *o, const char *name);
 int bo_find_prog(const struct bo_object *o, const char *name);
@@ -99,7 +147,7 @@ int bo_find_prog(const struct bo_object *o, const char *name);
  */
 void bo_relocate(const struct bo_prog *p, const int *map_fds, struct bpf_insn *out);
 
-/* ---- section names -> program types (progtypes.c) ---- */
+/* ---- the program and attach type tables (progtypes.c) ---- */
 enum bo_attach_target {
 	BO_ATTACH_NONE,		/* loaded and pinned, attached by other means */
 	BO_ATTACH_CGROUP,	/* BPF_PROG_ATTACH to a cgroup v2 directory */
@@ -107,17 +155,37 @@ enum bo_attach_target {
 };
 
 /* The enum values all fit in a byte (Linux 6.18: 33 program types, 59
- * attach types), which keeps the table small. */
+ * attach types), which keeps the tables small. */
+struct bo_attach_def {
+	const char *name;	/* bpftool's: "msg_verdict", "ingress", ... */
+	uint8_t type;		/* BPF_* attach type */
+	uint8_t to;		/* enum bo_attach_target */
+};
+
 struct bo_sec_def {
-	const char *name;	/* section name, or prefix before '/' */
+	const char *name;	/* section name or prefix; bpftool's `type` */
 	uint8_t prog_type;
 	uint8_t expected_attach_type;	/* for BPF_PROG_LOAD; 0 if none */
-	uint8_t attach_type;	/* default for attach; BO_NO_ATTACH if none */
-	uint8_t attach_to;	/* enum bo_attach_target */
+	uint8_t attach_type;	/* what it attaches as; BO_NO_ATTACH if none */
 };
 #define BO_NO_ATTACH 0xff
 
-/* The definition for a section name, or NULL. */
+/* The definition for a section name (exact, then prefix), or NULL.  Rows
+ * are returned in a static pair (two may be held at once); ->name points
+ * into the table and tells rows apart. */
 const struct bo_sec_def *bo_sec_def_find(const char *section);
+/* The definition named exactly name (a program type for --type), or NULL. */
+const struct bo_sec_def *bo_sec_def_by_type(const char *name);
+/* The i-th section name of the table, NULL past the end (help text). */
+const char *bo_sec_def_name(size_t i);
+/* enum bo_attach_target of a definition. */
+int bo_attach_to(const struct bo_sec_def *d);
+
+/* The attach type table: its size, row i, by bpftool name or by type;
+ * NULL if none.  (Rows are returned in a static pair: two at a time.) */
+size_t bo_attach_count(void);
+const struct bo_attach_def *bo_attach_nth(size_t i);
+const struct bo_attach_def *bo_attach_find(const char *name);
+const struct bo_attach_def *bo_attach_by_type(uint32_t type);
 
 #endif

@@ -9,7 +9,12 @@ pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
 # The kernel matrix (tests/boot/matrix.t): qemu with virtiofsd
 # (qemu-system-common), and what tests/matrix/kernels.sh unpacks with.
 pkgs_matrix="qemu-system-x86 cpio gzip kmod xz-utils zstd dpkg"
-pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils"
+pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils
+	nginx-light wrk redis-server redis-tools postgresql iperf3 curl linux-perf"
+# deploy/: manifests checked by node (npm packages go into build/), the unit
+# by systemd-analyze, the image built by podman, metrics read by curl and
+# Python's Prometheus parser.
+pkgs_deploy="nodejs npm systemd podman curl python3 python3-prometheus-client"
 
 want=""
 for g in "$@"; do
@@ -17,6 +22,8 @@ for g in "$@"; do
 done
 missing=""
 for p in $want; do
+	# A nodejs that bundles npm (NodeSource's) conflicts with Debian's npm.
+	[ "$p" = npm ] && command -v npm >/dev/null && continue
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
@@ -27,5 +34,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Servers (nginx, redis, postgresql) start themselves on the host when
+# installed, listening on public ports: a policy-rc.d that refuses every
+# start (exit 101, invoke-rc.d's "action forbidden") keeps them down for
+# the install; make bench starts its own, inside its network namespace.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

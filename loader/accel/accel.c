@@ -33,6 +33,7 @@ const char *const sa_counter_names[SA_COUNTER_MAX] = {
 	[SA_MSG_PASSED] = "msgs_passed",
 	[SA_BYTES_PASSED] = "bytes_passed",
 	[SA_SOCK_TO_STACK] = "sockets_moved_to_stack",
+	[SA_SOCK_BACKPRESSURE] = "sockets_moved_backpressure",
 };
 
 /* ---- the installed state, read back from the pins ---- */

@@ -4,12 +4,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bpf/sockaccel.h"
 #include "sys/ctx.h"
 
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
+#define SA_MAX_WORDS 48		/* words after a command */
 
 /* Options, parsed once for every command (each says which it takes). */
 struct sa_args {
@@ -18,12 +20,16 @@ struct sa_args {
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	int json, disasm;
+	const char *metrics;	/* run: ADDR:PORT */
+	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
 	char **argv;
 	struct sa_ctx ctx;
 };
 
 /* Print "sockaccel: <cmd>: <message>" (and the verifier log); returns 1. */
+struct bo_attach_def;
+
 int sa_report(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -36,13 +42,68 @@ int sa_parse_u32(const char *s, uint32_t max, uint32_t *out);
 struct bo_object;
 int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
 
+/*
+ * bpftool's nouns (prog, map, cgroup) and their verbs: the verb is the
+ * first word after the noun, its arguments follow (min_args..max_args).
+ * to: the attach types the noun's help lists (BO_ATTACH_*, -2: none).
+ */
+struct sa_verb {
+	const char *name;
+	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */
+	unsigned char min_args, max_args;
+	const char *args;
+};
+struct sa_verbs {
+	const struct sa_verb *v;
+	size_t n;
+	int to;
+};
+extern const struct sa_verbs sa_prog_verbs, sa_map_verbs, sa_cgroup_verbs;
+
+/* ref.c */
+/* "SOCK_OPS" -> "sock_ops" (two calls may be in one printf). */
+const char *sa_lower(const char *s);
+/*
+ * A program (is_map 0) or map written `id ID` or `pinned FILE` at argv[0..1]:
+ * its fd, with "id 12" / "pinned /x" in what; or, after printing the error,
+ * minus the exit status.
+ */
+int sa_ref_open(struct sa_args *a, char **argv, int argc, int is_map, char *what, size_t len);
+/* Info of a program; with map_ids (room for 64), its map ids too. */
+struct bpf_prog_info;
+int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids);
+/*
+ * BPF_PROG_ATTACH (or DETACH) of prog to target as d, with flags.  Says
+ * "already attached" / "not attached" (BPF_PROG_QUERY first), and warns when
+ * an sk_msg/sk_skb program does not use the sockmap it is attached to.
+ */
+int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
+		 const struct bo_attach_def *d, int target, const char *target_what,
+		 int detach, uint32_t flags);
+/* prog {attach|detach} PROG ATTACH_TYPE MAP, in a->argv. */
+int sa_prog_attach_cmd(struct sa_args *a, int detach);
+/* map.c: `show` of one (argv) or all programs/maps, each with show(). */
+int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, int, int));
+/* `pin {id ID | pinned FILE} FILE` of a program or map. */
+int sa_pin_ref(struct sa_args *a, int is_map);
+
+/* The attach types of the table (to: BO_ATTACH_*, or -1 for all), one line each. */
+void sa_print_attach_types(FILE *f, int to);
+/* An attach type by bpftool's (or the UAPI) name that attaches to `to`
+ * (-1: anything); NULL after a usage error that lists them. */
+const struct bo_attach_def *sa_attach_arg(struct sa_args *a, const char *name, int to);
+
+/* The accelerator's options from the arguments: --cgroup (auto resolved,
+ * and said), --pin-dir, --port, the object (*owned: free it after). */
+struct sa_accel_opts;
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, void **owned);
+
 int cmd_install(struct sa_args *a);
+int cmd_run(struct sa_args *a);
 int cmd_remove(struct sa_args *a);
 int cmd_status(struct sa_args *a);
 int cmd_load(struct sa_args *a);
 int cmd_unload(struct sa_args *a);
-int cmd_attach(struct sa_args *a);
-int cmd_detach(struct sa_args *a);
 int cmd_inspect(struct sa_args *a);
 int cmd_net(struct sa_args *a);
 int cmd_probe(struct sa_args *a);

@@ -56,6 +56,31 @@ static void common_opts(struct sa_args *a, struct sa_accel_opts *o)
 	o->nports = a->nports;
 }
 
+/* --cgroup auto, resolved once and said (on stderr: stdout stays the result). */
+static int resolve_cgroup(struct sa_args *a, struct sa_accel_opts *o)
+{
+	static char auto_cg[PATH_MAX];
+	const char *why;
+
+	if (!o->cgroup || strcmp(o->cgroup, "auto"))
+		return 0;
+	if (sa_cgroup_auto(&a->ctx, auto_cg, sizeof(auto_cg), &why))
+		return sa_report(a);
+	fprintf(stderr, "sockaccel: %s: --cgroup auto: %s (%s)\n", a->cmd, auto_cg, why);
+	o->cgroup = auto_cg;
+	return 0;
+}
+
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, void **owned)
+{
+	int ret;
+
+	common_opts(a, o);
+	*owned = NULL;
+	ret = resolve_cgroup(a, o);
+	return ret ? ret : get_object(a, o, owned);
+}
+
 int cmd_install(struct sa_args *a)
 {
 	struct sa_accel_opts o;
@@ -64,10 +89,9 @@ int cmd_install(struct sa_args *a)
 	void *owned;
 	int ret;
 
-	common_opts(a, &o);
 	if (sa_check_caps(&a->ctx, "install") || sa_probe_install(&a->ctx))
 		return sa_report(a);
-	ret = get_object(a, &o, &owned);
+	ret = sa_accel_opts_from_args(a, &o, &owned);
 	if (ret)
 		return ret;
 	ret = sa_install(&a->ctx, &o, &res, cgroup);
@@ -102,6 +126,8 @@ int cmd_remove(struct sa_args *a)
 	common_opts(a, &o);
 	if (sa_check_caps(&a->ctx, "remove"))
 		return sa_report(a);
+	if (resolve_cgroup(a, &o))
+		return EXIT_FAIL;
 	sa_status_read(&a->ctx, o.pin_dir, &st);
 	a->ctx.err_set = 0;
 	if (sa_remove(&a->ctx, &o, &res))
@@ -175,7 +201,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir)
 		printf("%s%u", i ? " " : "", s->ports[i]);
 	printf("\nsockets:   %" PRIu64 " in sock_hash\ncounters:\n", s->sockets);
 	for (i = 0; i < SA_COUNTER_MAX; i++)
-		printf("  %-24s %" PRIu64 "\n", sa_counter_names[i], s->counters[i]);
+		printf("  %-26s %" PRIu64 "\n", sa_counter_names[i], s->counters[i]);
 }
 
 int cmd_status(struct sa_args *a)

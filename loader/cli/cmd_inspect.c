@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/disasm.h"
+#include "cli/inspect.h"
 #include "sys/names.h"
 #include "object.h"
 #include "sys/readfile.h"
@@ -135,9 +136,21 @@ static void inspect_text(const struct bo_object *o, const struct elf_view *v, in
 			printf(" (%u-byte definition)", m->def_size);
 		else if (m->origin == BO_MAP_DATA)
 			printf(" (section %s%s)", v->sec[m->sec].name, m->init ? "" : ", zeroes");
-		printf("%s%s\n", m->pinning ? ", pinned by name" : "",
+		printf("%s%s", m->pinning ? ", pinned by name" : "",
 		       m->frozen ? ", read-only (frozen)" : "");
+		if (m->tmpl)
+			printf(", template of the inner maps (not pinned)");
+		if (m->inner >= 0)
+			printf(", holds maps like '%s'", o->maps[m->inner].name);
+		for (k = 0; k < m->nslots; k++)
+			printf(", [%u] = '%s'", m->slots[k].key, o->maps[m->slots[k].map].name);
+		if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
+			printf(", one entry per possible CPU");
+		printf("\n");
 	}
+	if (o->maps_layout)
+		printf("legacy map layout: %s%s%s\n", o->maps_layout, o->maps_why[0] ? ": " : "",
+		       o->maps_why);
 	printf("\nprograms:\n");
 	for (i = 0; i < o->nprogs; i++) {
 		const struct bo_prog *p = &o->progs[i];
@@ -149,8 +162,15 @@ static void inspect_text(const struct bo_object *o, const struct elf_view *v, in
 			       p->nsubprogs > 1 ? "s" : "");
 		if (p->expected_attach_type)
 			printf(", loads as %s", bpf_attach_type_name(p->expected_attach_type));
-		if (p->attach_type != ~0u)
-			printf(", attaches as %s", bpf_attach_type_name(p->attach_type));
+		if (p->attach_type != ~0u) {
+			const struct bo_attach_def *d = bo_attach_by_type(p->attach_type);
+
+			if (d)
+				printf(", attaches as %s to a %s", d->name,
+				       d->to == BO_ATTACH_MAP ? "sockmap/sockhash" : "cgroup");
+			else
+				printf(", attaches as %s", bpf_attach_type_name(p->attach_type));
+		}
 		printf("\n");
 		for (k = 0; k < p->nrelocs; k++) {
 			const struct bo_reloc *r = &p->relocs[k];
@@ -161,6 +181,7 @@ static void inspect_text(const struct bo_object *o, const struct elf_view *v, in
 				printf("    insn %u: address in map '%s' + %u\n", r->insn,
 				       o->maps[r->map].name, r->off);
 		}
+		sa_inspect_core(o, p, 0);
 		if (dis)
 			disasm(o, p);
 	}
@@ -195,12 +216,31 @@ static void inspect_json(const struct bo_object *o, const struct elf_view *v)
 		sa_json_str(stdout, v->sec[m->sec].name);
 		printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,"
 		       "\"flags\":%u,\"numa_node\":%u,\"origin\":\"%s\",\"def_size\":%u,"
-		       "\"pinning\":\"%s\",\"frozen\":%s}",
+		       "\"pinning\":\"%s\",\"frozen\":%s",
 		       bpf_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
 		       m->flags, m->numa_node, origin_name(m->origin), m->def_size,
 		       m->pinning ? "by_name" : "none", m->frozen ? "true" : "false");
+		if (m->inner >= 0) {
+			printf(",\"inner\":");
+			sa_json_str(stdout, o->maps[m->inner].name);
+		}
+		if (m->tmpl)
+			printf(",\"template\":true");
+		for (k = 0; k < m->nslots; k++) {
+			printf("%s{\"key\":%u,\"map\":", k ? "," : ",\"values\":[", m->slots[k].key);
+			sa_json_str(stdout, o->maps[m->slots[k].map].name);
+			printf("}%s", k + 1 == m->nslots ? "]" : "");
+		}
+		putchar('}');
 	}
-	printf("],\"programs\":[");
+	printf("]");
+	if (o->maps_layout) {
+		printf(",\"legacy_layout\":");
+		sa_json_str(stdout, o->maps_layout);
+		printf(",\"legacy_layout_why\":");
+		sa_json_str(stdout, o->maps_why);
+	}
+	printf(",\"programs\":[");
 	for (i = 0; i < o->nprogs; i++) {
 		const struct bo_prog *p = &o->progs[i];
 
@@ -218,6 +258,10 @@ static void inspect_json(const struct bo_object *o, const struct elf_view *v)
 			printf("null");
 		else
 			printf("\"%s\"", bpf_attach_type_name(p->attach_type));
+		if (bo_attach_by_type(p->attach_type))
+			printf(",\"attach\":\"%s\",\"attach_to\":\"%s\"",
+			       bo_attach_by_type(p->attach_type)->name,
+			       p->attach_to == BO_ATTACH_MAP ? "map" : "cgroup");
 		printf(",\"insns\":%zu,\"main_insns\":%zu,\"subprograms\":%zu,\"relocations\":[",
 		       p->insn_cnt, p->main_cnt, p->nsubprogs);
 		for (k = 0; k < p->nrelocs; k++) {
@@ -227,11 +271,14 @@ static void inspect_json(const struct bo_object *o, const struct elf_view *v)
 			       p->relocs[k].kind == BO_RELOC_MAP_FD ? "map_fd" : "map_value",
 			       p->relocs[k].off);
 		}
-		printf("]}");
+		printf("]");
+		sa_inspect_core(o, p, 1);
+		printf("}");
 	}
 	printf("]}\n");
 }
 
+/* Read once, parse once: the section list comes from the same view. */
 int cmd_inspect(struct sa_args *a)
 {
 	struct bo_object o;
@@ -242,22 +289,24 @@ int cmd_inspect(struct sa_args *a)
 
 	if (sa_read_file(&a->ctx, a->argv[0], &buf, &len))
 		return sa_report(a);
-	err = bo_object_parse(&o, elf_reader_default, buf, len, a->argv[0], a->type);
+	err = elf_reader_default->read(&v, buf, len, a->argv[0]);
 	if (err) {
-		sa_failx(&a->ctx, err, "elf: %s: %s", a->argv[0], o.err);
+		sa_failx(&a->ctx, err, "elf: %s: %s", a->argv[0], v.err);
 		free(buf);
 		return sa_report(a);
 	}
-	/* The section list comes from the ELF view, which the object does not keep. */
-	err = elf_reader_default->read(&v, buf, len, a->argv[0]);
-	if (!err) {
+	err = bo_object_parse_view(&o, &v, a->argv[0], a->type);
+	o.reader = elf_reader_default->name;
+	if (err) {
+		sa_failx(&a->ctx, err, "elf: %s: %s", a->argv[0], o.err);
+	} else {
 		if (a->json)
 			inspect_json(&o, &v);
 		else
 			inspect_text(&o, &v, a->disasm);
-		elf_view_free(&v);
+		bo_object_free(&o);
 	}
-	bo_object_free(&o);
+	elf_view_free(&v);
 	free(buf);
 	return err ? sa_report(a) : 0;
 }

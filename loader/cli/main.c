@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "object.h"
 #include "sys/bpf.h"
+#include "load/core.h"
 #include "sys/memlock.h"
 
 #ifndef SOCKACCEL_VERSION
@@ -25,8 +27,12 @@
 
 enum opt {
 	O_CGROUP = 1 << 0, O_PIN = 1 << 1, O_PORT = 1 << 2, O_OBJECTS = 1 << 3,
-	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6,
+	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_METRICS = 1 << 7,
+	O_METRICS_ANY = 1 << 8, O_KEEP = 1 << 9, O_MAPCOMPAT = 1 << 10,
+	O_BTF = 1 << 11,
 };
+/* bpftool's global options: also before the command ("sockaccel -j prog show"). */
+#define O_BPFTOOL (O_JSON | O_MAPCOMPAT)
 
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
  * bit 0: every command takes it (and it may come before the command). */
@@ -37,13 +43,20 @@ static const struct opt_def {
 	const char *arg;	/* NULL: a flag */
 	const char *help;
 } opt_defs[] = {
-	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount)" },
+	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount; "
+	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)" },
 	{ "pin-dir", 0, O_PIN, "DIR", "bpffs directory for the pins" },
 	{ "port", 0, O_PORT, "N", "only connections with port N at either end (repeatable)" },
 	{ "objects", 0, O_OBJECTS, "DIR", "load DIR/sockaccel.bpf.o, not the built-in object" },
 	{ "type", 0, O_TYPE, "TYPE", "program type for sections the table does not know" },
+	{ "btf", 0, O_BTF, "FILE", "CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)" },
 	{ "json", 'j', O_JSON, NULL, "one JSON object on stdout" },
+	{ "pretty", 'p', O_JSON, NULL, "JSON (bpftool's -p; printed on one line)" },
+	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, "accepted for bpftool (legacy maps always load)" },
 	{ "disasm", 0, O_DISASM, NULL, "disassemble every program" },
+	{ "metrics", 0, O_METRICS, "ADDR:PORT", "serve Prometheus metrics at http://ADDR:PORT/metrics" },
+	{ "metrics-any", 0, O_METRICS_ANY, NULL, "let --metrics listen on a non-loopback address" },
+	{ "keep", 0, O_KEEP, NULL, "on SIGTERM leave the install for the next run to adopt" },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
 	{ "help", 'h', 0, NULL, "this command's usage" },
 };
@@ -51,6 +64,10 @@ static const struct opt_def {
 
 /* The commands, in the order the usage lists them; group 0 is the
  * accelerator, group 1 the loader for any object. */
+static int cmd_prog(struct sa_args *a);
+static int cmd_map(struct sa_args *a);
+static int cmd_cgroup(struct sa_args *a);
+
 static const struct command {
 	const char *name;
 	int (*fn)(struct sa_args *a);
@@ -58,60 +75,81 @@ static const struct command {
 	unsigned char min_args, max_args, group;
 	const char *args;
 	const char *help;
+	const struct sa_verbs *verbs;	/* bpftool's nouns */
 	unsigned char bpf;	/* creates maps or loads programs: memlock */
 } commands[] = {
-	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS, 0, 0, 0,
-	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR]",
-	  "accelerate the TCP connections of a cgroup (default: every one of the host)", 1 },
+	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF, 0, 0, 0,
+	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE]",
+	  "accelerate the TCP connections of a cgroup (default: every one of the host)", NULL, 1 },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
-	  "detach our programs and delete the pins; open connections keep flowing", 0 },
+	  "detach our programs and delete the pins; open connections keep flowing", NULL, 0 },
 	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
 	  "[--pin-dir DIR] [--json]",
-	  "what is installed, where, and the counters", 0 },
+	  "what is installed, where, and the counters", NULL, 0 },
 	{ "probe", cmd_probe, O_JSON, 0, 0, 0,
 	  "[--json]",
-	  "what this kernel offers that sockaccel uses, and the Linux version that brought it", 1 },
-	{ "load", cmd_load, O_PIN | O_TYPE, 1, 1, 1,
-	  "OBJ [--pin-dir DIR] [--type TYPE]",
-	  "load an object's maps and programs and pin them (default pin dir: /sys/fs/bpf/<object name>)", 1 },
-	{ "unload", cmd_unload, O_PIN, 0, 0, 1,
+	  "what this kernel offers that sockaccel uses, and the Linux version that brought it", NULL, 1 },
+	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
+	  0, 0, 0,
+	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
+	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
+	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL, 1 },
+	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE | O_BTF, 0, SA_MAX_WORDS, 1, "", "",
+	  &sa_prog_verbs, 1 },
+	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs, 1 },
+	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "",
+	  &sa_cgroup_verbs, 0 },
+	{ "load", cmd_load, O_PIN | O_TYPE | O_BTF, 1, 1, 2,
+	  "OBJ [--pin-dir DIR] [--type TYPE] [--btf FILE]",
+	  "load and pin every map and program (default: /sys/fs/bpf/<object name>)", NULL, 1 },
+	{ "unload", cmd_unload, O_PIN, 0, 0, 2,
 	  "--pin-dir DIR",
-	  "delete the pins of a load", 0 },
-	{ "attach", cmd_attach, 0, 3, 4, 1,
-	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
-	  "attach a pinned program to a cgroup (with BPF_F_ALLOW_MULTI) or a sockmap/sockhash", 0 },
-	{ "detach", cmd_detach, 0, 3, 4, 1,
-	  "PROG_PIN {cgroup DIR | map MAP_PIN} [ATTACH_TYPE]",
-	  "detach exactly that program", 0 },
+	  "delete the pins of a load", NULL, 0 },
 	{ "net", cmd_net, O_JSON, 1, 7, 1,
 	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
 	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
-	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", 0 },
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", NULL, 0 },
 #ifndef SOCKACCEL_NO_INSPECT
-	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE, 1, 1, 1,
-	  "OBJ [--json] [--disasm] [--type TYPE]",
-	  "what an object becomes, without the kernel", 0 },
+	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1,
+	  "OBJ [--json] [--disasm] [--type TYPE] [--btf FILE]",
+	  "what an object becomes, without the kernel", NULL, 0 },
 #endif
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char *const group_titles[] = {
 	"Socket acceleration (same-host TCP skips the TCP/IP stack):",
-	"Any BPF object, without libbpf:",
+	"Any BPF object, in bpftool's words (PROG, MAP: id ID | pinned FILE):",
+	"Short forms:",
 };
+
+static void verbs_usage(FILE *f, const char *noun, const struct sa_verbs *vs)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		fprintf(f, "  %-7s %s %s\n", noun, vs->v[i].name, vs->v[i].args);
+}
 
 static void usage(FILE *f)
 {
 	size_t i, g;
 
-	fputs("usage: sockaccel [-v] COMMAND [ARGS]\n", f);
-	for (g = 0; g < 2; g++) {
+	fputs("usage: sockaccel [-v] [-j] COMMAND [ARGS]\n", f);
+	for (g = 0; g < 3; g++) {
 		fprintf(f, "\n%s\n", group_titles[g]);
-		for (i = 0; i < NCMDS; i++)
-			if (commands[i].group == g)
+		for (i = 0; i < NCMDS; i++) {
+			if (commands[i].group != g)
+				continue;
+			if (commands[i].verbs)
+				verbs_usage(f, commands[i].name, commands[i].verbs);
+			else
 				fprintf(f, "  %-8s%s\n", commands[i].name, commands[i].args);
+		}
 	}
+	fputc('\n', f);
+	sa_print_attach_types(f, -1);
 	fputs("\n'sockaccel COMMAND --help' explains one command; -v prints every bpf() call.\n"
 	      "Exit status: 0 done, 1 failed, 2 usage error.\n", f);
 }
@@ -120,10 +158,21 @@ static void command_usage(const struct command *c)
 {
 	size_t i;
 
-	printf("usage: sockaccel %s %s\n\n%s.\n\noptions:\n", c->name, c->args, c->help);
+	if (c->verbs) {
+		printf("usage:\n");
+		verbs_usage(stdout, c->name, c->verbs);
+		if (c->verbs->to != -2) {
+			putchar('\n');
+			sa_print_attach_types(stdout, c->verbs->to);
+		}
+		printf("\noptions:\n");
+	} else {
+		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args, c->help);
+		printf("\noptions:\n");
+	}
 	for (i = 0; i < NOPTS; i++)
 		if (!opt_defs[i].bit || (c->opts & opt_defs[i].bit))
-			printf("  --%-8s %-5s %s\n", opt_defs[i].name,
+			printf("  --%-11s %-9s %s\n", opt_defs[i].name,
 			       opt_defs[i].arg ? opt_defs[i].arg : "", opt_defs[i].help);
 }
 
@@ -214,6 +263,11 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_TYPE: a->type = v; break;
 	case O_JSON: a->json = 1; break;
 	case O_DISASM: a->disasm = 1; break;
+	case O_MAPCOMPAT: break;
+	case O_BTF: sa_core_btf_path = v; break;
+	case O_METRICS: a->metrics = v; break;
+	case O_METRICS_ANY: a->metrics_any = 1; break;
+	case O_KEEP: a->keep = 1; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)
@@ -231,7 +285,8 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 static int parse_opts(struct sa_args *a, const struct command *cmd, int argc,
 		      char **argv)
 {
-	static char *pos[8];
+	/* The arguments move down in argv itself: slot npos is one already read. */
+	char **pos = argv + 1;
 	int i, npos = 0, only_args = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -320,6 +375,33 @@ static int unknown_command(struct sa_args *a, const char *word)
 	return sa_usage_error(a, "unknown command '%s'", word);
 }
 
+/* A noun's verb: "prog load ...", "cgroup show ...". */
+static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *vs)
+{
+	static char cmd[24];
+	size_t i;
+
+	for (i = 0; a->argc && i < vs->n; i++) {
+		const struct sa_verb *v = &vs->v[i];
+
+		if (strcmp(a->argv[0], v->name))
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s %s", noun, v->name);
+		a->cmd = cmd;
+		a->argc--;
+		a->argv++;
+		if (a->argc < v->min_args || a->argc > v->max_args)
+			return sa_usage_error(a, "expected %s", v->args);
+		return v->fn(a);
+	}
+	return sa_usage_error(a, "%s '%s'", a->argc ? "unknown command" : "a command is missing after",
+			      a->argc ? a->argv[0] : noun);
+}
+
+static int cmd_prog(struct sa_args *a) { return run_verb(a, "prog", &sa_prog_verbs); }
+static int cmd_map(struct sa_args *a) { return run_verb(a, "map", &sa_map_verbs); }
+static int cmd_cgroup(struct sa_args *a) { return run_verb(a, "cgroup", &sa_cgroup_verbs); }
+
 int main(int argc, char **argv)
 {
 	struct sa_args a;
@@ -339,7 +421,7 @@ int main(int argc, char **argv)
 		o = find_opt(argv[i], &v);
 		if (!o)
 			return sa_usage_error(&a, "unknown option '%s'", argv[i]);
-		if (o->bit)
+		if (o->bit & ~O_BPFTOOL)
 			return sa_usage_error(&a, "--%s goes after the command it belongs to "
 					      "(sockaccel COMMAND --%s ...)", o->name, o->name);
 		set_opt(&a, NULL, o, v);
@@ -362,6 +444,8 @@ int main(int argc, char **argv)
 	if (c == NCMDS)
 		return unknown_command(&a, argv[i]);
 	a.cmd = commands[c].name;
+	if (a.json && !(commands[c].opts & O_JSON))
+		return sa_usage_error(&a, "--json does not apply here");
 	ret = parse_opts(&a, &commands[c], argc - i, argv + i);
 	if (ret)
 		return ret;

@@ -3,6 +3,7 @@
  * load.c: maps, relocation, programs and pins for any parsed BPF object.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/btf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "sys/bpf.h"
 #include "load/load.h"
+#include "load/core.h"
 #include "sys/fs.h"
 #include "sys/names.h"
 #include "uapi_compat.h"
@@ -75,12 +77,51 @@ int sa_btf_load_min(uint32_t value_size)
 	return sys_btf_load(&b, sizeof(b));
 }
 
-static int create_map(struct sa_ctx *c, const struct bo_map *m)
+/*
+ * The number of possible CPUs: one more than the highest in
+ * /sys/devices/system/cpu/possible ("0-3", "0,2-5"), the indexes a per-CPU
+ * map or a perf event array must cover.  1 if it cannot be read.
+ */
+uint32_t sa_possible_cpus(void)
+{
+	static uint32_t n;
+	char buf[256] = "", *p;
+	uint32_t v = 0;
+	int fd;
+
+	if (n)
+		return n;
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) < 0)
+			buf[0] = '\0';
+		close(fd);
+	}
+	/* The ranges go up: the highest CPU is the last number. */
+	for (p = buf; *p; p++) {
+		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (uint32_t)(*p - '0') : 0;
+		if (v || *p == '0')
+			n = v + 1;
+	}
+	return n ? n : (n = 1);
+}
+
+/* max_entries as the kernel gets it: libbpf sizes a perf event array
+ * written without max_entries to the possible CPUs; so do we. */
+uint32_t sa_max_entries(const struct bo_map *m)
+{
+	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
+		return sa_possible_cpus();
+	return m->max_entries;
+}
+
+static int create_map(struct sa_ctx *c, const struct bo_map *m, int inner_fd)
 {
 	struct sys_map_create_args a = {
 		.type = m->type, .key_size = m->key_size,
-		.value_size = m->value_size, .max_entries = m->max_entries,
+		.value_size = m->value_size, .max_entries = sa_max_entries(m),
 		.flags = m->flags, .numa_node = m->numa_node,
+		.inner_map_fd = inner_fd,
 	};
 	int fd, btf = -1, zero = 0, err;
 
@@ -117,7 +158,7 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m)
 	return fd;
 }
 
-/* A pinned map fits when everything that shapes it is equal. */
+/* A pinned (or given) map fits when everything that shapes it is equal. */
 static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 			const char *path)
 {
@@ -134,7 +175,7 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 		{ "type", info.type, m->type },
 		{ "key_size", info.key_size, m->key_size },
 		{ "value_size", info.value_size, m->value_size },
-		{ "max_entries", info.max_entries, m->max_entries },
+		{ "max_entries", info.max_entries, sa_max_entries(m) },
 		{ "map_flags", info.map_flags, m->flags },
 	};
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
@@ -145,12 +186,73 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 	return 0;
 }
 
+/* Initial values of maps of maps: slot key holds inner map j (Linux 4.12). */
+static int fill_slots(struct sa_ctx *c, struct sa_loaded *l)
+{
+	const struct bo_object *o = l->obj;
+	size_t i, k;
+	int err;
+
+	for (i = 0; i < o->nmaps; i++) {
+		const struct bo_map *m = &o->maps[i];
+
+		for (k = 0; !l->map_reused[i] && k < m->nslots; k++) {
+			uint32_t fd = (uint32_t)l->map_fds[m->slots[k].map];
+
+			err = sys_map_update_elem(l->map_fds[i], &m->slots[k].key, &fd, BPF_ANY);
+			if (err)
+				return sa_fail(c, err, "map '%s': slot %u = map '%s'", m->name,
+					       m->slots[k].key, o->maps[m->slots[k].map].name);
+		}
+	}
+	return 0;
+}
+
+/* A map the object shares: given by the caller, or pinned by name in
+ * share_dir; checked against the definition.  fd, -ENOENT, or -errno. */
+static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *share_dir,
+		      const struct sa_given *g)
+{
+	char path[4104];
+	int fd, err;
+
+	if (g) {
+		fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return sa_fail(c, -errno, "map '%s': %s", m->name, g->what);
+		memcpy(path, g->what, sizeof(path));
+	} else {
+		if (!share_dir || m->pinning != BO_PIN_BY_NAME)
+			return -ENOENT;
+		err = sa_pin_path(path, sizeof(path), share_dir, m->name);
+		if (err)
+			return sa_fail(c, err, "map '%s': pin path", m->name);
+		fd = sys_obj_get(path);
+		if (fd == -ENOENT)
+			return fd;
+		if (fd < 0)
+			return sa_fail(c, fd, "map '%s': BPF_OBJ_GET %s", m->name, path);
+	}
+	err = check_pinned(c, m, fd, path);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	sa_info(c, "map '%s': reusing %s", m->name, path);
+	return fd;
+}
+
 int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir)
 {
+	return sa_load_maps_given(c, o, l, share_dir, NULL, 0);
+}
+
+int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
+		       const char *share_dir, const struct sa_given *g, int ng)
+{
 	size_t i, n = o->nmaps ? o->nmaps : 1;
-	char path[4096];
-	int fd, err;
+	int fd, pass, k;
 
 	memset(l, 0, sizeof(*l));
 	l->obj = o;
@@ -166,34 +268,27 @@ int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 	for (i = 0; i < o->nprogs; i++)
 		l->prog_fds[i] = -1;
 
-	for (i = 0; i < o->nmaps; i++) {
-		const struct bo_map *m = &o->maps[i];
+	/* Maps of maps last: their inner map (the template) must exist. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < o->nmaps; i++) {
+			const struct bo_map *m = &o->maps[i];
 
-		if (share_dir && m->pinning == BO_PIN_BY_NAME) {
-			err = sa_pin_path(path, sizeof(path), share_dir, m->name);
-			if (err)
-				return sa_fail(c, err, "map '%s': pin path", m->name);
-			fd = sys_obj_get(path);
-			if (fd >= 0) {
-				err = check_pinned(c, m, fd, path);
-				if (err) {
-					close(fd);
-					return err;
-				}
-				sa_info(c, "map '%s': reusing %s", m->name, path);
-				l->map_fds[i] = fd;
-				l->map_reused[i] = 1;
+			if ((m->inner >= 0) != pass)
 				continue;
+			for (k = 0; k < ng && g[k].map != (int)i; k++)
+				;
+			fd = shared_map(c, m, share_dir, k < ng ? &g[k] : NULL);
+			if (fd >= 0) {
+				l->map_reused[i] = 1;
+			} else if (fd == -ENOENT) {
+				fd = create_map(c, m, m->inner >= 0 ? l->map_fds[m->inner] : 0);
 			}
-			if (fd != -ENOENT)
-				return sa_fail(c, fd, "map '%s': BPF_OBJ_GET %s", m->name, path);
+			if (fd < 0)
+				return fd;
+			l->map_fds[i] = fd;
 		}
-		fd = create_map(c, m);
-		if (fd < 0)
-			return fd;
-		l->map_fds[i] = fd;
 	}
-	return 0;
+	return fill_slots(c, l);
 }
 
 /* ---- programs ---- */
@@ -214,8 +309,10 @@ static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 	uint32_t size;
 	int fd = -EAGAIN, i;
 
+	sa_core_btf_args(c, o, p, &a);
 	for (i = 0; i < LOAD_RETRIES && fd == -EAGAIN; i++)
 		fd = sys_prog_load(&a);
+	fd = sa_core_without_btf(c, p, &a, fd);
 	if (fd >= 0)
 		return fd;
 
@@ -240,46 +337,89 @@ static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 			break;
 		}
 	}
-	return sa_fail(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD",
-		       p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt);
+	/* A log means the verifier read the program and said no (EACCES,
+	 * EINVAL): the message points at it rather than at errno. */
+	sa_core_explain(c, o, p);
+	return sa_failx(c, fd, "program '%s' (section '%s', %s, %zu instructions): BPF_PROG_LOAD: %s",
+			p->name, p->section, bpf_prog_type_name(p->type), p->insn_cnt,
+			c->vlog && c->vlog[0] ? "rejected by the verifier (log above)" : strerror(-fd));
 }
 
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 {
 	const struct bo_object *o = l->obj;
 	size_t i;
+	int fd = 0;
 
-	for (i = 0; i < o->nprogs; i++) {
+	sa_core_release();
+	for (i = 0; fd >= 0 && i < o->nprogs; i++) {
 		const struct bo_prog *p = &o->progs[i];
 		struct bpf_insn *insns = malloc(p->insn_cnt * sizeof(*insns));
-		int fd;
 
 		if (!insns)
 			return sa_failx(c, -ENOMEM, "out of memory");
 		bo_relocate(p, l->map_fds, insns);
-		fd = load_prog(c, o, p, insns);
+		fd = sa_core_apply(c, o, p, insns);
+		if (!fd)
+			fd = load_prog(c, o, p, insns);
 		free(insns);
-		if (fd < 0)
-			return fd;
-		l->prog_fds[i] = fd;
+		if (fd >= 0)
+			l->prog_fds[i] = fd;
 	}
-	return 0;
+	sa_core_release();
+	return fd < 0 ? fd : 0;
 }
 
 /* ---- pins ---- */
 
-void sa_unpin_all(const struct sa_loaded *l, const char *dir)
+/*
+ * Where item k (the maps, then the programs) is pinned under plan p: 1 with
+ * its path in buf, 0 when it is not pinned, or -errno.  Maps taken from
+ * elsewhere and inner map templates are never pinned.
+ */
+static int pin_path_of(const struct sa_loaded *l, const struct sa_pins *p, size_t k,
+		       char *buf, size_t len)
 {
 	const struct bo_object *o = l->obj;
-	char path[4096];
-	size_t i;
+	const char *dir;
+	int err;
 
-	for (i = 0; i < o->nprogs; i++)
-		if (!sa_pin_path(path, sizeof(path), dir, o->progs[i].name))
+	if (k < o->nmaps) {
+		const struct bo_map *m = &o->maps[k];
+
+		dir = p->map_dir ? p->map_dir : m->pinning == BO_PIN_BY_NAME ? p->byname_dir : NULL;
+		if (l->map_reused[k] || m->tmpl || !dir)
+			return 0;
+		err = sa_pin_path(buf, len, dir, m->name);
+		return err ? err : 1;
+	}
+	k -= o->nmaps;
+	if (p->prog_dir) {
+		err = sa_pin_path(buf, len, p->prog_dir, o->progs[k].name);
+		return err ? err : 1;
+	}
+	if (k || !p->first_prog)
+		return 0;
+	if ((size_t)snprintf(buf, len, "%s", p->first_prog) >= len)
+		return -ENAMETOOLONG;
+	return 1;
+}
+
+void sa_unpin(const struct sa_loaded *l, const struct sa_pins *p)
+{
+	char path[4096];
+	size_t k;
+
+	for (k = 0; k < l->obj->nmaps + l->obj->nprogs; k++)
+		if (pin_path_of(l, p, k, path, sizeof(path)) > 0)
 			unlink(path);
-	for (i = 0; i < o->nmaps; i++)
-		if (!l->map_reused[i] && !sa_pin_path(path, sizeof(path), dir, o->maps[i].name))
-			unlink(path);
+}
+
+void sa_unpin_all(const struct sa_loaded *l, const char *dir)
+{
+	struct sa_pins p = { .map_dir = dir, .prog_dir = dir };
+
+	sa_unpin(l, &p);
 }
 
 /*
@@ -287,23 +427,24 @@ void sa_unpin_all(const struct sa_loaded *l, const char *dir)
  * this call made are removed (a pin that was already there, EEXIST, is not
  * ours to delete).
  */
-int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
+int sa_pin(struct sa_ctx *c, struct sa_loaded *l, const struct sa_pins *p)
 {
 	const struct bo_object *o = l->obj;
 	size_t i, n = o->nmaps + o->nprogs, done;
 	char path[4096];
-	int err = 0;
+	int err = 0, r;
 
 	for (done = 0; !err && done < n; done++) {
 		int is_map = done < o->nmaps;
 		size_t k = is_map ? done : done - o->nmaps;
 		const char *name = is_map ? o->maps[k].name : o->progs[k].name;
 
-		if (is_map && l->map_reused[k])
+		r = pin_path_of(l, p, done, path, sizeof(path));
+		if (r < 0)
+			err = sa_fail(c, r, "%s '%s': pin path", is_map ? "map" : "program", name);
+		if (r <= 0)
 			continue;
-		err = sa_pin_path(path, sizeof(path), dir, name);
-		if (!err)
-			err = sys_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
+		err = sys_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
 		if (err == -EEXIST)
 			sa_failx(c, err, "%s '%s': %s exists already (unload what is pinned there first)",
 				 is_map ? "map" : "program", name, path);
@@ -313,16 +454,17 @@ int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
 	}
 	if (!err)
 		return 0;
-	for (i = 0; i + 1 < done; i++) {
-		int is_map = i < o->nmaps;
-		size_t k = is_map ? i : i - o->nmaps;
-
-		if (is_map && l->map_reused[k])
-			continue;
-		if (!sa_pin_path(path, sizeof(path), dir, is_map ? o->maps[k].name : o->progs[k].name))
+	for (i = 0; i + 1 < done; i++)
+		if (pin_path_of(l, p, i, path, sizeof(path)) > 0)
 			unlink(path);
-	}
 	return err;
+}
+
+int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir)
+{
+	struct sa_pins p = { .map_dir = dir, .prog_dir = dir };
+
+	return sa_pin(c, l, &p);
 }
 
 void sa_loaded_close(struct sa_loaded *l)

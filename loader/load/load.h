@@ -24,6 +24,23 @@ struct sa_loaded {
  */
 int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 		 struct sa_loaded *l, const char *share_dir);
+/*
+ * The same, with maps the caller gives: fd for o->maps[map], checked against
+ * its definition like a pin and then used instead of a new map; `what`
+ * names it in messages.  (sel, by_idx: the command line's words for it.)
+ */
+struct sa_given {
+	int map, fd;
+	char what[4104];
+	const char *sel;
+	int by_idx;
+};
+int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
+		       const char *share_dir, const struct sa_given *g, int ng);
+/* Possible CPUs (/sys/devices/system/cpu/possible), and a map's
+ * max_entries as created (perf event arrays without one: the CPUs). */
+uint32_t sa_possible_cpus(void);
+uint32_t sa_max_entries(const struct bo_map *m);
 /* Relocate and load every program. */
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);
 /*
@@ -31,6 +48,14 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);
  * the pins made by this call are removed again.
  */
 int sa_pin_all(struct sa_ctx *c, struct sa_loaded *l, const char *dir);
+/* Where sa_pin() pins: maps into map_dir (all) or, without it, the maps
+ * pinned by name into byname_dir; programs into prog_dir (all) or, without
+ * it, the first one at first_prog (bpftool's `prog load`). NULL: none. */
+struct sa_pins {
+	const char *map_dir, *byname_dir, *prog_dir, *first_prog;
+};
+int sa_pin(struct sa_ctx *c, struct sa_loaded *l, const struct sa_pins *p);
+void sa_unpin(const struct sa_loaded *l, const struct sa_pins *p);
 /* Remove the pins sa_pin_all() would make (missing ones are fine). */
 void sa_unpin_all(const struct sa_loaded *l, const char *dir);
 void sa_loaded_close(struct sa_loaded *l);

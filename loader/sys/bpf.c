@@ -69,6 +69,7 @@ int sys_map_create(const struct sys_map_create_args *o)
 
 	memset(&a, 0, ATTR_SIZE(btf_value_type_id));
 	a.map_type = o->type;
+	a.inner_map_fd = (uint32_t)o->inner_map_fd;	/* map-in-map: the template */
 	a.key_size = o->key_size;
 	a.value_size = o->value_size;
 	a.max_entries = o->max_entries;
@@ -85,7 +86,7 @@ int sys_prog_load(const struct sys_prog_load_args *o)
 {
 	union bpf_attr a;
 
-	memset(&a, 0, ATTR_SIZE(expected_attach_type));
+	memset(&a, 0, ATTR_SIZE(line_info_cnt));
 	a.prog_type = o->type;
 	a.insns = (uint64_t)(uintptr_t)o->insns;
 	a.insn_cnt = o->insn_cnt;
@@ -96,7 +97,19 @@ int sys_prog_load(const struct sys_prog_load_args *o)
 	a.kern_version = o->kern_version;
 	copy_name(a.prog_name, o->name);
 	a.expected_attach_type = o->expected_attach_type;
-	return sys_bpf_fd(BPF_PROG_LOAD, &a, ATTR_SIZE(expected_attach_type));
+	if (o->prog_btf_fd > 0) {
+		a.prog_btf_fd = (uint32_t)o->prog_btf_fd;
+		a.func_info_rec_size = sizeof(*o->func_info);
+		a.func_info = (uint64_t)(uintptr_t)o->func_info;
+		a.func_info_cnt = o->func_info_cnt;
+		a.line_info_rec_size = sizeof(*o->line_info);
+		a.line_info = (uint64_t)(uintptr_t)o->line_info;
+		a.line_info_cnt = o->line_info_cnt;
+	}
+	/* The size covers fields older kernels do not know only when they
+	 * are used: a kernel checks that bytes past its own attr are zero. */
+	return sys_bpf_fd(BPF_PROG_LOAD, &a, o->prog_btf_fd > 0 ? ATTR_SIZE(line_info_cnt) :
+			  ATTR_SIZE(expected_attach_type));
 }
 
 int sys_btf_load(const void *data, uint32_t size)
@@ -276,17 +289,32 @@ int sys_link_detach(int link_fd)
 	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach.link_fd));
 }
 
-int sys_link_get_next_id(uint32_t id, uint32_t *next)
+static int get_next_id(int cmd, uint32_t id, uint32_t *next)
 {
 	union bpf_attr a;
 	int ret;
 
 	memset(&a, 0, ATTR_SIZE(open_flags));
 	a.start_id = id;
-	ret = sys_bpf(BPF_LINK_GET_NEXT_ID, &a, ATTR_SIZE(open_flags));
-	if (ret == 0)
+	ret = sys_bpf(cmd, &a, ATTR_SIZE(open_flags));
+	if (!ret)
 		*next = a.next_id;
 	return ret;
+}
+
+int sys_prog_get_next_id(uint32_t id, uint32_t *next)
+{
+	return get_next_id(BPF_PROG_GET_NEXT_ID, id, next);
+}
+
+int sys_map_get_next_id(uint32_t id, uint32_t *next)
+{
+	return get_next_id(BPF_MAP_GET_NEXT_ID, id, next);
+}
+
+int sys_link_get_next_id(uint32_t id, uint32_t *next)
+{
+	return get_next_id(BPF_LINK_GET_NEXT_ID, id, next);
 }
 
 int sys_link_get_fd_by_id(uint32_t id)

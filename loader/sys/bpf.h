@@ -21,6 +21,7 @@ struct sys_map_create_args {
 	uint32_t numa_node;
 	const char *name;		/* up to 15 chars reach the kernel */
 	int btf_fd;			/* 0: no BTF */
+	int inner_map_fd;		/* map-in-map: template map; 0: none */
 	uint32_t btf_key_type_id, btf_value_type_id;
 };
 
@@ -33,6 +34,11 @@ struct sys_prog_load_args {
 	uint32_t log_level;		/* 0: no log */
 	char *log_buf;
 	uint32_t log_size;
+	int prog_btf_fd;		/* 0: none (Linux 5.0 for all three) */
+	const struct bpf_func_info *func_info;
+	uint32_t func_info_cnt;
+	const struct bpf_line_info *line_info;
+	uint32_t line_info_cnt;
 };
 
 int sys_map_create(const struct sys_map_create_args *o);
@@ -52,6 +58,9 @@ int sys_map_freeze(int fd);
 int sys_obj_get_info_by_fd(int fd, void *info, uint32_t *len);
 int sys_prog_get_fd_by_id(uint32_t id);
 int sys_map_get_fd_by_id(uint32_t id);
+/* The next id after id (0: the first); -ENOENT after the last. */
+int sys_prog_get_next_id(uint32_t id, uint32_t *next);
+int sys_map_get_next_id(uint32_t id, uint32_t *next);
 /* target: an ifindex (XDP, tcx) or an fd, as the attach type says. */
 int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
 int sys_link_update(int link_fd, int new_prog_fd);

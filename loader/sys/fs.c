@@ -79,6 +79,41 @@ int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Where the kubelet puts pods, per cgroup driver, in the order to try.
+ * Both are directly below the cgroup v2 mount: /sys/fs/cgroup on unified
+ * hosts; on hybrid ones /sys/fs/cgroup/unified, where systemd mirrors its
+ * slices (kubepods.slice); the cgroupfs driver on a hybrid host makes
+ * kubepods in the v1 hierarchies only, so the mount itself is chosen.
+ */
+static const struct { const char *dir, *why; } workload_cgroups[] = {
+	{ "kubepods.slice", "Kubernetes pods, systemd cgroup driver" },
+	{ "kubepods", "Kubernetes pods, cgroupfs cgroup driver" },
+};
+
+int sa_cgroup_auto(struct sa_ctx *c, char *buf, size_t len, const char **why)
+{
+	char root[PATH_MAX];
+	struct stat st;
+	size_t i;
+	int err = sa_cgroup_default(c, root, sizeof(root));
+
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(workload_cgroups) / sizeof(workload_cgroups[0]); i++) {
+		if (!sa_path(buf, len, root, workload_cgroups[i].dir) &&
+		    !stat(buf, &st) && S_ISDIR(st.st_mode)) {
+			*why = workload_cgroups[i].why;
+			return 0;
+		}
+	}
+	*why = "no kubepods cgroup: the whole machine";
+	if (strlen(root) >= len)
+		return sa_failx(c, -ENAMETOOLONG, "cgroup '%s': path too long", root);
+	strcpy(buf, root);
+	return 0;
+}
+
 int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len)
 {
 	struct statfs sfs;

@@ -15,6 +15,12 @@
 
 /* The cgroup v2 mount point from /proc/self/mountinfo. */
 int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len);
+/*
+ * --cgroup auto: where a node's workloads live.  The kubelet's cgroup
+ * (kubepods.slice with the systemd cgroup driver, kubepods with cgroupfs)
+ * under the cgroup v2 mount, else the mount itself.  *why says which.
+ */
+int sa_cgroup_auto(struct sa_ctx *c, char *buf, size_t len, const char **why);
 /* Open dir if it is a cgroup v2 directory; its canonical path into canon. */
 int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len);
 /* When dir is directly below /sys/fs/bpf and bpffs is not mounted there, mount it. */

@@ -135,13 +135,22 @@ const char *bpf_attach_type_name(unsigned int v)
 	return nth(attach_types, N_ATTACH_NAMES, v, b, sizeof(b));
 }
 
-int bpf_attach_type_by_name(const char *name)
+static int by_name(const char *list, int count, const char *name)
 {
-	const char *p = attach_types;
 	int i;
 
-	for (i = 0; i < N_ATTACH_NAMES; i++, p += strlen(p) + 1)
-		if (!strcasecmp(p, name))
+	for (i = 0; i < count; i++, list += strlen(list) + 1)
+		if (!strcasecmp(list, name))
 			return i;
 	return -1;
+}
+
+int bpf_attach_type_by_name(const char *name)
+{
+	return by_name(attach_types, N_ATTACH_NAMES, name);
+}
+
+int bpf_map_type_by_name(const char *name)
+{
+	return by_name(map_types, N_MAP_TYPES, name);
 }

@@ -10,5 +10,7 @@ const char *bpf_prog_type_name(unsigned int v);
 const char *bpf_attach_type_name(unsigned int v);
 /* "CGROUP_SOCK_OPS" or "cgroup_sock_ops" -> BPF_CGROUP_SOCK_OPS; -1 if none. */
 int bpf_attach_type_by_name(const char *name);
+/* "sockhash" or "SOCKHASH" -> BPF_MAP_TYPE_SOCKHASH; -1 if none. */
+int bpf_map_type_by_name(const char *name);
 
 #endif

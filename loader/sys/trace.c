@@ -57,6 +57,9 @@ static void prog_fields(FILE *f, const union bpf_attr *a)
 		fprintf(f, ", expected_attach_type=%s",
 			bpf_attach_type_name(a->expected_attach_type));
 	fprintf(f, ", prog_name=\"%.*s\"", BPF_OBJ_NAME_LEN, a->prog_name);
+	if (a->prog_btf_fd)
+		fprintf(f, ", prog_btf_fd=%u, func_info_cnt=%u, line_info_cnt=%u",
+			a->prog_btf_fd, a->func_info_cnt, a->line_info_cnt);
 }
 
 void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
@@ -114,6 +117,8 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	case BPF_LINK_GET_FD_BY_ID:
 		fprintf(f, "id=%u", a->prog_id);
 		break;
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_NEXT_ID:
 	case BPF_LINK_GET_NEXT_ID:
 		fprintf(f, "start_id=%u", a->start_id);
 		break;

@@ -16,10 +16,10 @@
 
 SUITES=${MATRIX_SUITES:-bullseye bookworm trixie}
 SA=$BUILD/sockaccel-static
-# Smaller loops under TCG: every 4th bpf() call cut in hostile_interrupt.t.
-KNOBS="SA_INTERRUPT_STEP=4"
+# Smaller loops under TCG: every 8th bpf() call cut in hostile_interrupt.t.
+KNOBS="SA_INTERRUPT_STEP=8"
 # Seconds per test file, in the guest (TCG runs 5-20x slower than the host).
-TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-400}
+TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-600}
 
 # Accelerator tests, chosen to fit CI: probe's answers against real use,
 # install/status/remove with traffic

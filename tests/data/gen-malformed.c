@@ -23,6 +23,7 @@
  * expects).  It writes deterministic output: no time, no randomness.
  */
 #include <elf.h>
+#include <linux/bpf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -909,10 +910,47 @@ static void maps(void)
 	o = clone(E);
 	*map_field(o, "sock_hash", 6) = 7;
 	emit("elfmap-pinning-unknown", o, "map 'sock_hash': unknown pinning 7");
+	/* Maps of maps (issue 11): inner_id names the inner map by its id. */
 	o = clone(E);
-	*map_field(o, "sock_hash", 7) = 1;
-	emit("elfmap-map-in-map", o,
-	     "map 'sock_hash': map-in-map (inner_id/inner_idx) is not supported");
+	*map_field(o, "sock_hash", 0) = BPF_MAP_TYPE_ARRAY_OF_MAPS;
+	*map_field(o, "sock_hash", 2) = 4;
+	*map_field(o, "sock_hash", 7) = 99;
+	emit("elfmap-map-in-map", o, "map 'sock_hash': inner_id 99 names no map of the section");
+	o = clone(E);
+	*map_field(o, "sock_hash", 0) = BPF_MAP_TYPE_ARRAY_OF_MAPS;
+	*map_field(o, "sock_hash", 2) = 4;
+	*map_field(o, "sock_hash", 5) = 50;
+	*map_field(o, "sock_hash", 7) = 60;
+	*map_field(o, "counters", 0) = BPF_MAP_TYPE_HASH_OF_MAPS;
+	*map_field(o, "counters", 2) = 4;
+	*map_field(o, "counters", 5) = 60;
+	*map_field(o, "counters", 7) = 50;
+	emit("elfmap-map-in-map-nested", o,
+	     "map 'sock_hash': its inner map 'counters' holds maps itself");
+	o = clone(E);
+	*map_field(o, "sock_hash", 0) = BPF_MAP_TYPE_ARRAY_OF_MAPS;
+	*map_field(o, "sock_hash", 2) = 4;
+	*map_field(o, "sock_hash", 5) = 50;
+	*map_field(o, "sock_hash", 7) = 50;
+	emit("elfmap-map-in-map-self", o, "map 'sock_hash': inner_id 50 names no map of the section");
+	o = clone(E);
+	*map_field(o, "sock_hash", 0) = BPF_MAP_TYPE_ARRAY_OF_MAPS;
+	*map_field(o, "sock_hash", 2) = 4;
+	*map_field(o, "sock_hash", 7) = 4242;
+	*map_field(o, "config", 5) = 4242;
+	*map_field(o, "config", 8) = 3;
+	emit("ok-elfmap-map-in-map", o, "=ok");
+	o = clone(L);
+	*map_field(o, "sock_hash", 0) = BPF_MAP_TYPE_HASH_OF_MAPS;
+	*map_field(o, "sock_hash", 2) = 4;
+	emit("map-of-maps-without-inner", o, "map 'sock_hash': a map of maps needs an inner map");
+	/* A perf event array without max_entries: one per CPU, at load. */
+	o = clone(L);
+	*map_field(o, "sock_hash", 0) = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+	*map_field(o, "sock_hash", 1) = 4;
+	*map_field(o, "sock_hash", 2) = 4;
+	*map_field(o, "sock_hash", 3) = 0;
+	emit("ok-perf-array-unsized", o, "=ok");
 }
 
 static void programs(void)

@@ -1,12 +1,12 @@
 #!/bin/bash
 # elf.t: each ELF fuzzer (builtin, libelf, and the differential one that
-# demands the same result from both) for a bounded time, FUZZ_TEST_SECONDS
-# (60) each, side by side.  Any finding fails.  No kernel.
+# demands the same result from both; btf, a hostile target BTF against a
+# CO-RE object) for a bounded time, FUZZ_TEST_SECONDS (60) each, side by side.  Any finding fails.  No kernel.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 secs=${FUZZ_TEST_SECONDS:-60}
-targets="builtin libelf diff"
+targets="builtin libelf diff btf"
 out=$(mktemp -d /tmp/sockaccel-fuzz.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 

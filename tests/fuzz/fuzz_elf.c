@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_relo.h"
 #include "objcmp.h"
 #include "object.h"
 
@@ -25,6 +26,39 @@ static void check(int cond, const char *what, const struct bo_object *o)
 		return;
 	fprintf(stderr, "fuzz_elf: %s (%s)\n", what, o ? o->err : "");
 	abort();
+}
+
+/* CO-RE relocations from the (hostile) .BTF.ext, resolved against the
+ * object's own BTF as the target and written into a copy of the program. */
+static void core_self(const struct bo_object *o)
+{
+	struct btf b;
+	struct btf *t[1] = { &b };
+	size_t i, k;
+
+	if (!o->btf || btf_open(&b, o->btf, o->btf_len, NULL, NULL)) {
+		if (o->btf)
+			btf_close(&b);
+		return;
+	}
+	for (i = 0; i < o->nprogs; i++) {
+		const struct bo_prog *p = &o->progs[i];
+		struct bpf_insn *in = malloc(p->insn_cnt * sizeof(*in));
+
+		check(in != NULL, "out of memory", o);
+		memcpy(in, p->insns, p->insn_cnt * sizeof(*in));
+		for (k = 0; k < p->ncore; k++) {
+			struct bo_core_res res;
+			const char *why = NULL;
+			int err = bo_core_resolve(&b, t, 1, &p->core[k], &res, &why);
+
+			if (!err)
+				err = bo_core_patch(in, p->insn_cnt, &p->core[k], &res, &why);
+			check(err >= 0 || why, "a CO-RE error without a message", o);
+		}
+		free(in);
+	}
+	btf_close(&b);
 }
 
 /* Parse and relocate as the loader does; 0 or -errno. */
@@ -42,6 +76,7 @@ static int parse(const struct elf_reader *r, const uint8_t *data, size_t size,
 	}
 	check(o->nprogs > 0, "an object without programs was accepted", o);
 	check(bo_relocates(o), "a relocation does not land on its ld_imm64 and map", o);
+	core_self(o);
 	return 0;
 }
 

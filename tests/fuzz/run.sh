@@ -24,8 +24,18 @@ mkdir -p "$work" "$seeds" "$art"
 # the same cases).
 for f in "$BUILD"/bpf/*.bpf.o "$BUILD"/tests/data/*.bpf.o "$BUILD"/tests/data/*/*.bpf.o \
 	 "$BUILD"/tests/corpus-in/*.o "$TOP"/tests/data/malformed/*.o; do
-	[ -f "$f" ] && cp "$f" "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
+	[ -f "$f" ] || continue
+	if [ "$t" = btf ]; then	# target BTF: the objects' .BTF sections, raw
+		llvm-objcopy --dump-section .BTF="$seeds/$(basename "$(dirname "$f")")-$(basename "$f").btf" \
+			"$f" /dev/null 2>/dev/null
+	else
+		cp "$f" "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
+	fi
 done
+if [ "$t" = btf ]; then
+	cp "$TOP"/tests/data/btf/*.btf "$seeds/"
+	export FUZZ_CORE_OBJ="$BUILD/tests/data/core_sockops.bpf.o"
+fi
 # -timeout: an input that takes 10 s is a hang; -rss_limit_mb/-malloc_limit_mb:
 # a crafted size must not make us allocate without bound.
 "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \

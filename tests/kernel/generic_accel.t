@@ -47,9 +47,9 @@ style() {
 	msg_id=$(prog_field "$pin/$msg" id)
 	hash_id=$(map_field "$pin/sock_map" id)
 
-	out=$("$B" attach "$pin/$msg" map "$pin/sock_map" 2>&1); rc=$?
+	out=$("$B" prog attach pinned "$pin/$msg" msg_verdict pinned "$pin/sock_map" 2>&1); rc=$?
 	is "$rc" 0 "[$L] $obj: attach sk_msg to the sockhash (default msg_verdict): ${out//$'\n'/ }"
-	out=$("$B" attach "$pin/$ops" cgroup "$cg" 2>&1); rc=$?
+	out=$("$B" cgroup attach "$cg" sock_ops pinned "$pin/$ops" multi 2>&1); rc=$?
 	is "$rc" 0 "[$L] $obj: attach sockops to the cgroup (default sock_ops): ${out//$'\n'/ }"
 	is "$(cgroup_prog_ids "$cg")" "$ops_id " "[$L] $obj: the cgroup runs our sockops (BPF_PROG_QUERY)"
 
@@ -86,12 +86,12 @@ style() {
 		is "$(map_u64 "$pin/stats" 2 0)" $((2 * MB16)) "[$L] $obj: stats[2]: 32 MiB redirected"
 	fi
 
-	out=$("$B" detach "$pin/$ops" cgroup "$cg" 2>&1); rc=$?
+	out=$("$B" cgroup detach "$cg" sock_ops pinned "$pin/$ops" 2>&1); rc=$?
 	is "$rc" 0 "[$L] $obj: detach sockops: ${out//$'\n'/ }"
-	out=$("$B" detach "$pin/$msg" map "$pin/sock_map" 2>&1); rc=$?
+	out=$("$B" prog detach pinned "$pin/$msg" msg_verdict pinned "$pin/sock_map" 2>&1); rc=$?
 	is "$rc" 0 "[$L] $obj: detach sk_msg: ${out//$'\n'/ }"
 	is "$(cgroup_prog_ids "$cg")" "" "[$L] $obj: nothing attached to the cgroup any more"
-	out=$("$B" detach "$pin/$msg" map "$pin/sock_map" 2>&1); rc=$?
+	out=$("$B" prog detach pinned "$pin/$msg" msg_verdict pinned "$pin/sock_map" 2>&1); rc=$?
 	is "$rc" 1 "[$L] $obj: detaching again fails: ${out//$'\n'/ }"
 	out=$("$B" unload --pin-dir "$pin" 2>&1); rc=$?
 	is "$rc" 0 "[$L] $obj: unload: ${out//$'\n'/ }"
@@ -137,18 +137,18 @@ split() {
 		"with map_flags 0, the object wants 4" <<<"$out"
 	is "$(ls "$pin" | tr '\n' ' ')" "$before" "[$L] refused loads left the pins as they were"
 
-	out=$("$B" attach "$pin/split_msg" map "$pin/shared_socks" msg_verdict 2>&1); rc=$?
+	out=$("$B" prog attach pinned "$pin/split_msg" msg_verdict pinned "$pin/shared_socks" 2>&1); rc=$?
 	is "$rc" 0 "[$L] attach split_msg to the shared sockhash: ${out//$'\n'/ }"
-	out=$("$B" attach "$pin/split_ops" cgroup "$cg" sock_ops 2>&1); rc=$?
+	out=$("$B" cgroup attach "$cg" sock_ops pinned "$pin/split_ops" multi 2>&1); rc=$?
 	is "$rc" 0 "[$L] attach split_ops to the cgroup: ${out//$'\n'/ }"
 
 	xfer_accel "$L" "split pair" "$cg" "$ns"
 	is "$(map_u64 "$pin/split_op_bss" 0 0)" 2 "[$L] split_ops' .bss: 2 sockets added to the shared sockhash"
 	is "$(map_u64 "$pin/split_ms_bss" 0 0)" $((2 * MB16)) "[$L] split_msg's .bss: 32 MiB redirected through it"
 
-	"$B" detach "$pin/split_ops" cgroup "$cg" sock_ops >/dev/null; rc=$?
+	"$B" cgroup detach "$cg" sock_ops pinned "$pin/split_ops" >/dev/null; rc=$?
 	is "$rc" 0 "[$L] detach split_ops"
-	"$B" detach "$pin/split_msg" map "$pin/shared_socks" msg_verdict >/dev/null; rc=$?
+	"$B" prog detach pinned "$pin/split_msg" msg_verdict pinned "$pin/shared_socks" >/dev/null; rc=$?
 	is "$rc" 0 "[$L] detach split_msg"
 	out=$("$B" unload --pin-dir "$pin" 2>&1); rc=$?
 	is "$rc" 0 "[$L] unload both: ${out//$'\n'/ }"

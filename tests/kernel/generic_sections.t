@@ -24,8 +24,8 @@ parsed_intact() {	# parsed_intact DESCRIPTION XFER-OUTPUT
 . "$(dirname "$0")/generic_lib.sh"
 
 # program  section type in bpftool's words  hits[] index  attach (kind type)
-PROGS="t_sockops	sock_ops	0	cgroup	-
-t_sk_msg	sk_msg	1	map	-
+PROGS="t_sockops	sock_ops	0	cgroup	sock_ops
+t_sk_msg	sk_msg	1	map	msg_verdict
 t_parser	sk_skb	2	map	stream_parser
 t_verdict	sk_skb	3	map	stream_verdict
 t_sk_skb	sk_skb	4	-	-
@@ -101,12 +101,11 @@ sections() {
 	n=0
 	while read -r p type idx kind at; do
 		[ "$kind" = - ] && continue
-		[ "$at" = - ] && at=
 		if [ "$kind" = cgroup ]; then
-			out=$("$B" attach "$pin/$p" cgroup "$cg" $at 2>&1); rc=$?
+			out=$("$B" cgroup attach "$cg" $at pinned "$pin/$p" multi 2>&1); rc=$?
 			n=$((n + 1))
 		else
-			out=$("$B" attach "$pin/$p" map "$pin/sec_sockmap" $at 2>&1); rc=$?
+			out=$("$B" prog attach pinned "$pin/$p" $at pinned "$pin/sec_sockmap" 2>&1); rc=$?
 		fi
 		is "$rc" 0 "[$L] attach $p: ${out//$'\n'/ }"
 	done <<<"$PROGS"
@@ -130,27 +129,26 @@ sections() {
 	# Detach each the same way; the cgroup is empty again.
 	while read -r p type idx kind at; do
 		[ "$kind" = - ] && continue
-		[ "$at" = - ] && at=
 		if [ "$kind" = cgroup ]; then
-			out=$("$B" detach "$pin/$p" cgroup "$cg" $at 2>&1); rc=$?
+			out=$("$B" cgroup detach "$cg" $at pinned "$pin/$p" 2>&1); rc=$?
 		else
-			out=$("$B" detach "$pin/$p" map "$pin/sec_sockmap" $at 2>&1); rc=$?
+			out=$("$B" prog detach pinned "$pin/$p" $at pinned "$pin/sec_sockmap" 2>&1); rc=$?
 		fi
 		is "$rc" 0 "[$L] detach $p"
 	done <<<"$PROGS"
-	is "$(bpftool -j cgroup show "$cg" | grep -o '"id":' | wc -l)" 0 "[$L] nothing attached to the cgroup"
+	is "$(cgroup_prog_count "$cg")" 0 "[$L] nothing attached to the cgroup"
 
 	# The plain "sk_skb" section, attached as the stream verdict.
-	"$B" attach "$pin/t_parser" map "$pin/sec_sockmap" stream_parser >/dev/null &&
-		"$B" attach "$pin/t_sk_skb" map "$pin/sec_sockmap" stream_verdict >/dev/null &&
-		"$B" attach "$pin/t_sockops" cgroup "$cg" >/dev/null; rc=$?
+	"$B" prog attach pinned "$pin/t_parser" stream_parser pinned "$pin/sec_sockmap" >/dev/null &&
+		"$B" prog attach pinned "$pin/t_sk_skb" stream_verdict pinned "$pin/sec_sockmap" >/dev/null &&
+		"$B" cgroup attach "$cg" sock_ops pinned "$pin/t_sockops" multi >/dev/null; rc=$?
 	is "$rc" 0 "[$L] attach t_sk_skb as stream_verdict, with the parser and sockops"
 	out=$(in_cg_ns "$cg" "$ns" "$TOOLS/xfer" -4 -b 65536 -T 10 2>&1)
 	parsed_intact "[$L] TCP through the sk_skb verdict" "$out"
 	lt 0 "$(hits "$pin" 4)" "[$L] t_sk_skb ran (hits[4])"
-	"$B" detach "$pin/t_sockops" cgroup "$cg" >/dev/null &&
-		"$B" detach "$pin/t_sk_skb" map "$pin/sec_sockmap" stream_verdict >/dev/null &&
-		"$B" detach "$pin/t_parser" map "$pin/sec_sockmap" stream_parser >/dev/null; rc=$?
+	"$B" cgroup detach "$cg" sock_ops pinned "$pin/t_sockops" >/dev/null &&
+		"$B" prog detach pinned "$pin/t_sk_skb" stream_verdict pinned "$pin/sec_sockmap" >/dev/null &&
+		"$B" prog detach pinned "$pin/t_parser" stream_parser pinned "$pin/sec_sockmap" >/dev/null; rc=$?
 	is "$rc" 0 "[$L] detach t_sk_skb (as stream_verdict), the parser and sockops"
 
 	# The ones attached by other means run with BPF_PROG_TEST_RUN (the

@@ -42,7 +42,7 @@ refusal() {
 		grep -q 'invalid access to map value, value_size=8 off=64 size=8' "$T_TMP/log"
 	check "[$L] the log ends with the verifier's summary" sh -c "tail -1 '$T_TMP/log' | grep -q '^processed [0-9]* insns'"
 	check "[$L] the last line names the program: $(tail -1 "$T_TMP/err")" \
-		sh -c "tail -1 '$T_TMP/err' | grep -q \"^sockaccel: load: program 'oob_read' (section 'sockops/oob', SOCK_OPS, [0-9]* instructions): BPF_PROG_LOAD: Permission denied\$\""
+		sh -c "tail -1 '$T_TMP/err' | grep -q \"^sockaccel: load: program 'oob_read' (section 'sockops/oob', SOCK_OPS, [0-9]* instructions): BPF_PROG_LOAD: rejected by the verifier [(]log above[)]\$\""
 	is "$(cat "$T_TMP/out")" "" "[$L] nothing on stdout (nothing was pinned)"
 	check "[$L] no pin directory" test ! -e "$pin"
 	check "[$L] the map oob_vals is gone from the kernel" eventually none_named map oob_vals

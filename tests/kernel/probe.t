@@ -68,17 +68,17 @@ probe() {
 	done
 	lt 15 "$rows" "[$L] every program, map and helper row was used"
 
-	# BPF_F_ALLOW_MULTI: sockaccel attach uses it for cgroups.
+	# BPF_F_ALLOW_MULTI: `cgroup attach ... multi` asks for it.
 	new_cgroup cg
 	if [ "$(present prog:sock_ops)" = true ]; then
 		"$B" load "$OBJS/prog-sock_ops.bpf.o" --pin-dir "$pin" >/dev/null
-		if "$B" attach "$pin/probe" cgroup "$cg" sock_ops >"$T_TMP/attach.out" 2>&1; then
+		if "$B" cgroup attach "$cg" sock_ops pinned "$pin/probe" multi >"$T_TMP/attach.out" 2>&1; then
 			got=true
 		else
 			got=false
 		fi
 		is "$got" "$(present flag:allow_multi)" "[$L] flag:allow_multi: probe and a real cgroup attachment agree"
-		"$B" detach "$pin/probe" cgroup "$cg" sock_ops >/dev/null 2>&1
+		"$B" cgroup detach "$cg" sock_ops pinned "$pin/probe" >/dev/null 2>&1
 		"$B" unload --pin-dir "$pin" >/dev/null 2>&1
 	fi
 

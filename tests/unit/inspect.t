@@ -24,7 +24,7 @@ has "legacy_accel: its relocations are named" "$t" "^ *\[ *[0-9]+\] \.relsockops
 has "legacy_accel: sock_map, every field, 20-byte legacy definition" "$t" \
 	"^  sock_map +SOCKHASH +key 16 value 4 max_entries 1024 flags 0, legacy \(20-byte definition\)$"
 has "legacy_accel: accel_ops: type, count, attach type" "$t" \
-	"^  accel_ops: section 'sockops', SOCK_OPS, [0-9]+ instructions, attaches as CGROUP_SOCK_OPS$"
+	"^  accel_ops: section 'sockops', SOCK_OPS, [0-9]+ instructions, attaches as sock_ops to a cgroup$"
 has "legacy_accel: accel_msg's relocation to stats" "$t" "^    insn [0-9]+: map 'stats'$"
 
 t=$("$B" inspect "$OBJS/elf_accel.bpf.o")
@@ -47,14 +47,14 @@ has "btf_accel: .bss map of zeroes" "$t" \
 	"^  btf_acce\.bss +ARRAY +key 4 value 32 max_entries 1 flags 0, data \(section \.bss, zeroes\)$"
 has "btf_accel: the string section map" "$t" "^  btf_acce\.rodata\.str1\.1 +ARRAY .*read-only \(frozen\)$"
 has "btf_accel: btf_msg with its subprograms" "$t" \
-	"^  btf_msg: section 'sk_msg', SK_MSG, [0-9]+ instructions \([0-9]+ own \+ 3 subprograms\), attaches as SK_MSG_VERDICT$"
+	"^  btf_msg: section 'sk_msg', SK_MSG, [0-9]+ instructions \([0-9]+ own \+ 3 subprograms\), attaches as msg_verdict to a sockmap/sockhash$"
 has "btf_accel: a .rodata relocation with its offset" "$t" "^    insn [0-9]+: address in map 'btf_acce\.rodata' \+ [04]$"
 has "btf_accel: .text holds the subprograms" "$t" "^ *\[ *[0-9]+\] \.text +PROGBITS +[0-9]+ bytes  exec  subprograms$"
 has "btf_accel: .BTF is read for .maps" "$t" "^ *\[ *[0-9]+\] \.BTF +PROGBITS +[0-9]+ bytes  BTF \(read for \.maps\)$"
 
 t=$("$B" inspect "$OBJS/sectypes.bpf.o")
 has "sectypes: a cgroup/connect4 program loads and attaches as INET4_CONNECT" "$t" \
-	"^  t_connect4: section 'cgroup/connect4', CGROUP_SOCK_ADDR, [0-9]+ instructions, loads as CGROUP_INET4_CONNECT, attaches as CGROUP_INET4_CONNECT$"
+	"^  t_connect4: section 'cgroup/connect4', CGROUP_SOCK_ADDR, [0-9]+ instructions, loads as CGROUP_INET4_CONNECT, attaches as connect4 to a cgroup$"
 has "sectypes: an unreferenced .data section is skipped" "$t" \
 	"^ *\[ *[0-9]+\] \.data +PROGBITS +4 bytes  global data, not referenced \(skipped\)$"
 has "sectypes: an sk_lookup program loads as SK_LOOKUP, attached by other means" "$t" \
@@ -133,5 +133,23 @@ has "unknown section with --type xdp: an XDP program" "$t" "^  keep_all: section
 t=$("$B" inspect "$BUILD/sockaccel" 2>&1); rc=$?
 is "$rc" 1 "not a BPF object: inspect fails"
 has "not a BPF object: says why" "$t" "elf: .*sockaccel: "
+
+# ---- issue 11: which legacy layout, and why; maps of maps; perf arrays ----
+t=$("$B" inspect "$OBJS/legacy_iproute_old.bpf.o")
+has "legacy_iproute_old: the 7-field iproute2 layout, and why" "$t" \
+	"^legacy map layout: iproute2 bpf_elf_map, old \(28 bytes: id, pinning\): map 'sock_map': field 6 is 2 without BPF_F_NUMA_NODE: a pinning$"
+has "legacy_iproute_old: sock_map pinned by name" "$t" "^  sock_map .*, pinned by name$"
+t=$("$B" inspect "$OBJS/legacy_samples_accel.bpf.o")
+has "legacy_samples_accel: the samples/bpf layout" "$t" "^legacy map layout: samples/bpf bpf_map_def \(28 bytes: inner_map_idx, numa_node\): "
+t=$("$B" inspect "$OBJS/mim_btf.bpf.o")
+has "mim_btf: outer, its template and its initial value" "$t" \
+	"^  outer +ARRAY_OF_MAPS +key 4 value 4 max_entries 4 flags 0, btf, holds maps like 'outer.inner', \[1\] = 'counters_a'$"
+has "mim_btf: the template is not pinned" "$t" "^  outer.inner .*template of the inner maps \(not pinned\)$"
+has "mim_btf: the perf event array: one entry per possible CPU" "$t" "^  events +PERF_EVENT_ARRAY .*one entry per possible CPU$"
+t=$("$B" inspect --json "$OBJS/legacy_mim_iproute.bpf.o")
+check "legacy_mim_iproute --json: outer's inner map and initial value" perl -MJSON::PP -e '
+	my $j = decode_json(join "", <STDIN>);
+	my ($m) = grep { $_->{name} eq "outer" } @{$j->{maps}};
+	exit !($m->{inner} eq "counters_a" && $m->{values}[0]{key} == 2 && $j->{legacy_layout} =~ /36 bytes/)' <<<"$t"
 
 done_testing

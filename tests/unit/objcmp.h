@@ -28,7 +28,9 @@ static inline const char *bo_differs(const struct bo_object *a, const struct bo_
 		    x->flags != y->flags || x->numa_node != y->numa_node ||
 		    x->pinning != y->pinning || x->origin != y->origin || x->def_size != y->def_size ||
 		    x->sec != y->sec || x->off != y->off || x->frozen != y->frozen ||
-		    !x->init != !y->init || (x->init && memcmp(x->init, y->init, x->value_size)))
+		    !x->init != !y->init || (x->init && memcmp(x->init, y->init, x->value_size)) ||
+		    x->inner != y->inner || x->tmpl != y->tmpl || x->nslots != y->nslots ||
+		    (x->nslots && memcmp(x->slots, y->slots, x->nslots * sizeof(*x->slots))))
 			return "a map";
 	}
 	for (i = 0; i < a->nprogs; i++) {

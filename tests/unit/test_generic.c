@@ -383,7 +383,9 @@ static void check_same(const char *file, const char *type)
 		       x->numa_node == y->numa_node && x->pinning == y->pinning &&
 		       x->origin == y->origin && x->def_size == y->def_size &&
 		       x->frozen == y->frozen && !x->init == !y->init &&
-		       (!x->init || !memcmp(x->init, y->init, x->value_size));
+		       (!x->init || !memcmp(x->init, y->init, x->value_size)) &&
+		       x->inner == y->inner && x->tmpl == y->tmpl && x->nslots == y->nslots &&
+		       (!x->nslots || !memcmp(x->slots, y->slots, x->nslots * sizeof(*x->slots)));
 	}
 	for (i = 0; same && i < a.nprogs; i++) {
 		const struct bo_prog *x = &a.progs[i], *y = &b.progs[i];
@@ -417,11 +419,112 @@ static void check_table(void)
 		char sub[80];
 
 		snprintf(sub, sizeof(sub), "%s/anything", names[i]);
-		ok(d && d == bo_sec_def_find(sub) && !strcmp(d->name, names[i]),
+		ok(d && d->name == bo_sec_def_find(sub)->name && !strcmp(d->name, names[i]),
 		   "section table: '%s' and '%s' have an entry of their own", names[i], sub);
 	}
-	ok(!bo_sec_def_find("sockopsx") && !bo_sec_def_find("kprobe/x") && !bo_sec_def_find(""),
-	   "section table: 'sockopsx', 'kprobe/x', '' are unknown");
+	ok(!bo_sec_def_find("my_filters/x") && !bo_sec_def_find("sk_xyz") && !bo_sec_def_find(""),
+	   "section table: 'my_filters/x', 'sk_xyz', '' are unknown");
+	/* libbpf before 1.0: a prefix without '/', exact names first. */
+	ok(!strcmp(bo_sec_def_find("sk_skb1")->name, "sk_skb") &&
+	   !strcmp(bo_sec_def_find("sk_msg2")->name, "sk_msg") &&
+	   !strcmp(bo_sec_def_find("sockops_x")->name, "sockops") &&
+	   !strcmp(bo_sec_def_find("sk_skb/stream_parser1")->name, "sk_skb/stream_parser") &&
+	   bo_sec_def_find("cgroup/sock_create")->attach_type == BPF_CGROUP_INET_SOCK_CREATE &&
+	   !bo_sec_def_find("sk_msg\033[31m"),
+	   "section table: sk_skb1, sk_msg2, sockops_x, sk_skb/stream_parser1 match by prefix; control characters do not");
+	ok(bo_sec_def_find("kprobe/tcp_sendmsg")->prog_type == BPF_PROG_TYPE_KPROBE &&
+	   bo_sec_def_find("kretprobe/x")->prog_type == BPF_PROG_TYPE_KPROBE &&
+	   bo_sec_def_find("tracepoint/sock/inet_sock_set_state")->prog_type == BPF_PROG_TYPE_TRACEPOINT &&
+	   bo_sec_def_find("tp/a/b")->prog_type == BPF_PROG_TYPE_TRACEPOINT &&
+	   bo_sec_def_find("raw_tp/x")->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT &&
+	   bo_sec_def_find("perf_event")->prog_type == BPF_PROG_TYPE_PERF_EVENT,
+	   "section table: kprobe, kretprobe, tracepoint, tp, raw_tp, perf_event");
+	ok(bo_sec_def_by_type("tp") && bo_sec_def_by_type("kprobe") && bo_sec_def_by_type("sockops") &&
+	   !bo_sec_def_by_type("sockops_x") && !bo_sec_def_by_type("sk_ms"),
+	   "type names: exact table names only ('tp' for 'tp/')");
+	{
+		size_t n = bo_attach_count(), k, bad = 0;
+
+		/* Every attach type of a section has its bpftool name. */
+		for (k = 0; bo_sec_def_name(k); k++) {
+			const struct bo_sec_def *sd = bo_sec_def_find(bo_sec_def_name(k));
+
+			if (sd->attach_type != BO_NO_ATTACH && sd->attach_type != BPF_FLOW_DISSECTOR &&
+			    !bo_attach_by_type(sd->attach_type))
+				bad++;
+		}
+		for (k = 0; k < n; k++) {
+			const struct bo_attach_def *d = bo_attach_nth(k);
+			const char *name = d->name;
+			uint8_t type = d->type;
+
+			bad += bo_attach_find(name)->name != name || bo_attach_by_type(type)->name != name;
+		}
+		ok(bad == 0 && bo_attach_find("msg_verdict")->to == BO_ATTACH_MAP &&
+		   bo_attach_find("ingress")->type == BPF_CGROUP_INET_INGRESS,
+		   "attach table: %zu names, one per type, every section's attach type among them", n);
+	}
+}
+
+/* Issue 11's map styles: maps of maps, the 28-byte layouts, perf arrays. */
+static void check_styles(const struct elf_reader *r)
+{
+	const struct bo_map *m, *t;
+	struct bo_object o;
+	int i;
+
+	if (ok(parse(r, "mim_btf.bpf.o", NULL, &o) == 0, "[%s] mim_btf parses", r->name)) {
+		m = map(&o, "outer");
+		t = map(&o, "outer.inner");
+		i = bo_find_map(&o, "counters_a");
+		ok(m && t && m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS && m->value_size == 4 &&
+		   &o.maps[m->inner] == t && t->tmpl && t->type == BPF_MAP_TYPE_ARRAY &&
+		   t->key_size == 4 && t->value_size == 8 && t->max_entries == 1 &&
+		   m->nslots == 1 && m->slots[0].key == 1 && (int)m->slots[0].map == i,
+		   "[%s] mim_btf: outer holds maps like its template outer.inner, slot 1 = counters_a", r->name);
+		m = map(&o, "events");
+		ok(m && m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && m->max_entries == 0,
+		   "[%s] mim_btf: the perf event array keeps max_entries 0 (sized at load)", r->name);
+		ok(!o.maps_layout, "[%s] mim_btf: no legacy layout", r->name);
+		bo_object_free(&o);
+	}
+	if (ok(parse(r, "legacy_mim_samples.bpf.o", NULL, &o) == 0, "[%s] legacy_mim_samples parses", r->name)) {
+		m = map(&o, "outer");
+		ok(m && m->inner == bo_find_map(&o, "inner_tmpl") && !m->nslots &&
+		   !o.maps[m->inner].tmpl && strstr(o.maps_layout, "samples/bpf"),
+		   "[%s] legacy_mim_samples: samples/bpf layout, inner_map_idx names inner_tmpl", r->name);
+		bo_object_free(&o);
+	}
+	if (ok(parse(r, "legacy_mim_iproute.bpf.o", NULL, &o) == 0, "[%s] legacy_mim_iproute parses", r->name)) {
+		m = map(&o, "outer");
+		i = bo_find_map(&o, "counters_a");
+		ok(m && m->inner == i && m->nslots == 1 && m->slots[0].key == 2 &&
+		   (int)m->slots[0].map == i && strstr(o.maps_layout, "36 bytes"),
+		   "[%s] legacy_mim_iproute: inner_id names counters_a, which goes in at its inner_idx 2", r->name);
+		bo_object_free(&o);
+	}
+	if (ok(parse(r, "legacy_iproute_old.bpf.o", NULL, &o) == 0, "[%s] legacy_iproute_old parses", r->name)) {
+		m = map(&o, "sock_map");
+		ok(m && m->pinning == BO_PIN_BY_NAME && m->numa_node == 0 && m->id == 1 &&
+		   strstr(o.maps_layout, "old (28 bytes") &&
+		   strstr(o.maps_why, "field 6 is 2 without BPF_F_NUMA_NODE"),
+		   "[%s] legacy_iproute_old: iproute2's 7 fields, pinned by name, and why (%s)",
+		   r->name, o.maps_why);
+		bo_object_free(&o);
+	}
+	if (ok(parse(r, "legacy_samples_accel.bpf.o", NULL, &o) == 0, "[%s] legacy_samples_accel parses", r->name)) {
+		ok(strstr(o.maps_layout, "samples/bpf") && !map(&o, "stats")->pinning,
+		   "[%s] legacy_samples_accel: the samples/bpf layout (numa_node with its flag)", r->name);
+		bo_object_free(&o);
+	}
+	if (ok(parse(r, "suffixed.bpf.o", NULL, &o) == 0, "[%s] suffixed parses", r->name)) {
+		ok(prog(&o, "sfx_ops")->type == BPF_PROG_TYPE_SOCK_OPS &&
+		   prog(&o, "sfx_parser")->type == BPF_PROG_TYPE_SK_SKB &&
+		   prog(&o, "sfx_verdict")->type == BPF_PROG_TYPE_SK_SKB &&
+		   prog(&o, "sfx_msg")->type == BPF_PROG_TYPE_SK_MSG,
+		   "[%s] suffixed: sockops_x, sk_skb1, sk_skb2, sk_msg1 by prefix", r->name);
+		bo_object_free(&o);
+	}
 }
 
 int main(int argc, char **argv)
@@ -429,7 +532,9 @@ int main(int argc, char **argv)
 	static const char *const files[] = {
 		"legacy_accel.bpf.o", "legacy_samples_accel.bpf.o", "elf_accel.bpf.o",
 		"btf_accel.bpf.o", "split_ops.bpf.o", "split_msg.bpf.o", "sectypes.bpf.o",
-		"disasm.bpf.o",
+		"disasm.bpf.o", "mim_btf.bpf.o", "legacy_mim_samples.bpf.o",
+		"legacy_mim_iproute.bpf.o", "legacy_iproute_old.bpf.o", "suffixed.bpf.o",
+		"sectypes2.bpf.o",
 	};
 	size_t i;
 
@@ -446,6 +551,7 @@ int main(int argc, char **argv)
 		check_split(readers[i]);
 		check_sectypes(readers[i]);
 		check_unknown(readers[i]);
+		check_styles(readers[i]);
 	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		check_same(files[i], NULL);

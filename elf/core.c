@@ -1,0 +1,722 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core.c: CO-RE relocation values (see core_relo.h).
+ *
+ * An access string "0:3:1" starts at the relocation's local type: the
+ * first number indexes an array of that type (p[0]), each next one a
+ * member (struct, union) or an element (array).  The named members and
+ * the array indices on the way are what must be found again, by name, in
+ * the kernel's type of the same name (a "___flavor" suffix dropped),
+ * looking through anonymous structs and unions; the offset found there is
+ * what the instruction gets.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core_relo.h"
+
+#define SPEC_MAX 64	/* as libbpf's BPF_CORE_SPEC_MAX_LEN */
+/*
+ * Steps one relocation may take.  A hostile target BTF (--btf FILE) can
+ * nest the same anonymous struct twice at every level: searched blindly,
+ * 2^64 paths.  Real kernels need hundreds to a few thousand per relocation
+ * (struct task_struct matched member by member: tens of thousands).
+ */
+#define WORK_MAX (1ul << 17)
+static unsigned long work;
+
+struct acc {
+	uint32_t type_id, idx;
+	const char *name;	/* member name; NULL for an array index */
+};
+
+struct spec {
+	struct btf *b;
+	uint32_t root;
+	struct acc a[SPEC_MAX];
+	int n;
+	uint32_t raw[SPEC_MAX];
+	int nraw;
+	uint64_t bit_off;
+};
+
+static const char kind_names[][18] = {	/* a table of 13 pointers costs more */
+	"field byte offset", "field byte size", "field exists", "field signed",
+	"field lshift_u64", "field rshift_u64", "type id local", "type id target",
+	"type exists", "type size", "enum value exists", "enum value", "type matches",
+};
+
+const char *bo_core_kind_name(uint32_t kind)
+{
+	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "?";
+}
+
+static int is_field(uint32_t k) { return k <= BPF_CORE_FIELD_RSHIFT_U64; }
+static int is_enumval(uint32_t k) { return k == BPF_CORE_ENUMVAL_EXISTS || k == BPF_CORE_ENUMVAL_VALUE; }
+
+static int kind_of(const struct btf_type *t) { return BTF_INFO_KIND(t->info); }
+static int is_composite(const struct btf_type *t)
+{
+	return kind_of(t) == BTF_KIND_STRUCT || kind_of(t) == BTF_KIND_UNION;
+}
+static int is_enum(const struct btf_type *t)
+{
+	return kind_of(t) == BTF_KIND_ENUM || kind_of(t) == BTF_KIND_ENUM64;
+}
+static int kinds_compat(const struct btf_type *a, const struct btf_type *b)
+{
+	return kind_of(a) == kind_of(b) || (is_enum(a) && is_enum(b));
+}
+
+/* The name without its ___flavor: "sock___v2" -> 4. */
+static size_t essential_len(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i;
+
+	for (i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
+		if (s[i] != '_' && !strncmp(s + i + 1, "___", 3) && s[i + 4] != '_')
+			return i + 1;
+	return n;
+}
+
+static int same_essential(const char *a, const char *b)
+{
+	size_t n = essential_len(a);
+
+	return a && b && n == essential_len(b) && !strncmp(a, b, n);
+}
+
+static const char *name_of(const struct btf *b, uint32_t id)
+{
+	const char *s = str_at(b, type_at(b, id).name_off);
+
+	return s ? s : "";
+}
+
+static struct btf_member member_at(const struct btf *b, uint32_t id, uint32_t i)
+{
+	struct btf_member m;
+
+	memcpy(&m, btf_extra(b, id) + i * sizeof(m), sizeof(m));
+	return m;
+}
+
+static uint32_t member_bit_off(const struct btf_type *t, const struct btf_member *m)
+{
+	return BTF_INFO_KFLAG(t->info) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+}
+
+static uint32_t member_bits(const struct btf_type *t, const struct btf_member *m)
+{
+	return BTF_INFO_KFLAG(t->info) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
+}
+
+/* The u32 at byte off of the data after type id (extra_size() checked). */
+static uint32_t xw(const struct btf *b, uint32_t id, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, btf_extra(b, id) + off, 4);
+	return v;
+}
+
+static uint32_t int_enc(const struct btf *b, uint32_t id)
+{
+	return xw(b, id, 0);
+}
+
+/* bit_off += idx * size bytes, refusing what would overflow. */
+static int add_elems(struct spec *s, uint32_t id, uint64_t idx)
+{
+	uint64_t sz;
+
+	if (type_size(s->b, id, &sz, 0))
+		return -EINVAL;
+	if (sz && idx > (UINT64_MAX >> 8) / sz)
+		return -EINVAL;
+	s->bit_off += idx * sz * 8;
+	return s->bit_off > (UINT64_MAX >> 8) ? -EINVAL : 0;
+}
+
+/* Local side: the access string against the object's own BTF. */
+static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *s)
+{
+	const char *p = str_at(b, r->access_off);
+	uint32_t id;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->b = b;
+	s->root = r->type_id;
+	if (!p || r->type_id == 0 || r->type_id > btf_last(b))
+		return -EINVAL;
+	for (;;) {
+		uint64_t v = 0;
+
+		if (*p < '0' || *p > '9' || s->nraw == SPEC_MAX)
+			return -EINVAL;
+		while (*p >= '0' && *p <= '9' && v <= UINT32_MAX)
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		if (v > UINT32_MAX)
+			return -EINVAL;
+		s->raw[s->nraw++] = (uint32_t)v;
+		if (!*p)
+			break;
+		if (*p++ != ':')
+			return -EINVAL;
+	}
+	if (!is_field(r->kind) && !is_enumval(r->kind))
+		return s->nraw == 1 && s->raw[0] == 0 ? 0 : -EINVAL;
+	if (skip_mods(b, r->type_id, &id))
+		return -EINVAL;
+	if (is_enumval(r->kind)) {
+		struct btf_type t = type_at(b, id);
+		uint32_t e;
+
+		if (!is_enum(&t) || s->nraw != 1 || s->raw[0] >= BTF_INFO_VLEN(t.info))
+			return -EINVAL;
+		e = xw(b, id, s->raw[0] * (kind_of(&t) == BTF_KIND_ENUM ? 8 : 12));
+		s->a[0] = (struct acc){ id, s->raw[0], str_at(b, e) };
+		s->n = 1;
+		return s->a[0].name && *s->a[0].name ? 0 : -EINVAL;
+	}
+	s->a[s->n++] = (struct acc){ id, s->raw[0], NULL };
+	if (add_elems(s, id, s->raw[0]))
+		return -EINVAL;
+	for (i = 1; i < s->nraw; i++) {
+		uint32_t idx = s->raw[i];
+		struct btf_type t;
+
+		if (skip_mods(b, id, &id))
+			return -EINVAL;
+		t = type_at(b, id);
+		if (is_composite(&t)) {
+			struct btf_member m;
+			const char *name;
+
+			if (idx >= BTF_INFO_VLEN(t.info))
+				return -EINVAL;
+			m = member_at(b, id, idx);
+			s->bit_off += member_bit_off(&t, &m);
+			name = str_at(b, m.name_off);
+			if (name && *name)
+				s->a[s->n++] = (struct acc){ id, idx, name };
+			id = m.type;
+		} else if (kind_of(&t) == BTF_KIND_ARRAY) {
+			struct btf_array a;
+
+			memcpy(&a, btf_extra(b, id), sizeof(a));
+			if (skip_mods(b, a.type, &id) || (a.nelems && idx >= a.nelems))
+				return -EINVAL;
+			s->a[s->n++] = (struct acc){ id, idx, NULL };
+			if (add_elems(s, id, idx))
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+enum { FIELD, COMPAT, MATCH, MATCH_PTR };	/* types_walk() modes */
+static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
+		      int mode, int depth);
+
+/* Find local member la by name in target type tid, through anonymous
+ * members; 1 found (ts extended), 0 not, -errno. */
+static int match_member(struct btf *lb, const struct acc *la, struct spec *ts,
+			uint32_t tid, uint32_t *next)
+{
+	struct btf *tb = ts->b;
+	struct btf_member lm = member_at(lb, la->type_id, la->idx);
+	struct btf_type tt;
+	uint32_t i;
+
+	if (skip_mods(tb, tid, &tid))
+		return -EINVAL;
+	tt = type_at(tb, tid);
+	if (!is_composite(&tt))
+		return 0;
+	for (i = 0; i < BTF_INFO_VLEN(tt.info); i++) {
+		struct btf_member m = member_at(tb, tid, i);
+		uint32_t off = member_bit_off(&tt, &m);
+
+		if (++work > WORK_MAX)
+			return -E2BIG;
+		const char *name = str_at(tb, m.name_off);
+		int found;
+
+		if (ts->nraw == SPEC_MAX || ts->n == SPEC_MAX)
+			return -E2BIG;
+		ts->bit_off += off;
+		ts->raw[ts->nraw++] = i;
+		if (!name || !*name) {
+			found = match_member(lb, la, ts, m.type, next);
+			if (found)
+				return found;
+		} else if (!strcmp(la->name, name)) {
+			ts->a[ts->n++] = (struct acc){ tid, i, name };
+			*next = m.type;
+			found = types_walk(lb, lm.type, tb, m.type, FIELD, 0);
+			if (!found)
+				ts->n--;
+			return found;
+		}
+		ts->bit_off -= off;
+		ts->nraw--;
+	}
+	return 0;
+}
+
+/*
+ * Types against types, by libbpf's rules, const/volatile/typedef skipped
+ * at every level.  FIELD: may a local field be read as the target's?  Any
+ * structs and unions, any pointers, ints that are not old-style bitfields,
+ * enums and forward declarations of the same name (or anonymous), arrays
+ * of such.  COMPAT (type exists, size, target id): names were matched at
+ * the top; kinds and shapes below it, through pointers, arrays, function
+ * prototypes.  MATCH (bpf_core_type_matches()): also names at every level,
+ * every local member and enumerator by name, sizes and signedness; behind
+ * a pointer (MATCH_PTR) only names, which bounds the walk.
+ */
+static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
+		      int mode, int depth)
+{
+	struct btf_type lt, tt;
+	uint32_t i, j, lv, tv, k, lx, tx;
+	const char *ln, *tn;
+
+	if (depth > MAX_CHAIN || ++work > WORK_MAX ||
+	    skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
+		return 0;
+	lt = type_at(lb, lid);
+	tt = type_at(tb, tid);
+	lv = BTF_INFO_VLEN(lt.info);
+	tv = BTF_INFO_VLEN(tt.info);
+	k = kind_of(&lt);
+	ln = name_of(lb, lid);
+	tn = name_of(tb, tid);
+	if (mode == FIELD && is_composite(&lt) && is_composite(&tt))
+		return 1;
+	if (!kinds_compat(&lt, &tt) || (mode >= MATCH && *ln && !same_essential(ln, tn)))
+		return 0;
+	if (k == BTF_KIND_PTR)
+		return mode == FIELD ||
+		       types_walk(lb, lt.type, tb, tt.type, mode >= MATCH ? MATCH_PTR : mode, depth + 1);
+	if (k == BTF_KIND_ARRAY) {
+		/* struct btf_array: type, index_type, nelems */
+		return (mode < MATCH || xw(lb, lid, 8) == xw(tb, tid, 8)) &&
+		       types_walk(lb, xw(lb, lid, 0), tb, xw(tb, tid, 0), mode, depth + 1);
+	}
+	if (k == BTF_KIND_INT)
+		return mode >= MATCH ? lt.size == tt.size &&
+			      (BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) ==
+			      (BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED) :
+			      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
+	if (k == BTF_KIND_FLOAT)
+		return mode < MATCH || lt.size == tt.size;
+	if (mode == FIELD)	/* forward declarations and enums: by name */
+		return (k == BTF_KIND_FWD || is_enum(&lt)) &&
+		       (!essential_len(ln) || !essential_len(tn) || same_essential(ln, tn));
+	if (k == BTF_KIND_FUNC_PROTO)	/* as many parameters; their types are not compared */
+		return lv == tv && types_walk(lb, lt.type, tb, tt.type, mode, depth + 1);
+	if (k == BTF_KIND_FWD || mode != MATCH)
+		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
+	if (!is_composite(&lt) && !is_enum(&lt))
+		return 0;
+	/* MATCH of a struct, union or enum: each local name in the target. */
+	lx = k == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum; btf_enum64, btf_member */
+	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;
+	for (i = 0; i < lv; i++) {
+		const char *a = str_at(lb, xw(lb, lid, i * lx)), *b;
+
+		for (j = 0; j < tv; j++) {
+			b = str_at(tb, xw(tb, tid, j * tx));
+			if (is_enum(&lt) ? same_essential(a, b) : a && b && !strcmp(a, b))
+				break;
+		}
+		if (j == tv || (!is_enum(&lt) &&
+				!types_walk(lb, xw(lb, lid, i * lx + 4), tb, xw(tb, tid, j * tx + 4),
+					    MATCH, depth + 1)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Target side: the local spec again in candidate type cand of tb.
+ * 1 matched (ts filled in), 0 not, -errno. */
+static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint32_t cand,
+		      struct spec *ts)
+{
+	uint32_t tid = cand;
+	int i, r;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->b = tb;
+	ts->root = cand;
+	if (!is_field(kind) && !is_enumval(kind))
+		return types_walk(ls->b, ls->root, tb, cand,
+				  kind == BPF_CORE_TYPE_MATCHES ? MATCH : COMPAT, 0);
+	if (is_enumval(kind)) {
+		struct btf_type t;
+		size_t es;
+
+		if (skip_mods(tb, cand, &tid))
+			return 0;
+		t = type_at(tb, tid);
+		if (!is_enum(&t))
+			return 0;
+		es = kind_of(&t) == BTF_KIND_ENUM ? sizeof(struct btf_enum) : sizeof(struct btf_enum64);
+		for (i = 0; i < (int)BTF_INFO_VLEN(t.info); i++) {
+			const char *n = str_at(tb, xw(tb, tid, (size_t)i * es));
+
+			if (same_essential(ls->a[0].name, n)) {
+				ts->a[0] = (struct acc){ tid, (uint32_t)i, n };
+				ts->n = 1;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	for (i = 0; i < ls->n; i++) {
+		const struct acc *la = &ls->a[i];
+
+		if (skip_mods(tb, tid, &tid))
+			return -EINVAL;
+		if (la->name) {
+			r = match_member(ls->b, la, ts, tid, &tid);
+			if (r <= 0)
+				return r;
+			continue;
+		}
+		if (i > 0) {
+			struct btf_type t = type_at(tb, tid);
+			struct btf_array a;
+
+			if (kind_of(&t) != BTF_KIND_ARRAY)
+				return 0;
+			memcpy(&a, btf_extra(tb, tid), sizeof(a));
+			if (a.nelems && la->idx >= a.nelems)
+				return 0;
+			if (skip_mods(tb, a.type, &tid))
+				return -EINVAL;
+		}
+		if (ts->n == SPEC_MAX)
+			return -E2BIG;
+		ts->a[ts->n++] = (struct acc){ tid, la->idx, NULL };
+		if (add_elems(ts, tid, la->idx))
+			return -EINVAL;
+	}
+	return 1;
+}
+
+/* The value a spec gives (s NULL: not found).  1: poison, 0, -errno. */
+static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz,
+		uint32_t *type_id, int *validate)
+{
+	const struct acc *a;
+	struct btf_type t, mt;
+	struct btf_member m;
+	uint32_t mid, bit_sz, byte_sz, byte_off;
+	uint64_t bit_off, size;
+
+	*val = 0;
+	*sz = 0;
+	if (validate)
+		*validate = 1;
+	if (kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_ENUMVAL_EXISTS) {
+		*val = s != NULL;
+		return 0;
+	}
+	if (!is_field(kind) && !is_enumval(kind)) {	/* type kinds: 0 when not found */
+		if (!s)
+			return 0;
+		if (kind == BPF_CORE_TYPE_ID_TARGET) {
+			*val = s->root;
+			if (validate)
+				*validate = 0;	/* ids move when objects are linked */
+		} else if (kind == BPF_CORE_TYPE_SIZE) {
+			if (type_size(s->b, s->root, &size, 0))
+				return -EINVAL;
+			*val = size;
+		} else {
+			*val = 1;
+		}
+		return 0;
+	}
+	if (!s)
+		return 1;
+	a = &s->a[s->n - 1];
+	t = type_at(s->b, a->type_id);
+	if (kind == BPF_CORE_ENUMVAL_VALUE) {
+		int32_t v32;
+
+		if (kind_of(&t) == BTF_KIND_ENUM) {
+			v32 = (int32_t)xw(s->b, a->type_id, a->idx * 8 + 4);
+			*val = (uint64_t)(int64_t)v32;
+		} else {	/* struct btf_enum64: name_off, val_lo32, val_hi32 */
+			*val = (uint64_t)xw(s->b, a->type_id, a->idx * 12 + 8) << 32 |
+			       xw(s->b, a->type_id, a->idx * 12 + 4);
+		}
+		return 0;
+	}
+	if (!a->name) {		/* an array element (or the root) */
+		if (kind != BPF_CORE_FIELD_BYTE_OFFSET && kind != BPF_CORE_FIELD_BYTE_SIZE)
+			return -EINVAL;
+		if (type_size(s->b, a->type_id, &size, 0) || size > UINT32_MAX)
+			return -EINVAL;
+		*val = kind == BPF_CORE_FIELD_BYTE_SIZE ? size : s->bit_off / 8;
+		*sz = (uint32_t)size;
+		*type_id = a->type_id;
+		return 0;
+	}
+	m = member_at(s->b, a->type_id, a->idx);
+	if (skip_mods(s->b, m.type, &mid))
+		return -EINVAL;
+	mt = type_at(s->b, mid);
+	bit_off = s->bit_off;
+	bit_sz = member_bits(&t, &m);
+	if (bit_sz) {
+		byte_sz = mt.size;
+		if (!byte_sz || byte_sz > 8)
+			return -EINVAL;
+		byte_off = (uint32_t)(bit_off / 8 / byte_sz * byte_sz);
+		while (bit_off + bit_sz - byte_off * 8ull > byte_sz * 8ull) {
+			if (byte_sz >= 8)
+				return -EINVAL;	/* no load reaches it */
+			byte_sz *= 2;
+			byte_off = (uint32_t)(bit_off / 8 / byte_sz * byte_sz);
+		}
+	} else {
+		if (type_size(s->b, mid, &size, 0) || size > UINT32_MAX / 8)
+			return -EINVAL;
+		byte_sz = (uint32_t)size;
+		byte_off = (uint32_t)(bit_off / 8);
+		bit_sz = byte_sz * 8;
+	}
+	if (validate)	/* for bitfields the compiler's numbers may differ */
+		*validate = !member_bits(&t, &m) || kind == BPF_CORE_FIELD_SIGNED ||
+			    kind == BPF_CORE_FIELD_RSHIFT_U64;
+	switch (kind) {
+	case BPF_CORE_FIELD_BYTE_OFFSET:
+		*val = byte_off;
+		if (!member_bits(&t, &m)) {
+			*sz = byte_sz;
+			*type_id = mid;
+		}
+		break;
+	case BPF_CORE_FIELD_BYTE_SIZE:
+		*val = byte_sz;
+		break;
+	case BPF_CORE_FIELD_SIGNED:
+		*val = (is_enum(&mt) && BTF_INFO_KFLAG(mt.info)) ||
+		       (kind_of(&mt) == BTF_KIND_INT && (BTF_INT_ENCODING(int_enc(s->b, mid)) & BTF_INT_SIGNED));
+		break;
+	case BPF_CORE_FIELD_LSHIFT_U64:	/* little endian */
+		*val = 64 - (bit_off + bit_sz - byte_off * 8ull);
+		break;
+	default:	/* BPF_CORE_FIELD_RSHIFT_U64 */
+		*val = 64 - bit_sz;
+	}
+	return 0;
+}
+
+/* A load may follow a field that changed size only if zero extension
+ * keeps the value: unsigned integers, and pointers. */
+static int size_change_ok(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid)
+{
+	struct btf_type lt = type_at(lb, lid), tt = type_at(tb, tid);
+
+	if (kind_of(&lt) == BTF_KIND_PTR && kind_of(&tt) == BTF_KIND_PTR)
+		return 1;
+	return kind_of(&lt) == BTF_KIND_INT && kind_of(&tt) == BTF_KIND_INT &&
+	       !(BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) &&
+	       !(BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED);
+}
+
+int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
+		    const struct bo_core_relo *r, struct bo_core_res *res, const char **why)
+{
+	struct spec ls, ts;	/* 1.3 KiB each */
+	struct btf_type lt;
+	uint32_t ltid = 0, ttid = 0, id, sz;
+	const char *lname;
+	size_t k;
+	int found = 0, e;
+
+	memset(res, 0, sizeof(*res));
+	work = 0;
+	if (parse_spec(local, r, &ls)) {
+		*why = "the access string does not fit the local type";
+		return -EINVAL;
+	}
+	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
+		res->orig = res->val = r->type_id;
+		res->validate = 1;
+		return 0;
+	}
+	lt = type_at(local, r->type_id);
+	lname = name_of(local, r->type_id);
+	if (!essential_len(lname)) {
+		*why = "the local type has no name to look up";
+		return -EINVAL;
+	}
+	e = calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate);
+	if (e < 0) {
+		*why = "the kind does not apply to this access";
+		return e;
+	}
+	for (k = 0; k < ntarg; k++) {
+		struct btf *tb = targ[k];
+
+		for (id = tb->first; id <= btf_last(tb); id++) {
+			struct btf_type t = type_at(tb, id);
+			uint64_t v;
+
+			if (!kinds_compat(&t, &lt) || !same_essential(lname, str_at(tb, t.name_off)))
+				continue;
+			e = match_spec(&ls, r->kind, tb, id, &ts);
+			if (e < 0 || work > WORK_MAX) {
+				*why = "the kernel's type nests too deep";
+				return -E2BIG;
+			}
+			if (!e)
+				continue;
+			e = calc(&ts, r->kind, &v, &sz, &ttid, NULL);
+			if (e < 0) {
+				*why = "the kernel's field cannot be read (a bitfield wider than 8 bytes?)";
+				return e;
+			}
+			if (found && v != res->val) {
+				*why = "ambiguous: kernel types of that name disagree";
+				return -EINVAL;
+			}
+			if (!found) {
+				res->val = v;
+				res->new_sz = sz;
+				if (sz && res->orig_sz && sz != res->orig_sz)
+					res->size_bad = !size_change_ok(local, ltid, tb, ttid);
+			}
+			found = 1;
+		}
+	}
+	if (!found)
+		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, NULL) == 1;
+	return 0;
+}
+
+static int size_code(uint32_t bytes)
+{
+	return bytes == 1 ? BPF_B : bytes == 2 ? BPF_H : bytes == 4 ? BPF_W : bytes == 8 ? BPF_DW : -1;
+}
+
+int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo *r,
+		  const struct bo_core_res *res, const char **why)
+{
+	struct bpf_insn *in = insns + (r->insn < cnt ? r->insn : 0);
+	int cls, poison = res->poison;
+
+	if (r->insn >= cnt) {
+		*why = "the instruction is outside the program";
+		return -EINVAL;
+	}
+	cls = BPF_CLASS(in->code);
+	if (cls == BPF_LD && (in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt))
+		cls = -1;
+	if (cls == BPF_ALU || cls == BPF_ALU64) {
+		if (BPF_SRC(in->code) != BPF_K)
+			cls = -1;
+		else if (!poison && res->validate && (uint32_t)in->imm != (uint32_t)res->orig)
+			goto unexpected;
+		else if (!poison && res->val > UINT32_MAX &&
+			   res->val != (uint64_t)(int64_t)(int32_t)res->val) {
+			*why = "the value does not fit an instruction's immediate";
+			return -ERANGE;
+		} else if (!poison) {
+			in->imm = (int32_t)res->val;
+			return 0;
+		}
+	} else if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX) {
+		if (!poison && res->validate && in->off != (int64_t)res->orig)
+			goto unexpected;
+		if (!poison && res->val > INT16_MAX) {
+			*why = "the offset does not fit a load or store";
+			return -ERANGE;
+		}
+		if (!poison && res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
+			if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
+				*why = "the load or store does not have the field's size";
+				return -EINVAL;
+			}
+			/* signed or other fields that changed size: poisoned, as libbpf does */
+			poison = res->size_bad;
+			if (!poison)
+				in->code = (uint8_t)((in->code & ~0x18) | size_code(res->new_sz));
+		}
+		if (!poison) {
+			in->off = (int16_t)res->val;
+			return 0;
+		}
+	} else if (cls == BPF_LD) {
+		uint64_t imm = (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm;
+
+		if (!poison && res->validate && imm != res->orig)
+			goto unexpected;
+		if (!poison) {
+			in[0].imm = (int32_t)(uint32_t)res->val;
+			in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
+			return 0;
+		}
+		in[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
+	}
+	if (cls < 0 || !(cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX || cls == BPF_ST ||
+			 cls == BPF_STX || cls == BPF_LD)) {
+		*why = "this instruction cannot take a relocation";
+		return -EINVAL;
+	}
+	/* Not on this kernel: a call to a helper that does not exist.  The
+	 * verifier refuses it only if this path can run. */
+	*in = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
+	return 1;
+unexpected:
+	*why = "the instruction does not hold the value the object's BTF gives";
+	return -EINVAL;
+}
+
+void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf, size_t len)
+{
+	struct spec s;
+	size_t n = 0;
+	uint32_t id = r->type_id;
+	const char *kw = "";
+	int i;
+
+	buf[0] = '\0';
+	if (parse_spec(local, r, &s)) {
+		snprintf(buf, len, "[%u] %s", r->type_id, str_at(local, r->access_off) ?: "?");
+		return;
+	}
+	if (!skip_mods(local, id, &id)) {
+		struct btf_type t = type_at(local, id);
+
+		kw = is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ? "union " : "struct ") :
+		     is_enum(&t) ? "enum " : "";
+	}
+	n = (size_t)snprintf(buf, len, "%s%s", kw, *name_of(local, r->type_id) ?
+			     name_of(local, r->type_id) : "(anon)");
+	if (is_enumval(r->kind)) {
+		snprintf(buf + n, len - n, "::%s", s.a[0].name);
+		return;
+	}
+	if (!is_field(r->kind))
+		return;
+	if (s.raw[0] && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "[%u]", s.raw[0]);
+	for (i = 1; i < s.n && n < len; i++) {
+		if (s.a[i].name)
+			n += (size_t)snprintf(buf + n, len - n, ".%s", s.a[i].name);
+		else
+			n += (size_t)snprintf(buf + n, len - n, "[%u]", s.a[i].idx);
+	}
+}
