@@ -69,8 +69,8 @@ apps_bench() {
 	"$SA" install --cgroup "${APP_CG[accel]}" --pin-dir "$pin_app_accel" >>"$LOG" ||
 		{ say "apps: sockaccel install failed"; return 1; }
 	"$SA" load "${APP_REF_OBJ:-$OUT/ref/ref.bpf.o}" --pin-dir "$pin_app_ref" >>"$LOG" &&
-		"$SA" attach "$pin_app_ref/ref_msg" map "$pin_app_ref/ref_hash" msg_verdict >>"$LOG" &&
-		"$SA" attach "$pin_app_ref/ref_ops" cgroup "${APP_CG[ref]}" sock_ops >>"$LOG" ||
+		"$SA" prog attach pinned "$pin_app_ref/ref_msg" msg_verdict pinned "$pin_app_ref/ref_hash" >>"$LOG" &&
+		"$SA" cgroup attach "${APP_CG[ref]}" sock_ops pinned "$pin_app_ref/ref_ops" multi >>"$LOG" ||
 		{ say "apps: loading the reference peer failed"; return 1; }
 	APP_REF_PIN=$pin_app_ref
 
@@ -349,8 +349,8 @@ apps_stop() {
 	local m i
 	# The reference peer's programs: detached here; the pins go with t_cleanup.
 	if [ -n "${APP_REF_PIN:-}" ] && [ -e "$APP_REF_PIN/ref_ops" ]; then
-		"$SA" detach "$APP_REF_PIN/ref_ops" cgroup "${APP_CG[ref]}" sock_ops >/dev/null 2>&1
-		"$SA" detach "$APP_REF_PIN/ref_msg" map "$APP_REF_PIN/ref_hash" msg_verdict >/dev/null 2>&1
+		"$SA" cgroup detach "${APP_CG[ref]}" sock_ops pinned "$APP_REF_PIN/ref_ops" >/dev/null 2>&1
+		"$SA" prog detach pinned "$APP_REF_PIN/ref_msg" msg_verdict pinned "$APP_REF_PIN/ref_hash" >/dev/null 2>&1
 	fi
 	APP_REF_PIN=""
 	for m in plain accel ref; do

@@ -54,12 +54,12 @@ new_pin_dir p
 CG[ref]=$c
 PROG[ref]=$p/ref_msg
 "$SA" load "$REF" --pin-dir "$p" >/dev/null &&
-	"$SA" attach "$p/ref_msg" map "$p/ref_hash" msg_verdict >/dev/null &&
-	"$SA" attach "$p/ref_ops" cgroup "$c" sock_ops >/dev/null || bail "loading the reference peer failed"
+	"$SA" prog attach pinned "$p/ref_msg" msg_verdict pinned "$p/ref_hash" >/dev/null &&
+	"$SA" cgroup attach "$c" sock_ops pinned "$p/ref_ops" multi >/dev/null || bail "loading the reference peer failed"
 REF_PIN=$p
 old=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -q kernel.bpf_stats_enabled=1
-trap 'sysctl -q kernel.bpf_stats_enabled=$old; "$SA" detach "$REF_PIN/ref_ops" cgroup "${CG[ref]}" sock_ops >/dev/null 2>&1; t_cleanup' EXIT
+trap 'sysctl -q kernel.bpf_stats_enabled=$old; "$SA" cgroup detach "${CG[ref]}" sock_ops pinned "$REF_PIN/ref_ops" >/dev/null 2>&1; t_cleanup' EXIT
 
 stat_of() {	# stat_of PIN: "runs ns" (bpftool leaves out the fields while they are 0)
 	local j n t

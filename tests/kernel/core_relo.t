@@ -85,7 +85,7 @@ core() {
 		grep -q "future_field: 4 -> 0, poisoned: not found in kernel BTF" <<<"$out"
 	check "[$L] the program went in with its BTF, func_info and line_info" \
 		grep -q "prog_btf_fd=[0-9]*, func_info_cnt=3, line_info_cnt=[1-9]" <<<"$out"
-	"$B" attach "$pin/core_ops" cgroup "$cg" >/dev/null 2>&1
+	"$B" cgroup attach "$cg" sock_ops pinned "$pin/core_ops" multi >/dev/null 2>&1
 	check_values "$L" "$cg" "$pin/core_out"
 	OUR_VALUES=$PEER_VALUES
 
