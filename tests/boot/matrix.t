@@ -26,9 +26,9 @@ TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-600}
 # over IPv4, IPv6 and dual stack (core), netns isolation, live
 # install/remove cycles under traffic (tests/matrix/live.t: datapath_live.t
 # made smaller), the generic loader on the test objects (every map style, global
-# data, subprograms, every section type), a verifier refusal, and
+# data, subprograms, every section type, CO-RE), a verifier refusal, and
 # interrupted installs repaired.
-TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sections.t hostile_verifier.t hostile_interrupt.t"
+TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sections.t core_relo.t hostile_verifier.t hostile_interrupt.t"
 # Before Linux 5.15 (no bpf_get_netns_cookie() for sock_ops): probe, the
 # refusal, and the generic loader's tests: every map style, global data and
 # subprograms carrying traffic (generic_accel), a verifier refusal.  Not
