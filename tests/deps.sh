@@ -4,7 +4,7 @@
 set -e
 pkgs_build="gcc make clang llvm libelf-dev linux-libc-dev"
 pkgs_static="musl-tools"
-pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev"
+pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev man-db groff-base"
 pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
 # The kernel matrix (tests/boot/matrix.t): qemu with virtiofsd
 # (qemu-system-common), and what tests/matrix/kernels.sh unpacks with.
