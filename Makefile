@@ -3,6 +3,7 @@
 #   make            build/sockaccel (libelf) and build/bpf/*.bpf.o
 #   make static     build/sockaccel-static (musl, built-in ELF reader, no deps)
 #   make test       install test dependencies, build, run every test (TAP, prove)
+#   make test-kernels  the kernel tests on Debian's 5.10, 6.1 and 6.12 (qemu)
 #   make demo       a loopback transfer without, then with acceleration
 #   make bench      benchmarks (see BENCHMARKS.md)
 #   make fuzz       run the ELF and HTTP fuzzers (FUZZ_SECONDS=60 each)
@@ -54,13 +55,13 @@ BPF_OBJS := $(BPF_SRCS:bpf/%.c=$(BUILD)/bpf/%.o)
 BPF_CFLAGS := -O2 -target bpf -Wall -Werror -Ibpf -I$(ARCH_INC)
 LLVM_OBJCOPY ?= llvm-objcopy
 
-.PHONY: all static test test-build test-tools demo bench bench-backpressure fuzz corpus clean help image install
+.PHONY: all static test test-kernels test-build test-tools demo bench bench-backpressure fuzz corpus clean help image install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/sockaccel $(BPF_OBJS)
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# *//'
+	@sed -n '3,13p' Makefile | sed 's/^# *//'
 
 # ---- BPF programs: clang -target bpf, UAPI headers only ----
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
@@ -226,20 +227,34 @@ $(BOOT_INIT): tests/boot/init.c
 	$(call msg,MUSLCC,$@)
 	$(Q)$(MUSL_CC) -std=gnu11 $(WARN) -Os -static -s $< -o $@
 
+# The kernel matrix's /init (tests/matrix/, tests/boot/matrix.t).
+MATRIX_INIT := $(BUILD)/tests/matrix/init
+$(MATRIX_INIT): tests/matrix/init.c
+	@mkdir -p $(@D)
+	$(call msg,MUSLCC,$@)
+	$(Q)$(MUSL_CC) -std=gnu11 $(WARN) -Os -static -s $< -o $@
+
 # ---- make test: every test, TAP, one prove run ----
 # Order: unit (no kernel), then kernel tests; each kernel test runs against
 # both binaries (build/sockaccel and build/sockaccel-static).
 TESTS := $(sort $(wildcard tests/unit/*.t)) $(sort $(wildcard tests/kernel/*.t)) \
          $(sort $(wildcard tests/fuzz/*.t)) $(sort $(wildcard tests/boot/*.t)) \
          $(sort $(wildcard tests/deploy/*.t))
-TEST_DEPS := build static test boot deploy
+TEST_DEPS := build static test boot deploy matrix
 
-test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT)
+test-build: all $(BUILD)/sockaccel-static $(TEST_TOOLS) $(TEST_BPF_OBJS) $(UNIT_BINS) $(BOOT_INIT) $(MATRIX_INIT)
 
 test:
 	$(Q)tests/deps.sh $(TEST_DEPS)
 	$(Q)$(MAKE) --no-print-directory static test-build
 	$(Q)BUILD=$(abspath $(BUILD)) prove --timer -f $(TESTS)
+
+# Only the matrix (tests/boot/matrix.t; `make test` runs it too).  The
+# kernels are downloaded once into $(BUILD)/kernels/.
+test-kernels:
+	$(Q)tests/deps.sh $(TEST_DEPS)
+	$(Q)$(MAKE) --no-print-directory static test-build
+	$(Q)BUILD=$(abspath $(BUILD)) prove --timer -v tests/boot/matrix.t
 
 demo:
 	$(Q)tests/deps.sh build
@@ -346,6 +361,19 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
 	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
 	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
+
+# `sockaccel probe`'s rows, each used for real (tests/kernel/probe.t): one
+# object per row from tests/data/probe/probe.c.
+PROBE_ROWS := prog-sock_ops prog-sk_msg map-sockhash map-array map-hash map-percpu_array \
+	map-lru_hash map-sk_storage sock_ops-map_lookup_elem sock_ops-sock_hash_update \
+	sock_ops-get_netns_cookie sock_ops-sk_storage_get sk_msg-map_lookup_elem \
+	sk_msg-map_update_elem sk_msg-msg_redirect_hash sk_msg-sk_storage_get memlock
+PROBE_OBJS := $(PROBE_ROWS:%=$(BUILD)/tests/data/probe/%.bpf.o)
+$(BUILD)/tests/data/probe/%.bpf.o: tests/data/probe/probe.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DP_$(subst -,_,$*) -c $< -o $@
+test-build: $(PROBE_OBJS)
 
 # Issue 6 test objects, written for other loaders: libbpf's <bpf/bpf_helpers.h>
 # and iproute2's <iproute2/bpf_elf.h> (libbpf-dev, iproute2).  Built with -g

@@ -6,6 +6,9 @@ pkgs_build="gcc make clang llvm libelf-dev linux-libc-dev"
 pkgs_static="musl-tools"
 pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev man-db groff-base"
 pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
+# The kernel matrix (tests/boot/matrix.t): qemu with virtiofsd
+# (qemu-system-common), and what tests/matrix/kernels.sh unpacks with.
+pkgs_matrix="qemu-system-x86 cpio gzip kmod xz-utils zstd dpkg"
 pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils
 	nginx-light wrk redis-server redis-tools postgresql iperf3 curl linux-perf"
 # deploy/: manifests checked by node (npm packages go into build/), the unit

@@ -93,6 +93,7 @@ need_kernel() {
 		[ -x "$b" ] || bail "$b is not built (run make test)"
 	done
 	[ -x "$TOOLS/xfer" ] || bail "$TOOLS/xfer is not built (run make test)"
+	[ -x "$TOOLS/cgprogs" ] || bail "$TOOLS/cgprogs is not built (run make test)"
 }
 
 new_cgroup() {	# new_cgroup VAR
@@ -152,11 +153,17 @@ json_get() {	# json_get JSON KEY
 	printf '%s' "$1" | sed -n "s/.*\"$2\":\\([^,}]*\\).*/\\1/p" | tr -d '"'
 }
 
-# Ids of the programs attached to a cgroup for an attach type (BPF_PROG_QUERY).
-cgroup_prog_ids() {	# cgroup_prog_ids CGROUP [ATTACH_TYPE]
-	bpftool -j cgroup show "$1" 2>/dev/null |
-		grep -Eo "\"id\":[0-9]*,\"attach_type\":\"(cgroup_)?${2:-sock_ops}\"" |
-		sed 's/"id":\([0-9]*\).*/\1/' | sort -n | tr '\n' ' '
+# Ids of the programs attached to a cgroup for an attach type, by number
+# (default 3, BPF_CGROUP_SOCK_OPS), from BPF_PROG_QUERY (tests/tools/cgprogs:
+# bpftool 7.1 lists nothing on kernels before 6.0).
+cgroup_prog_ids() {	# cgroup_prog_ids CGROUP [ATTACH_TYPE_NUMBER]
+	"$TOOLS/cgprogs" "$1" | awk -v t="${2:-3}" '$2 == t { print $1 }' | sort -n | tr '\n' ' '
+}
+
+# How many programs a cgroup runs, every attach type (BPF_PROG_QUERY with
+# the fields Linux 4.15 knew: bpftool 7.1 lists nothing before 6.0).
+cgroup_prog_count() {	# cgroup_prog_count CGROUP
+	"$TOOLS/cgprogs" "$1" | wc -l
 }
 
 # eventually CMD...: CMD succeeds within 5 s (the kernel frees programs and

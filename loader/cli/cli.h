@@ -111,5 +111,6 @@ int cmd_load(struct sa_args *a);
 int cmd_unload(struct sa_args *a);
 int cmd_inspect(struct sa_args *a);
 int cmd_net(struct sa_args *a);
+int cmd_probe(struct sa_args *a);
 
 #endif

@@ -14,6 +14,7 @@
 #include "accel/accel.h"
 #include "accel/prom.h"
 #include "cli/cli.h"
+#include "load/probe.h"
 #include "cli/json.h"
 #include "sys/caps.h"
 #include "sys/fs.h"
@@ -102,7 +103,7 @@ int cmd_install(struct sa_args *a)
 	size_t i;
 	int ret;
 
-	if (sa_check_caps(&a->ctx, "install"))
+	if (sa_check_caps(&a->ctx, "install") || sa_probe_install(&a->ctx))
 		return sa_report(a);
 	ret = sa_accel_opts_from_args(a, &o, &obj);
 	if (ret)

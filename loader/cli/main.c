@@ -14,6 +14,7 @@
 #include "object.h"
 #include "sys/bpf.h"
 #include "load/core.h"
+#include "sys/memlock.h"
 
 #ifndef SOCKACCEL_VERSION
 #define SOCKACCEL_VERSION "unknown"
@@ -80,40 +81,44 @@ static const struct command {
 	const char *args;
 	const char *help;
 	const struct sa_verbs *verbs;	/* bpftool's nouns */
+	unsigned char bpf;	/* creates maps or loads programs: memlock */
 } commands[] = {
 	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF | O_REPLACE, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE] [--replace]",
-	  "accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree", NULL },
+	  "accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree", NULL, 1 },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
-	  "detach our programs and delete the pins; open connections keep flowing", NULL },
+	  "detach our programs and delete the pins; open connections keep flowing", NULL, 0 },
 	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS | O_PROMETHEUS, 0, 0, 0,
 	  "[--pin-dir DIR | --all] [--sockets] [--json | --prometheus]",
-	  "what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone", NULL },
+	  "what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone", NULL, 0 },
+	{ "probe", cmd_probe, O_JSON, 0, 0, 0,
+	  "[--json]",
+	  "what this kernel offers that sockaccel uses, and the Linux version that brought it", NULL, 1 },
 	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
 	  0, 0, 0,
 	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
 	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
-	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL },
+	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL, 1 },
 	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE | O_BTF, 0, SA_MAX_WORDS, 1, "", "",
-	  &sa_prog_verbs },
-	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs },
+	  &sa_prog_verbs, 1 },
+	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs, 1 },
 	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "",
-	  &sa_cgroup_verbs },
+	  &sa_cgroup_verbs, 0 },
 	{ "load", cmd_load, O_PIN | O_TYPE | O_BTF, 1, 1, 2,
 	  "OBJ [--pin-dir DIR] [--type TYPE] [--btf FILE]",
-	  "load and pin every map and program (default: /sys/fs/bpf/<object name>)", NULL },
+	  "load and pin every map and program (default: /sys/fs/bpf/<object name>)", NULL, 1 },
 	{ "unload", cmd_unload, O_PIN, 0, 0, 2,
 	  "--pin-dir DIR",
-	  "delete the pins of a load", NULL },
+	  "delete the pins of a load", NULL, 0 },
 	{ "net", cmd_net, O_JSON, 1, 7, 1,
 	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
 	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
-	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", NULL },
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", NULL, 0 },
 #ifndef SOCKACCEL_NO_INSPECT
 	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1,
 	  "OBJ [--json] [--disasm] [--type TYPE] [--btf FILE]",
-	  "what an object becomes, without the kernel", NULL },
+	  "what an object becomes, without the kernel", NULL, 0 },
 #endif
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
@@ -454,6 +459,8 @@ int main(int argc, char **argv)
 	ret = parse_opts(&a, &commands[c], argc - i, argv + i);
 	if (ret)
 		return ret;
+	if (commands[c].bpf)
+		sa_memlock_raise(&a.ctx);
 	ret = commands[c].fn(&a);
 	/* Warnings: after the output, apart from the error that decided ret. */
 	for (char *w = a.ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)

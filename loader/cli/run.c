@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/httpd.h"
 #include "load/load.h"
+#include "load/probe.h"
 #include "sys/bpf.h"
 #include "sys/caps.h"
 #include "sys/fs.h"
@@ -290,7 +291,7 @@ int cmd_run(struct sa_args *a)
 	int ret, timeout;
 
 	g.http.lfd = g.http.cfd = -1;
-	if (sa_check_caps(&a->ctx, "run"))
+	if (sa_check_caps(&a->ctx, "run") || sa_probe_install(&a->ctx))
 		return sa_report(a);
 	ret = sa_accel_opts_from_args(a, &g.o, &obj);
 	if (ret)

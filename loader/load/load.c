@@ -39,7 +39,7 @@ static int needs_btf(uint32_t type)
 #define BTF_INFO(kind, vlen)	((uint32_t)(kind) << 24 | (vlen))
 #define BTF_INT(enc, bits)	((uint32_t)(enc) << 24 | (bits))
 
-static int load_min_btf(uint32_t value_size)
+int sa_btf_load_min(uint32_t value_size)
 {
 	static const char strs[] = "\0int\0unsigned char";
 	struct {
@@ -127,7 +127,7 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m, int inner_fd)
 
 	a.name = m->name;	/* the kernel keeps 15 bytes of [A-Za-z0-9_.] */
 	if (needs_btf(m->type)) {
-		btf = load_min_btf(m->value_size);
+		btf = sa_btf_load_min(m->value_size);
 		if (btf < 0)
 			return sa_fail(c, btf, "map '%s': BPF_BTF_LOAD (its type needs BTF)",
 				       m->name);

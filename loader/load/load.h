@@ -60,6 +60,10 @@ void sa_unpin(const struct sa_loaded *l, const struct sa_pins *p);
 void sa_unpin_all(const struct sa_loaded *l, const char *dir);
 void sa_loaded_close(struct sa_loaded *l);
 
+/* BTF for a local-storage map: [1] int, [3] unsigned char[value_size]
+ * (BPF_BTF_LOAD, Linux 4.18); an fd or -errno. */
+int sa_btf_load_min(uint32_t value_size);
+
 /* fd of map/prog by name in a loaded object, or -1. */
 int sa_map_fd(const struct sa_loaded *l, const char *name);
 int sa_prog_fd(const struct sa_loaded *l, const char *name);

@@ -109,7 +109,7 @@ sections() {
 		fi
 		is "$rc" 0 "[$L] attach $p: ${out//$'\n'/ }"
 	done <<<"$PROGS"
-	is "$(bpftool -j cgroup show "$cg" | grep -o '"id":' | wc -l)" "$n" \
+	is "$(cgroup_prog_count "$cg")" "$n" \
 		"[$L] the cgroup runs all $n cgroup programs (BPF_PROG_QUERY)"
 
 	# Traffic in the cgroup: TCP over IPv4 and IPv6 (the sockops program puts
@@ -136,7 +136,7 @@ sections() {
 		fi
 		is "$rc" 0 "[$L] detach $p"
 	done <<<"$PROGS"
-	is "$(bpftool -j cgroup show "$cg" | grep -o '"id":' | wc -l)" 0 "[$L] nothing attached to the cgroup"
+	is "$(cgroup_prog_count "$cg")" 0 "[$L] nothing attached to the cgroup"
 
 	# The plain "sk_skb" section, attached as the stream verdict.
 	"$B" prog attach pinned "$pin/t_parser" stream_parser pinned "$pin/sec_sockmap" >/dev/null &&

@@ -18,6 +18,9 @@
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 command -v strace >/dev/null || bail "strace is not installed (tests/deps.sh test)"
+# Every STEP-th call only: the kernel matrix (tests/boot/matrix.t) runs
+# this under qemu's TCG with SA_INTERRUPT_STEP=8.
+STEP=${SA_INTERRUPT_STEP:-1}
 
 # The bpf() calls CMD makes, one command name a line, in $T_TMP/calls.
 calls_of() {
@@ -150,7 +153,7 @@ interrupted() {
 	diag "[$L] install makes $k bpf() calls: $calls"
 	lt 5 "$k" "[$L] a whole install makes bpf() calls"
 	"$B" remove --cgroup "$cg" --pin-dir "$pin" >/dev/null
-	for n in $(seq 1 "$k"); do
+	for n in $(seq 1 "$STEP" "$k"); do
 		cut="install killed at bpf() call $n ($(sed -n "${n}p" <<<"${calls// /$'\n'}"))"
 		kill_at "$n" "$B" install --cgroup "$cg" --pin-dir "$pin"
 		check "[$L] $cut: status works and agrees with the pins ($(pins_present) of $NPINS)" status_agrees
@@ -165,7 +168,7 @@ interrupted() {
 	diag "[$L] the repairing install makes $r bpf() calls: $(tr '\n' ' ' <"$T_TMP/calls")"
 	lt "$k" "$r" "[$L] repairing makes more bpf() calls than a fresh install"
 	"$B" remove --cgroup "$cg" --pin-dir "$pin" >/dev/null
-	for m in $(seq 1 "$r"); do
+	for m in $(seq 1 "$STEP" "$r"); do
 		kill_at "$k" "$B" install --cgroup "$cg" --pin-dir "$pin"
 		kill_at "$m" "$B" install --cgroup "$cg" --pin-dir "$pin"
 		repair_and_remove "repairing install killed at bpf() call $m ($(sed -n "${m}p" "$T_TMP/calls"))"
@@ -175,7 +178,7 @@ interrupted() {
 	"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
 	r=$(calls_of "$B" remove --cgroup "$cg" --pin-dir "$pin")
 	diag "[$L] remove makes $r bpf() calls: $(tr '\n' ' ' <"$T_TMP/calls")"
-	for m in $(seq 1 "$r"); do
+	for m in $(seq 1 "$STEP" "$r"); do
 		"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
 		kill_at "$m" "$B" remove --cgroup "$cg" --pin-dir "$pin"
 		check "[$L] remove killed at bpf() call $m: status works and agrees with the pins ($(pins_present) of $NPINS)" \
@@ -205,7 +208,7 @@ interrupted() {
 	done
 
 	# ---- install with its Nth bpf() call failing ----
-	for n in $(seq 1 "$k"); do
+	for n in $(seq 1 "$STEP" "$k"); do
 		local out rc
 		cut="install with bpf() call $n ($(sed -n "${n}p" <<<"${calls// /$'\n'}")) failing"
 		out=$(strace -f -qq -e trace=bpf -e inject=bpf:error=EPERM:when="$n" -o /dev/null -- \

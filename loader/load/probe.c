@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probe.c: one table of what sockaccel uses, each row with how the kernel
+ * is asked and the first mainline version known to have it.  The helper
+ * rows are the calls bpf/sockaccel.bpf.c makes, per program type (a
+ * helper is allowed or not per type: bpf_get_netns_cookie() came to
+ * sock_ops in 5.15, long after the helper itself).
+ *
+ * A helper is probed as bpftool does: a program of the type that calls it
+ * with no arguments set up.  The verifier refuses it either way; its log
+ * says "unknown func" / "invalid func" when the helper is not allowed
+ * there, and something about the arguments when it is.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load/load.h"
+#include "load/probe.h"
+#include "sys/bpf.h"
+#include "sys/memlock.h"
+
+#define H(T, t, fn, since) \
+	{ #t ":" #fn, "bpf_" #fn "() for " #t " programs", since, SA_P_HELPER, 1, \
+	  BPF_PROG_TYPE_##T, BPF_FUNC_##fn }
+
+const struct sa_feature sa_features[] = {
+	{ "prog:sock_ops", "sock_ops programs", "4.13", SA_P_PROG, 1, BPF_PROG_TYPE_SOCK_OPS, 0 },
+	{ "prog:sk_msg", "sk_msg programs", "4.17", SA_P_PROG, 1, BPF_PROG_TYPE_SK_MSG, 0 },
+	{ "map:sockhash", "sockhash maps", "4.18", SA_P_MAP, 1, BPF_MAP_TYPE_SOCKHASH, 0 },
+	{ "map:array", "array maps", "3.19", SA_P_MAP, 1, BPF_MAP_TYPE_ARRAY, 0 },
+	{ "map:hash", "hash maps", "3.19", SA_P_MAP, 1, BPF_MAP_TYPE_HASH, 0 },
+	{ "map:percpu_array", "per-CPU array maps", "4.6", SA_P_MAP, 1, BPF_MAP_TYPE_PERCPU_ARRAY, 0 },
+	{ "map:lru_hash", "LRU hash maps", "4.10", SA_P_MAP, 1, BPF_MAP_TYPE_LRU_HASH, 0 },
+	{ "map:sk_storage", "socket-local storage maps", "5.2", SA_P_MAP, 1, BPF_MAP_TYPE_SK_STORAGE, 0 },
+	H(SOCK_OPS, sock_ops, map_lookup_elem, "4.13"),
+	H(SOCK_OPS, sock_ops, sock_hash_update, "4.18"),
+	/* 6cf1770d63dd "bpf: Allow bpf_get_netns_cookie in BPF_PROG_TYPE_SOCK_OPS" */
+	H(SOCK_OPS, sock_ops, get_netns_cookie, "5.15"),
+	H(SOCK_OPS, sock_ops, sk_storage_get, "5.3"),
+	H(SK_MSG, sk_msg, map_lookup_elem, "4.17"),
+	H(SK_MSG, sk_msg, map_update_elem, "4.17"),
+	H(SK_MSG, sk_msg, msg_redirect_hash, "4.18"),
+	/* 13d70f5a5ecf "bpf, sk_msg: Add get socket storage helpers" */
+	H(SK_MSG, sk_msg, sk_storage_get, "5.10"),
+	{ "flag:allow_multi", "BPF_F_ALLOW_MULTI for cgroup programs", "4.10", SA_P_FLAG, 1,
+	  BPF_F_ALLOW_MULTI, 0 },
+	{ "flag:replace", "BPF_F_REPLACE for cgroup programs", "5.6", SA_P_FLAG, 0,
+	  BPF_F_ALLOW_MULTI | BPF_F_REPLACE, 0 },
+	{ "btf:load", "BTF loading (BPF_BTF_LOAD)", "4.18", SA_P_BTF, 1, 0, 0 },
+	{ "btf:kernel", "kernel BTF (/sys/kernel/btf/vmlinux)", "5.4", SA_P_KBTF, 0, 0, 0 },
+	{ "link", "bpf_link (BPF_LINK_CREATE)", "5.7", SA_P_LINK, 0, 0, 0 },
+	{ "memcg", "BPF memory charged to the memory cgroup, not RLIMIT_MEMLOCK", "5.11",
+	  SA_P_MEMCG, 0, 0, 0 },
+};
+const unsigned int sa_nfeatures = sizeof(sa_features) / sizeof(sa_features[0]);
+
+const char *const sa_probe_how[] = {
+	[SA_P_PROG] = "BPF_PROG_LOAD of 'return 1'",
+	[SA_P_MAP] = "BPF_MAP_CREATE",
+	[SA_P_HELPER] = "BPF_PROG_LOAD calling it, verifier log",
+	[SA_P_FLAG] = "BPF_PROG_ATTACH with the flag and no program: EBADF, not EINVAL",
+	[SA_P_BTF] = "BPF_BTF_LOAD of 3 types",
+	[SA_P_KBTF] = "the file exists",
+	[SA_P_LINK] = "BPF_LINK_CREATE with no program: EBADF, not EINVAL",
+	[SA_P_MEMCG] = "BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)",
+};
+
+/* Is w in s?  (Not strstr: musl's brings 350 bytes for two words.) */
+static int has(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (!strncmp(s, w, n))
+			return 1;
+	return 0;
+}
+
+static int prog(unsigned int type, int helper)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = helper },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	char log[256];
+	struct sys_prog_load_args a = {
+		.type = type, .license = "GPL", .insns = insns + !helper,
+		.insn_cnt = helper ? 3 : 2,
+		.log_level = helper ? 1 : 0, .log_buf = helper ? log : NULL,
+		.log_size = helper ? sizeof(log) : 0,
+	};
+	int fd;
+
+	log[0] = 0;
+	fd = sys_prog_load(&a);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	if (fd == -EPERM)	/* unprivileged; the verifier says EACCES or EINVAL */
+		return fd;
+	if (!helper)
+		return 0;
+	log[sizeof(log) - 1] = 0;
+	return !has(log, "unknown func") && !has(log, "invalid func");
+}
+
+static int map(unsigned int type)
+{
+	struct sys_map_create_args a = {
+		.type = type, .key_size = 4, .value_size = 8, .max_entries = 1,
+	};
+	int fd;
+
+	if (type == BPF_MAP_TYPE_SOCKHASH)
+		a.value_size = 4;	/* a socket fd */
+	if (type == BPF_MAP_TYPE_SK_STORAGE) {
+		a.flags = BPF_F_NO_PREALLOC;
+		a.max_entries = 0;
+		a.btf_fd = sa_btf_load_min(8);
+		if (a.btf_fd < 0)
+			return a.btf_fd == -EPERM ? -EPERM : 0;
+		a.btf_key_type_id = 1;
+		a.btf_value_type_id = 3;
+	}
+	fd = sys_map_create(&a);
+	if (a.btf_fd > 0)
+		close(a.btf_fd);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 ? 1 : fd == -EPERM ? fd : 0;
+}
+
+/* A command or flag the kernel knows gets as far as the missing fd. */
+static int known(int ret)
+{
+	return ret == -EBADF ? 1 : ret == -EINVAL ? 0 : ret;
+}
+
+int sa_probe(const struct sa_feature *f)
+{
+	int fd;
+
+	switch (f->kind) {
+	case SA_P_PROG:
+		return prog(f->a, 0);
+	case SA_P_MAP:
+		return map(f->a);
+	case SA_P_HELPER:
+		return prog(f->a, f->b);
+	case SA_P_FLAG:
+		return known(sys_prog_attach(-1, -1, BPF_CGROUP_SOCK_OPS, f->a));
+	case SA_P_BTF:
+		fd = sa_btf_load_min(8);
+		if (fd >= 0)
+			close(fd);
+		return fd >= 0 ? 1 : fd == -EPERM ? fd : 0;
+	case SA_P_KBTF:
+		return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	case SA_P_LINK:
+		return known(sys_link_create(-1, -1, BPF_CGROUP_SOCK_OPS, 0));
+	default:
+		fd = sa_memlock_charged();
+		return fd < 0 ? fd : !fd;
+	}
+}
+
+int sa_probe_install(struct sa_ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < sa_nfeatures; i++) {
+		const struct sa_feature *f = &sa_features[i];
+
+		if (f->install && sa_probe(f) == 0)
+			return sa_failx(c, -EOPNOTSUPP, "this kernel has no %s (Linux %s); "
+					"nothing was changed (see 'sockaccel probe')", f->what, f->since);
+	}
+	return 0;
+}
