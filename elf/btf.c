@@ -44,8 +44,7 @@ static int member_uint(struct btf *b, const char *map, const char *field,
 			return 0;
 		}
 	}
-	return bo_fail(b->o, -EINVAL, "map '%s': field '%s' is not written as __uint()",
-		       map, field);
+	return bo_failn(b->o, -EINVAL, "map", map, "field '%s' is not written as __uint()", field);
 }
 
 /* __type(name, T): a pointer to T; the field's value is sizeof(T). */
@@ -61,8 +60,7 @@ static int member_type(struct btf *b, const char *map, const char *field,
 		return err;
 	t = type_at(b, id);
 	if (BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
-		return bo_fail(b->o, -EINVAL, "map '%s': field '%s' is not written as __type()",
-			       map, field);
+		return bo_failn(b->o, -EINVAL, "map", map, "field '%s' is not written as __type()", field);
 	err = type_size(b, t.type, &size, 0);
 	if (err)
 		return err;
@@ -123,23 +121,20 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		else if (!strcmp(f, "pinning"))
 			pin = val;
 		else if (strcmp(f, "key") && strcmp(f, "value"))
-			return bo_fail(o, -EOPNOTSUPP, "map '%s': field '%s' is not supported",
-				       name, f);
+			return bo_failn(o, -EOPNOTSUPP, "map", name, "field '%s' is not supported", f);
 	}
 	if (key_type) {
 		if (m->key_size && m->key_size != key_type)
-			return bo_fail(o, -EINVAL, "map '%s': key_size %u but key type of %u bytes",
-				       name, m->key_size, key_type);
+			return bo_failn(o, -EINVAL, "map", name, "key_size %u but key type of %u bytes", m->key_size, key_type);
 		m->key_size = key_type;
 	}
 	if (value_type) {
 		if (m->value_size && m->value_size != value_type)
-			return bo_fail(o, -EINVAL, "map '%s': value_size %u but value type of %u bytes",
-				       name, m->value_size, value_type);
+			return bo_failn(o, -EINVAL, "map", name, "value_size %u but value type of %u bytes", m->value_size, value_type);
 		m->value_size = value_type;
 	}
 	if (pin > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
-		return bo_fail(o, -EINVAL, "map '%s': unknown pinning %u", name, pin);
+		return bo_failn(o, -EINVAL, "map", name, "unknown pinning %u", pin);
 	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
 	return 0;
 }
@@ -152,7 +147,7 @@ static int def_struct(struct btf *b, const char *name, uint32_t id, uint32_t *si
 	if (err)
 		return err;
 	if (BTF_INFO_KIND(type_at(b, *sid).info) != BTF_KIND_STRUCT)
-		return bo_fail(b->o, -EINVAL, "map '%s': its definition is not a struct", name);
+		return bo_failn(b->o, -EINVAL, "map", name, "its definition is not a struct");
 	return 0;
 }
 
@@ -182,14 +177,13 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 		t = type_at(b, id);
 	}
 	if (err || BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
-		return bo_fail(o, -EINVAL, "map '%s': 'values' is not __array(values, struct {...})",
-			       o->maps[outer].name);
+		return bo_failn(o, -EINVAL, "map", o->maps[outer].name, "'values' is not __array(values, struct {...})");
 	err = def_struct(b, name, t.type, &id);
 	if (err)
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->origin = BO_MAP_BTF;
 	m->tmpl = 1;
@@ -197,8 +191,7 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 	m->off = ~0ull;		/* no symbol: no relocation finds it */
 	err = map_def(b, name, id, m, &vt, &vo);
 	if (!err && vt)
-		err = bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map holds maps itself",
-			      o->maps[outer].name);
+		err = bo_failn(o, -EOPNOTSUPP, "map", o->maps[outer].name, "its inner map holds maps itself");
 	if (!err)
 		err = bo_check_map(o, m);
 	o->maps[outer].inner = (int)(o->nmaps - 1);
@@ -230,7 +223,7 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 
 	m = bo_add_map(o);
 	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	idx = o->nmaps - 1;
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->origin = BO_MAP_BTF;
@@ -244,7 +237,7 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 		}
 	}
 	if (!found)
-		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
+		return bo_failn(o, -EINVAL, "map", name, "no symbol in section '.maps'");
 	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(type_at(b, sid).info)))
 		return -E2BIG;
 	err = map_def(b, name, sid, m, &values_type, &values_off);
@@ -291,20 +284,19 @@ static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t map
 			    r->offset < o->maps[k].off + o->maps[k].var_size)
 				m = &o->maps[k];
 		if (!m)
-			return bo_fail(o, -EINVAL,
-				       "section '.maps': relocation %zu is in no map's values", i);
+			return bo_failn(o, -EINVAL, "section", ".maps",
+				       "relocation %zu is in no map's values", i);
 		at = r->offset - m->off - m->values_off;
 		for (j = 0; j < o->nmaps; j++)
 			if (o->maps[j].origin == BO_MAP_BTF && !o->maps[j].tmpl &&
 			    sym->shndx == maps_sec && o->maps[j].off == sym->value)
 				break;
 		if (at % 8 || j == o->nmaps || &o->maps[j] == m)
-			return bo_fail(o, -EINVAL,
-				       "map '%s': value %llu ('%s') is not a map of '.maps'",
-				       m->name, (unsigned long long)(at / 8), sym->name);
+			return bo_failn(o, -EINVAL, "map", m->name,
+				       "value %llu ('%s') is not a map of '.maps'", (unsigned long long)(at / 8), sym->name);
 		sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
 		if (!sl)
-			return bo_fail(o, -ENOMEM, "out of memory");
+			return bo_oom(o);
 		m->slots = sl;
 		sl[m->nslots++] = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
 	}

@@ -47,7 +47,7 @@ static const struct ext_part {
 
 static int efail(struct bo_object *o, const char *part, const char *what)
 {
-	return bo_fail(o, -EINVAL, "section '.BTF.ext': %s: %s", part, what);
+	return bo_failn(o, -EINVAL, "section", ".BTF.ext", "%s: %s", part, what);
 }
 
 static uint32_t sec_by_name(const struct elf_view *v, const char *name)
@@ -71,7 +71,7 @@ static int add_rec(struct bo_object *o, struct bo_prog *p, int part,
 	uint32_t w[4];
 
 	if (!na)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	*arr = na;
 	memcpy(w, r, parts[part].rec);
 	w[0] = insn;
@@ -190,7 +190,7 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		return es ? bo_fail(o, -EINVAL, "section '.BTF' is empty or too large") : 0;
 	o->btf = malloc(bs->size ? bs->size : 1);
 	if (!o->btf)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	memcpy(o->btf, bs->data, bs->size);
 	o->btf_len = (uint32_t)bs->size;
 	err = btf_open(&b, o->btf, o->btf_len, NULL, NULL);
@@ -209,7 +209,7 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		if (es->data && es->size >= 24)
 			memcpy(&h, es->data, es->size < sizeof(h) ? es->size : sizeof(h));
 		if (h.magic != EXT_MAGIC || h.version != 1 || h.hdr_len < 24 || h.hdr_len > es->size)
-			err = bo_fail(o, -EINVAL, "section '.BTF.ext': bad magic, version or header length");
+			err = bo_failn(o, -EINVAL, "section", ".BTF.ext", "bad magic, version or header length");
 		if (!err && h.hdr_len < sizeof(h))	/* no core_relo part */
 			h.off_len[2][0] = h.off_len[2][1] = 0;
 		for (part = 0; !err && part < 3; part++) {

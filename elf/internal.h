@@ -30,6 +30,10 @@ struct parse {
 /* object.c */
 int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same with a subject: "map 'x': ...", "section '.text': ...". */
+int bo_failn(struct bo_object *o, int err, const char *kind, const char *name,
+	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int bo_oom(struct bo_object *o);	/* -ENOMEM, "out of memory" */
 /*
  * Charge n steps to the parse: a loop whose length is the product of two
  * counts the file chooses (programs x relocations, maps x references) pays

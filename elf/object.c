@@ -35,6 +35,26 @@ int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	return err;
 }
 
+/* "<kind> '<name>': " then the rest: the prefix is written once. */
+int bo_failn(struct bo_object *o, int err, const char *kind, const char *name,
+	     const char *fmt, ...)
+{
+	size_t n = (size_t)snprintf(o->err, sizeof(o->err), "%s '%s': ", kind, name);
+	va_list ap;
+
+	if (n >= sizeof(o->err))
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(o->err + n, sizeof(o->err) - n, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int bo_oom(struct bo_object *o)
+{
+	return bo_fail(o, -ENOMEM, "out of memory");
+}
+
 /*
  * A crafted object of a few MiB can make the loops below quadratic (40,000
  * programs x 40,000 relocations, checked pairwise for names, took 8 s; 64
@@ -130,9 +150,8 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	if (!d && ps->type_override)
 		d = bo_sec_def_by_type(ps->type_override);
 	if (!d)
-		return bo_fail(ps->o, -EINVAL,
-			       "section '%s': unknown program type (name the type with --type)",
-			       p->section);
+		return bo_failn(ps->o, -EINVAL, "section", p->section,
+			       "unknown program type (name the type with --type)");
 	p->type = d->prog_type;
 	p->expected_attach_type = d->expected_attach_type;
 	p->attach_type = d->attach_type == BO_NO_ATTACH ? ~0u : d->attach_type;
@@ -161,18 +180,17 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 	int err = 0;
 
 	if (s->size == 0 || !s->data)
-		return bo_fail(o, -EINVAL, "section '%s': empty program section", s->name);
+		return bo_failn(o, -EINVAL, "section", s->name, "empty program section");
 	if (bo_charge(o, 2 * (uint64_t)ps->v->nsym))
 		return -E2BIG;
 	if (s->size % INSN_SZ)
-		return bo_fail(o, -EINVAL,
-			       "section '%s': size %llu is not a multiple of 8 (instruction size)",
-			       s->name, (unsigned long long)s->size);
+		return bo_failn(o, -EINVAL, "section", s->name,
+			       "size %llu is not a multiple of 8 (instruction size)", (unsigned long long)s->size);
 	n = bo_symbols_in(ps->v, sec, STT_FUNC, NULL);
 	if (n) {
 		fn = calloc(n, sizeof(*fn));
 		if (!fn)
-			return bo_fail(o, -ENOMEM, "out of memory");
+			return bo_oom(o);
 		bo_symbols_in(ps->v, sec, STT_FUNC, fn);
 		ev_sort(fn, n, sizeof(*fn), bo_cmp_sym_value);
 	}
@@ -185,9 +203,8 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 		if (n && (!fn[i]->size || start % INSN_SZ || fn[i]->size % INSN_SZ ||
 			  !ev_in_bounds(start, fn[i]->size, s->size) ||
 			  (i > 0 && start < fn[i - 1]->value + fn[i - 1]->size))) {
-			err = bo_fail(o, -EINVAL,
-				      "section '%s': function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
-				      s->name, name, (unsigned long long)start,
+			err = bo_failn(o, -EINVAL, "section", s->name,
+				      "function '%s' (offset %llu, size %llu) is not whole instructions inside the section", name, (unsigned long long)start,
 				      (unsigned long long)fn[i]->size);
 			break;
 		}
@@ -196,7 +213,7 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 			break;
 		p = add_prog(o);
 		if (!p) {
-			err = bo_fail(o, -ENOMEM, "out of memory");
+			err = bo_oom(o);
 			break;
 		}
 		snprintf(p->name, sizeof(p->name), "%s", name);
@@ -315,7 +332,7 @@ int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
 	ps.data_map = malloc((v->nsec ? v->nsec : 1) * sizeof(int));
 	if (!ps.data_map)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	for (i = 0; i < v->nsec; i++)
 		ps.data_map[i] = -1;
 	err = parse_view(&ps);
