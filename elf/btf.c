@@ -184,7 +184,7 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 	m = bo_add_map(o);
 	if (!m)
 		return bo_oom(o);
-	snprintf(m->name, sizeof(m->name), "%s", name);
+	strcpy(m->name, name);
 	m->origin = BO_MAP_BTF;
 	m->tmpl = 1;
 	m->sec = o->maps[outer].sec;
@@ -225,7 +225,7 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 	if (!m)
 		return bo_oom(o);
 	idx = o->nmaps - 1;
-	snprintf(m->name, sizeof(m->name), "%s", name);
+	strcpy(m->name, name);	/* checked: shorter than BO_NAME_MAX */
 	m->origin = BO_MAP_BTF;
 	m->sec = maps_sec;
 	m->var_size = var_size;

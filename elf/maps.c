@@ -212,7 +212,7 @@ static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8
 	m = bo_add_map(o);
 	if (!m)
 		return bo_oom(o);
-	snprintf(m->name, sizeof(m->name), "%s", sym->name);
+	strcpy(m->name, sym->name);	/* bo_check_name: it fits */
 	m->origin = BO_MAP_LEGACY;
 	m->def_size = (uint32_t)entsize;
 	m->sec = ps->maps_sec;

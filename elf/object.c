@@ -216,7 +216,7 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 			err = bo_oom(o);
 			break;
 		}
-		snprintf(p->name, sizeof(p->name), "%s", name);
+		strcpy(p->name, name);	/* bo_check_name: it fits */
 		snprintf(p->section, sizeof(p->section), "%.*s", BO_NAME_MAX - 1, s->name);
 		if (!n) /* no symbol: the section is the name ("sk_skb/x" -> "sk_skb_x") */
 			for (char *c = p->name; *c; c++)
@@ -358,7 +358,7 @@ int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 	if (err) {
 		memset(o, 0, sizeof(*o));
 		snprintf(o->name, sizeof(o->name), "%s", name);
-		snprintf(o->err, sizeof(o->err), "%s", v.err);
+		strcpy(o->err, v.err);	/* 256 into 512 */
 		o->reader = r->name;
 		return err;
 	}
