@@ -183,7 +183,7 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_oom(o);
+		return -ENOMEM;
 	strcpy(m->name, name);
 	m->origin = BO_MAP_BTF;
 	m->tmpl = 1;
@@ -223,7 +223,7 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 
 	m = bo_add_map(o);
 	if (!m)
-		return bo_oom(o);
+		return -ENOMEM;
 	idx = o->nmaps - 1;
 	strcpy(m->name, name);	/* checked: shorter than BO_NAME_MAX */
 	m->origin = BO_MAP_BTF;
@@ -294,11 +294,10 @@ static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t map
 		if (at % 8 || j == o->nmaps || &o->maps[j] == m)
 			return bo_failn(o, -EINVAL, "map", m->name,
 				       "value %llu ('%s') is not a map of '.maps'", (unsigned long long)(at / 8), sym->name);
-		sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+		sl = bo_push(o, &m->slots, &m->nslots, sizeof(*sl));
 		if (!sl)
-			return bo_oom(o);
-		m->slots = sl;
-		sl[m->nslots++] = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
+			return -ENOMEM;
+		*sl = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
 	}
 	return 0;
 }

@@ -40,7 +40,10 @@ int bo_oom(struct bo_object *o);	/* -ENOMEM, "out of memory" */
  * before it runs.  0, or -E2BIG once the object needs too many.
  */
 int bo_charge(struct bo_object *o, uint64_t n);
-struct bo_map *bo_add_map(struct bo_object *o);
+/* One zeroed element more at the end of the array *arrp (n elements of
+ * size bytes): its address, or NULL with "out of memory" in o->err. */
+void *bo_push(struct bo_object *o, void *arrp, size_t *n, size_t size);
+struct bo_map *bo_add_map(struct bo_object *o);	/* bo_push, inner = -1 */
 /* A name that will be a pin file name and a kernel object name. */
 int bo_check_name(struct bo_object *o, const char *what, const char *name);
 uint32_t bo_u32_at(const uint8_t *p, size_t i);	/* the i-th u32 */

@@ -31,12 +31,11 @@ static int add_reloc(struct build *b, uint32_t insn, uint32_t map,
 		     uint32_t kind, uint32_t off)
 {
 	struct bo_prog *p = b->p;
-	struct bo_reloc *r = realloc(p->relocs, (p->nrelocs + 1) * sizeof(*r));
+	struct bo_reloc *r = bo_push(b->ps->o, &p->relocs, &p->nrelocs, sizeof(*r));
 
 	if (!r)
-		return bo_oom(b->ps->o);
-	p->relocs = r;
-	r[p->nrelocs++] = (struct bo_reloc){ insn, map, kind, off };
+		return -ENOMEM;
+	*r = (struct bo_reloc){ insn, map, kind, off };
 	return 0;
 }
 
@@ -91,11 +90,9 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 				       "function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
 				       f->name, (unsigned long long)f->value,
 				       (unsigned long long)f->size);
-		s = realloc(b->subs, (b->nsubs + 1) * sizeof(*s));
+		s = bo_push(b->ps->o, &b->subs, &b->nsubs, sizeof(*s));
 		if (!s)
-			return bo_oom(b->ps->o);
-		b->subs = s;
-		s = &b->subs[b->nsubs++];
+			return -ENOMEM;
 		s->start = f->value;
 		s->end = f->value + f->size;
 		s->pos = b->p->insn_cnt;

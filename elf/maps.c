@@ -211,7 +211,7 @@ static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_oom(o);
+		return -ENOMEM;
 	strcpy(m->name, sym->name);	/* bo_check_name: it fits */
 	m->origin = BO_MAP_LEGACY;
 	m->def_size = (uint32_t)entsize;
@@ -276,11 +276,10 @@ static int legacy_inner(struct bo_object *o, size_t first, enum layout l)
 			if (k == i || o->maps[k].id != m->inner_id)
 				continue;
 			m->inner = (int)k;
-			sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+			sl = bo_push(o, &m->slots, &m->nslots, sizeof(*sl));
 			if (!sl)
-				return bo_oom(o);
-			m->slots = sl;
-			sl[m->nslots++] = (struct bo_slot){ o->maps[k].inner_idx, (uint32_t)k };
+				return -ENOMEM;
+			*sl = (struct bo_slot){ o->maps[k].inner_idx, (uint32_t)k };
 		}
 		if (m->inner < 0)
 			return bo_failn(o, -EINVAL, "map", m->name, "inner_id %u names no map of the section", m->inner_id);
@@ -370,7 +369,7 @@ int bo_data_map(struct parse *ps, uint32_t sec)
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_oom(o);
+		return -ENOMEM;
 	data_map_name(o->name, s->name, m->name);
 	m->origin = BO_MAP_DATA;
 	m->type = BPF_MAP_TYPE_ARRAY;

@@ -72,16 +72,28 @@ int bo_charge(struct bo_object *o, uint64_t n)
 	return 0;
 }
 
+void *bo_push(struct bo_object *o, void *arrp, size_t *n, size_t size)
+{
+	uint8_t *a;
+
+	memcpy(&a, arrp, sizeof(a));	/* arrp: the address of any T * */
+	a = realloc(a, (*n + 1) * size);
+	if (!a) {
+		bo_oom(o);
+		return NULL;
+	}
+	memcpy(arrp, &a, sizeof(a));
+	a += (*n)++ * size;
+	memset(a, 0, size);
+	return a;
+}
+
 struct bo_map *bo_add_map(struct bo_object *o)
 {
-	struct bo_map *m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
+	struct bo_map *m = bo_push(o, &o->maps, &o->nmaps, sizeof(*m));
 
-	if (!m)
-		return NULL;
-	o->maps = m;
-	m = &o->maps[o->nmaps++];
-	memset(m, 0, sizeof(*m));
-	m->inner = -1;
+	if (m)
+		m->inner = -1;
 	return m;
 }
 
@@ -159,18 +171,6 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	return 0;
 }
 
-static struct bo_prog *add_prog(struct bo_object *o)
-{
-	struct bo_prog *p = realloc(o->progs, (o->nprogs + 1) * sizeof(*p));
-
-	if (!p)
-		return NULL;
-	o->progs = p;
-	p = &o->progs[o->nprogs++];
-	memset(p, 0, sizeof(*p));
-	return p;
-}
-
 static int parse_prog_section(struct parse *ps, uint32_t sec)
 {
 	const struct ev_section *s = &ps->v->sec[sec];
@@ -211,9 +211,9 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 		err = bo_check_name(o, "program", name);
 		if (err)
 			break;
-		p = add_prog(o);
+		p = bo_push(o, &o->progs, &o->nprogs, sizeof(*p));
 		if (!p) {
-			err = bo_oom(o);
+			err = -ENOMEM;
 			break;
 		}
 		strcpy(p->name, name);	/* bo_check_name: it fits */
