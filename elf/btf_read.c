@@ -22,24 +22,24 @@ int bfail(struct btf *b, const char *what)
 
 uint32_t btf_last(const struct btf *b)
 {
-	return b->first + b->n - 1;
+	return BTF_FIRST(b) + b->n - 1;
 }
 
 struct btf_type type_at(const struct btf *b, uint32_t id)
 {
 	struct btf_type t;
 
-	while (b->base && id < b->first)
+	while (BTF_SPLIT && b->base && id < b->first)
 		b = b->base;
-	memcpy(&t, b->types + b->off[id - b->first + 1], sizeof(t));
+	memcpy(&t, b->types + b->off[id - BTF_FIRST(b) + 1], sizeof(t));
 	return t;
 }
 
 const uint8_t *btf_extra(const struct btf *b, uint32_t id)
 {
-	while (b->base && id < b->first)
+	while (BTF_SPLIT && b->base && id < b->first)
 		b = b->base;
-	return b->types + b->off[id - b->first + 1] + sizeof(struct btf_type);
+	return b->types + b->off[id - BTF_FIRST(b) + 1] + sizeof(struct btf_type);
 }
 
 /*
@@ -97,7 +97,7 @@ int index_types(struct btf *b)
 			return bfail(b, "unknown type kind");
 		if ((uint64_t)extra > b->types_len - pos - sizeof(t))
 			return bfail(b, "type data beyond the type section");
-		if (b->first + b->n + 1 >= MAX_TYPES)
+		if (BTF_FIRST(b) + b->n + 1 >= MAX_TYPES)
 			return bfail(b, "too many types");
 		if (b->n + 2 > cap) {
 			uint32_t *o2 = realloc(b->off, (cap *= 2) * sizeof(*b->off));
@@ -136,6 +136,8 @@ int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base
 	b->strs = (const char *)data + h.hdr_len + h.str_off;
 	b->strs_len = h.str_len;
 	if (base) {
+		if (!BTF_SPLIT)
+			return bfail(b, "split BTF is not read by this build");
 		b->base = base;
 		b->first = btf_last(base) + 1;
 		b->str_first = base->str_first + base->strs_len;
@@ -157,9 +159,10 @@ void btf_close(struct btf *b)
 
 const char *str_at(const struct btf *b, uint32_t off)
 {
-	while (b->base && off < b->str_first)
+	while (BTF_SPLIT && b->base && off < b->str_first)
 		b = b->base;
-	off -= b->str_first;
+	if (BTF_SPLIT)
+		off -= b->str_first;
 	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
 		return NULL;
 	return b->strs + off;

@@ -570,7 +570,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	for (k = 0; k < ntarg; k++) {
 		struct btf *tb = targ[k];
 
-		for (id = tb->first; id <= btf_last(tb); id++) {
+		for (id = BTF_FIRST(tb); id <= btf_last(tb); id++) {
 			struct btf_type t = type_at(tb, id);
 			uint64_t v;
 
