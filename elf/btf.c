@@ -19,6 +19,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <linux/btf.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,18 @@ static int member_type(struct btf *b, const char *map, const char *field,
 	return 0;
 }
 
+/* The __uint() fields and the word of struct bo_map each fills ("pinning"
+ * is checked and turned into enum bo_pinning after). */
+static const char uint_fields[] =
+	"type\0max_entries\0map_flags\0numa_node\0key_size\0value_size\0pinning\0";
+static const uint8_t uint_at[] = {
+	offsetof(struct bo_map, type), offsetof(struct bo_map, max_entries),
+	offsetof(struct bo_map, flags), offsetof(struct bo_map, numa_node),
+	offsetof(struct bo_map, key_size), offsetof(struct bo_map, value_size),
+	offsetof(struct bo_map, pinning),
+};
+_Static_assert(sizeof(enum bo_pinning) == 4, "pinning is a word");
+
 /* The fields of one definition (struct sid) into m; the __array(values,
  * ...) member of a map of maps, if any, into values_type and values_off. */
 static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map *m,
@@ -77,12 +90,12 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 {
 	struct bo_object *o = b->o;
 	struct btf_type st = type_at(b, sid);
-	uint32_t i, key_type = 0, value_type = 0, pin = 0;
+	uint32_t i, k, sizes[2] = { 0, 0 };	/* of the key and value __type()s */
 	int err;
 
 	for (i = 0; i < BTF_INFO_VLEN(st.info); i++) {
 		struct btf_member mb;
-		const char *f;
+		const char *f, *u = uint_fields;
 		uint32_t val = 0;
 
 		memcpy(&mb, b->types + b->off[sid] + sizeof(st) + i * sizeof(mb), sizeof(mb));
@@ -96,46 +109,34 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 			continue;
 		}
 		if (!strcmp(f, "key") || !strcmp(f, "value")) {
-			err = member_type(b, name, f, mb.type, &val);
-			if (f[0] == 'k')
-				key_type = val;
-			else
-				value_type = val;
-		} else {
-			err = member_uint(b, name, f, mb.type, &val);
+			err = member_type(b, name, f, mb.type, &sizes[f[0] == 'v']);
+			if (err)
+				return err;
+			continue;
 		}
+		err = member_uint(b, name, f, mb.type, &val);
 		if (err)
 			return err;
-		if (!strcmp(f, "type"))
-			m->type = val;
-		else if (!strcmp(f, "max_entries"))
-			m->max_entries = val;
-		else if (!strcmp(f, "map_flags"))
-			m->flags = val;
-		else if (!strcmp(f, "numa_node"))
-			m->numa_node = val;
-		else if (!strcmp(f, "key_size"))
-			m->key_size = val;
-		else if (!strcmp(f, "value_size"))
-			m->value_size = val;
-		else if (!strcmp(f, "pinning"))
-			pin = val;
-		else if (strcmp(f, "key") && strcmp(f, "value"))
+		for (k = 0; *u && strcmp(f, u); k++)
+			u += strlen(u) + 1;
+		if (!*u)
 			return bo_failn(o, -EOPNOTSUPP, "map", name, "field '%s' is not supported", f);
+		memcpy((uint8_t *)m + uint_at[k], &val, 4);
 	}
-	if (key_type) {
-		if (m->key_size && m->key_size != key_type)
-			return bo_failn(o, -EINVAL, "map", name, "key_size %u but key type of %u bytes", m->key_size, key_type);
-		m->key_size = key_type;
+	for (k = 0; k < 2; k++) {
+		uint32_t *sz = k ? &m->value_size : &m->key_size;
+		const char *kv = k ? "value" : "key";
+
+		if (!sizes[k])
+			continue;
+		if (*sz && *sz != sizes[k])
+			return bo_failn(o, -EINVAL, "map", name, "%s_size %u but %s type of %u bytes",
+					kv, *sz, kv, sizes[k]);
+		*sz = sizes[k];
 	}
-	if (value_type) {
-		if (m->value_size && m->value_size != value_type)
-			return bo_failn(o, -EINVAL, "map", name, "value_size %u but value type of %u bytes", m->value_size, value_type);
-		m->value_size = value_type;
-	}
-	if (pin > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
-		return bo_failn(o, -EINVAL, "map", name, "unknown pinning %u", pin);
-	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
+	if ((uint32_t)m->pinning > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
+		return bo_failn(o, -EINVAL, "map", name, "unknown pinning %u", (uint32_t)m->pinning);
+	m->pinning = m->pinning ? BO_PIN_BY_NAME : BO_PIN_NONE;
 	return 0;
 }
 
