@@ -614,74 +614,70 @@ static int size_code(uint32_t bytes)
 int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo *r,
 		  const struct bo_core_res *res, const char **why)
 {
-	struct bpf_insn *in = insns + (r->insn < cnt ? r->insn : 0);
-	int cls, poison = res->poison;
+	struct bpf_insn *in;
+	uint64_t cur;
+	int cls, alu, ld;
 
 	if (r->insn >= cnt) {
 		*why = "the instruction is outside the program";
 		return -EINVAL;
 	}
+	in = insns + r->insn;
 	cls = BPF_CLASS(in->code);
-	if (cls == BPF_LD && (in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt))
-		cls = -1;
-	if (cls == BPF_ALU || cls == BPF_ALU64) {
-		if (BPF_SRC(in->code) != BPF_K)
-			cls = -1;
-		else if (!poison && res->validate && (uint32_t)in->imm != (uint32_t)res->orig)
-			goto unexpected;
-		else if (!poison && res->val > UINT32_MAX &&
-			   res->val != (uint64_t)(int64_t)(int32_t)res->val) {
-			*why = "the value does not fit an instruction's immediate";
-			return -ERANGE;
-		} else if (!poison) {
-			in->imm = (int32_t)res->val;
-			return 0;
-		}
-	} else if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX) {
-		if (!poison && res->validate && in->off != (int64_t)res->orig)
-			goto unexpected;
-		if (!poison && res->val > INT16_MAX) {
-			*why = "the offset does not fit a load or store";
-			return -ERANGE;
-		}
-		if (!poison && res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
-			if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
-				*why = "the load or store does not have the field's size";
-				return -EINVAL;
-			}
-			/* signed or other fields that changed size: poisoned, as libbpf does */
-			poison = res->size_bad;
-			if (!poison)
-				in->code = (uint8_t)((in->code & ~0x18) | size_code(res->new_sz));
-		}
-		if (!poison) {
-			in->off = (int16_t)res->val;
-			return 0;
-		}
-	} else if (cls == BPF_LD) {
-		uint64_t imm = (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm;
-
-		if (!poison && res->validate && imm != res->orig)
-			goto unexpected;
-		if (!poison) {
-			in[0].imm = (int32_t)(uint32_t)res->val;
-			in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
-			return 0;
-		}
-		in[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
-	}
-	if (cls < 0 || !(cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX || cls == BPF_ST ||
-			 cls == BPF_STX || cls == BPF_LD)) {
+	alu = cls == BPF_ALU || cls == BPF_ALU64;
+	ld = cls == BPF_LD;
+	/* An immediate (ALU with K, ld_imm64 whole) or a load/store offset. */
+	if (alu ? BPF_SRC(in->code) != BPF_K :
+	    ld ? in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt :
+	    cls != BPF_LDX && cls != BPF_ST && cls != BPF_STX) {
 		*why = "this instruction cannot take a relocation";
 		return -EINVAL;
 	}
+	if (res->poison)
+		goto poison;
+	cur = alu ? (uint32_t)in->imm :
+	      ld ? (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm :
+	      (uint64_t)(int64_t)in->off;
+	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig)) {
+		*why = "the instruction does not hold the value the object's BTF gives";
+		return -EINVAL;
+	}
+	if (ld) {
+		in[0].imm = (int32_t)(uint32_t)res->val;
+		in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
+		return 0;
+	}
+	if (alu) {
+		if (res->val > UINT32_MAX && res->val != (uint64_t)(int64_t)(int32_t)res->val) {
+			*why = "the value does not fit an instruction's immediate";
+			return -ERANGE;
+		}
+		in->imm = (int32_t)res->val;
+		return 0;
+	}
+	if (res->val > INT16_MAX) {
+		*why = "the offset does not fit a load or store";
+		return -ERANGE;
+	}
+	if (res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
+		if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
+			*why = "the load or store does not have the field's size";
+			return -EINVAL;
+		}
+		/* signed or other fields that changed size: poisoned, as libbpf does */
+		if (res->size_bad)
+			goto poison;
+		in->code = (uint8_t)((in->code & ~0x18) | size_code(res->new_sz));
+	}
+	in->off = (int16_t)res->val;
+	return 0;
+poison:
 	/* Not on this kernel: a call to a helper that does not exist.  The
 	 * verifier refuses it only if this path can run. */
+	if (ld)
+		in[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
 	*in = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
 	return 1;
-unexpected:
-	*why = "the instruction does not hold the value the object's BTF gives";
-	return -EINVAL;
 }
 
 void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf, size_t len)
