@@ -411,7 +411,8 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 	return 1;
 }
 
-/* The value a spec gives (s NULL: not found).  1: poison, 0, -errno. */
+/* The value a spec gives (s NULL: not found).  1: poison, 0, -errno.
+ * *validate: whether the instruction must hold it already. */
 static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz,
 		uint32_t *type_id, int *validate)
 {
@@ -423,8 +424,7 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 
 	*val = 0;
 	*sz = 0;
-	if (validate)
-		*validate = 1;
+	*validate = 1;
 	if (kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_ENUMVAL_EXISTS) {
 		*val = s != NULL;
 		return 0;
@@ -434,8 +434,7 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 			return 0;
 		if (kind == BPF_CORE_TYPE_ID_TARGET) {
 			*val = s->root;
-			if (validate)
-				*validate = 0;	/* ids move when objects are linked */
+			*validate = 0;	/* ids move when objects are linked */
 		} else if (kind == BPF_CORE_TYPE_SIZE) {
 			if (type_size(s->b, s->root, &size, 0))
 				return -EINVAL;
@@ -495,8 +494,8 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		byte_off = (uint32_t)(bit_off / 8);
 		bit_sz = byte_sz * 8;
 	}
-	if (validate)	/* for bitfields the compiler's numbers may differ */
-		*validate = !member_bits(&t, &m) || kind == BPF_CORE_FIELD_SIGNED ||
+	/* for bitfields the compiler's numbers may differ */
+	*validate = !member_bits(&t, &m) || kind == BPF_CORE_FIELD_SIGNED ||
 			    kind == BPF_CORE_FIELD_RSHIFT_U64;
 	switch (kind) {
 	case BPF_CORE_FIELD_BYTE_OFFSET:
@@ -543,7 +542,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	uint32_t ltid = 0, ttid = 0, id, sz;
 	const char *lname;
 	size_t k;
-	int found = 0, e;
+	int found = 0, e, e2;	/* e2: calc()'s validate, unused for the target */
 
 	memset(res, 0, sizeof(*res));
 	work = 0;
@@ -583,7 +582,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 			}
 			if (!e)
 				continue;
-			e = calc(&ts, r->kind, &v, &sz, &ttid, NULL);
+			e = calc(&ts, r->kind, &v, &sz, &ttid, &e2);
 			if (e < 0) {
 				*why = "the kernel's field cannot be read (a bitfield wider than 8 bytes?)";
 				return e;
@@ -602,7 +601,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 		}
 	}
 	if (!found)
-		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, NULL) == 1;
+		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, &e2) == 1;
 	return 0;
 }
 

@@ -337,13 +337,8 @@ int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 		ps.data_map[i] = -1;
 	err = parse_view(&ps);
 	free(ps.data_map);
-	if (err) {
-		char keep[sizeof(o->err)];
-
-		memcpy(keep, o->err, sizeof(keep));
-		bo_object_free(o);
-		memcpy(o->err, keep, sizeof(keep));
-	}
+	if (err)
+		bo_object_free(o);	/* which leaves o->err */
 	return err;
 }
 

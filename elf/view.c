@@ -425,13 +425,8 @@ int ev_build(struct elf_view *v, const struct ev_decoder *d, void *ctx,
 		err = build_relocations(v, d, ctx, symtab);
 	if (!err)
 		err = check_indices(v);
-	if (err) {
-		char keep[sizeof(v->err)];
-
-		memcpy(keep, v->err, sizeof(keep));
-		elf_view_free(v);
-		memcpy(v->err, keep, sizeof(keep));
-	}
+	if (err)
+		elf_view_free(v);	/* which leaves v->err */
 	return err;
 }
 
