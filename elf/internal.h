@@ -6,6 +6,8 @@
 #ifndef SOCKACCEL_ELF_INTERNAL_H
 #define SOCKACCEL_ELF_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "object.h"
 
 #ifndef R_BPF_64_64
@@ -34,6 +36,8 @@ int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 int bo_failn(struct bo_object *o, int err, const char *kind, const char *name,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int bo_oom(struct bo_object *o);	/* -ENOMEM, "out of memory" */
+/* fmt written at byte n of o->err (after a prefix of n bytes); err. */
+int bo_fail_at(struct bo_object *o, int err, size_t n, const char *fmt, va_list ap);	/* -ENOMEM, "out of memory" */
 /*
  * Charge n steps to the parse: a loop whose length is the product of two
  * counts the file chooses (programs x relocations, maps x references) pays

@@ -6,6 +6,8 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +27,22 @@ struct build {
 	size_t cap;
 	struct subprog *subs;
 	size_t nsubs;
+	const char *sec;	/* the relocation being linked, for messages */
+	size_t rel;
 };
+
+/* "section 'S': relocation N" then fmt. */
+static int rfail(struct build *b, int err, const char *fmt, ...)
+{
+	struct bo_object *o = b->ps->o;
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = bo_fail_at(o, err, (size_t)snprintf(o->err, sizeof(o->err),
+				  "section '%s': relocation %zu", b->sec, b->rel), fmt, ap);
+	va_end(ap);
+	return err;
+}
 
 static int add_reloc(struct build *b, uint32_t insn, uint32_t map,
 		     uint32_t kind, uint32_t off)
@@ -122,8 +139,7 @@ static const struct ev_relsec *relocs_for(const struct elf_view *v, uint32_t sec
  * the data map's value at the symbol's offset plus the addend clang left in
  * the instruction's imm.
  */
-static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sym,
-			 const char *secname, size_t relno)
+static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sym)
 {
 	struct parse *ps = b->ps;
 	struct bo_object *o = ps->o;
@@ -133,11 +149,11 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 	int m;
 
 	if (sym->shndx == SHN_UNDEF)
-		return bo_failn(o, -EOPNOTSUPP, "section", secname,
-			       "relocation %zu against undefined symbol '%s' (extern and kconfig variables are not supported)", relno, sym->name);
+		return rfail(b, -EOPNOTSUPP,
+			       " against undefined symbol '%s' (extern and kconfig variables are not supported)", sym->name);
 	if (sym->shndx >= ps->v->nsec)
-		return bo_failn(o, -EINVAL, "section", secname,
-			       "relocation %zu against '%s', which is not a map", relno, sym->name);
+		return rfail(b, -EINVAL,
+			       " against '%s', which is not a map", sym->name);
 	if (sym->shndx == ps->maps_sec || (ps->btf_maps_sec && sym->shndx == ps->btf_maps_sec)) {
 		off = sym->value + (sym->type == STT_SECTION ? (uint32_t)in->imm : 0);
 		if (bo_charge(o, o->nmaps))
@@ -148,14 +164,14 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 				return add_reloc(b, (uint32_t)idx, (uint32_t)i,
 						 BO_RELOC_MAP_FD, 0);
 		}
-		return bo_failn(o, -EINVAL, "section", secname,
-			       "relocation %zu against '%s' matches no map definition", relno, sym->name);
+		return rfail(b, -EINVAL,
+			       " against '%s' matches no map definition", sym->name);
 	}
 	if (bo_is_data_section(&ps->v->sec[sym->shndx])) {
 		off = sym->value + (uint32_t)in->imm;
 		if (off >= ps->v->sec[sym->shndx].size)
-			return bo_failn(o, -EINVAL, "section", secname,
-				       "relocation %zu points %llu bytes into '%s', which has %llu", relno, (unsigned long long)off,
+			return rfail(b, -EINVAL,
+				       " points %llu bytes into '%s', which has %llu", (unsigned long long)off,
 				       ps->v->sec[sym->shndx].name,
 				       (unsigned long long)ps->v->sec[sym->shndx].size);
 		m = bo_data_map(ps, sym->shndx);
@@ -165,16 +181,15 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 				 (uint32_t)off);
 	}
 	if (sym->shndx == ps->text_sec)
-		return bo_failn(o, -EOPNOTSUPP, "section", secname,
-			       "relocation %zu takes the address of function '%s' (callbacks are not supported)", relno, sym->name);
-	return bo_failn(o, -EINVAL, "section", secname,
-		       "relocation %zu against '%s' in section '%s', which is not a map", relno, sym->name, ps->v->sec[sym->shndx].name);
+		return rfail(b, -EOPNOTSUPP,
+			       " takes the address of function '%s' (callbacks are not supported)", sym->name);
+	return rfail(b, -EINVAL,
+		       " against '%s' in section '%s', which is not a map", sym->name, ps->v->sec[sym->shndx].name);
 }
 
 /* A call with a relocation: target = symbol + (imm + 1) instructions
  * (libbpf's rule), in 64 bits: imm + 1 overflows an int at INT32_MAX (fuzzer). */
-static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym,
-		      const char *secname, size_t relno, uint64_t off)
+static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym, uint64_t off)
 {
 	struct parse *ps = b->ps;
 	struct bpf_insn *in = &b->p->insns[idx];
@@ -182,11 +197,11 @@ static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym,
 	int err;
 
 	if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
-		return bo_failn(ps->o, -EINVAL, "section", secname,
-			       "relocation %zu at instruction %llu is not on a call (opcode 0x%02x)", relno, (unsigned long long)(off / INSN_SZ), in->code);
+		return rfail(b, -EINVAL,
+			       " at instruction %llu is not on a call (opcode 0x%02x)", (unsigned long long)(off / INSN_SZ), in->code);
 	if (sym->shndx != ps->text_sec || !ps->text_sec)
-		return bo_failn(ps->o, -EINVAL, "section", secname,
-			       "relocation %zu: call to '%s', which is not a function in .text", relno, sym->name);
+		return rfail(b, -EINVAL,
+			       ": call to '%s', which is not a function in .text", sym->name);
 	err = subprog_at(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, &to);
 	if (err)
 		return err;
@@ -204,7 +219,6 @@ static int link_relocs(struct build *b, uint32_t sec, const struct ev_relsec *rs
 		       uint64_t start, uint64_t end, size_t pos)
 {
 	struct parse *ps = b->ps;
-	struct bo_object *o = ps->o;
 	const struct ev_section *s = &ps->v->sec[sec];
 	size_t i, idx;
 	int err;
@@ -214,27 +228,29 @@ static int link_relocs(struct build *b, uint32_t sec, const struct ev_relsec *rs
 		const struct ev_symbol *sym = &ps->v->sym[r->sym];
 		struct bpf_insn *in;
 
+		b->sec = s->name;
+		b->rel = i;
 		if (r->offset >= s->size)
-			return bo_failn(o, -EINVAL, "section", s->name,
-				       "relocation %zu at offset %llu is beyond the section (%llu bytes)", i, (unsigned long long)r->offset,
+			return rfail(b, -EINVAL,
+				       " at offset %llu is beyond the section (%llu bytes)", (unsigned long long)r->offset,
 				       (unsigned long long)s->size);
 		if (r->offset % INSN_SZ)
-			return bo_failn(o, -EINVAL, "section", s->name,
-				       "relocation %zu at offset %llu is not on an instruction", i, (unsigned long long)r->offset);
+			return rfail(b, -EINVAL,
+				       " at offset %llu is not on an instruction", (unsigned long long)r->offset);
 		if (r->offset < start || r->offset >= end)
 			continue;
 		idx = pos + (r->offset - start) / INSN_SZ;
 		in = &b->p->insns[idx];
 		if (r->type == R_BPF_64_64) {
 			if (in->code != LD_IMM64 || r->offset + 2 * INSN_SZ > end)
-				return bo_failn(o, -EINVAL, "section", s->name,
-					       "relocation %zu at instruction %llu is not on an ld_imm64 (opcode 0x%02x)", i, (unsigned long long)(r->offset / INSN_SZ),
+				return rfail(b, -EINVAL,
+					       " at instruction %llu is not on an ld_imm64 (opcode 0x%02x)", (unsigned long long)(r->offset / INSN_SZ),
 					       in->code);
-			err = reloc_ldimm64(b, idx, sym, s->name, i);
+			err = reloc_ldimm64(b, idx, sym);
 		} else if (r->type == R_BPF_64_32) {
-			err = reloc_call(b, idx, sym, s->name, i, r->offset);
+			err = reloc_call(b, idx, sym, r->offset);
 		} else {
-			return bo_failn(o, -EINVAL, "section", s->name, "relocation %zu of unknown type %u", i, r->type);
+			return rfail(b, -EINVAL, " of unknown type %u", r->type);
 		}
 		if (err)
 			return err;

@@ -35,17 +35,22 @@ int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	return err;
 }
 
+int bo_fail_at(struct bo_object *o, int err, size_t n, const char *fmt, va_list ap)
+{
+	if (n < sizeof(o->err))
+		vsnprintf(o->err + n, sizeof(o->err) - n, fmt, ap);
+	return err;
+}
+
 /* "<kind> '<name>': " then the rest: the prefix is written once. */
 int bo_failn(struct bo_object *o, int err, const char *kind, const char *name,
 	     const char *fmt, ...)
 {
-	size_t n = (size_t)snprintf(o->err, sizeof(o->err), "%s '%s': ", kind, name);
 	va_list ap;
 
-	if (n >= sizeof(o->err))
-		return err;
 	va_start(ap, fmt);
-	vsnprintf(o->err + n, sizeof(o->err) - n, fmt, ap);
+	err = bo_fail_at(o, err, (size_t)snprintf(o->err, sizeof(o->err), "%s '%s': ", kind, name),
+			 fmt, ap);
 	va_end(ap);
 	return err;
 }
