@@ -95,8 +95,9 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 
 	for (i = 0; i < BTF_INFO_VLEN(st.info); i++) {
 		struct btf_member mb;
-		const char *f, *u = uint_fields;
+		const char *f;
 		uint32_t val = 0;
+		int u;
 
 		memcpy(&mb, b->types + b->off[sid] + sizeof(st) + i * sizeof(mb), sizeof(mb));
 		f = str_at(b, mb.name_off);
@@ -117,11 +118,10 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		err = member_uint(b, name, f, mb.type, &val);
 		if (err)
 			return err;
-		for (k = 0; *u && strcmp(f, u); k++)
-			u += strlen(u) + 1;
-		if (!*u)
+		u = bo_name_index(uint_fields, f);
+		if (u < 0)
 			return bo_failn(o, -EOPNOTSUPP, "map", name, "field '%s' is not supported", f);
-		memcpy((uint8_t *)m + uint_at[k], &val, 4);
+		memcpy((uint8_t *)m + uint_at[u], &val, 4);
 	}
 	for (k = 0; k < 2; k++) {
 		uint32_t *sz = k ? &m->value_size : &m->key_size;

@@ -50,6 +50,8 @@ void *bo_push(struct bo_object *o, void *arrp, size_t *n, size_t size);
 struct bo_map *bo_add_map(struct bo_object *o);	/* bo_push, inner = -1 */
 /* A name that will be a pin file name and a kernel object name. */
 int bo_check_name(struct bo_object *o, const char *what, const char *name);
+/* name's place in list ("a\0b\0...\0", an empty name ends it), or -1. */
+int bo_name_index(const char *list, const char *name);
 uint32_t bo_u32_at(const uint8_t *p, size_t i);	/* the i-th u32 */
 int bo_cmp_sym_value(const void *a, const void *b);
 /* Symbols that define something in section sec (not the section symbol),

@@ -122,6 +122,16 @@ int bo_check_name(struct bo_object *o, const char *what, const char *name)
 	return 0;
 }
 
+int bo_name_index(const char *list, const char *name)
+{
+	int k;
+
+	for (k = 0; *list; k++, list += strlen(list) + 1)
+		if (!strcmp(list, name))
+			return k;
+	return -1;
+}
+
 uint32_t bo_u32_at(const uint8_t *p, size_t i)
 {
 	uint32_t x;
@@ -274,29 +284,27 @@ static int parse_view(struct parse *ps)
 {
 	const struct elf_view *v = ps->v;
 	struct bo_object *o = ps->o;
-	uint32_t i, license = 0, btf = 0, btf_ext = 0;
+	uint32_t license, btf, btf_ext;
+	uint32_t i, at[7] = { 0 };	/* the sections named in the list below */
 	int err = 0;
 
 	for (i = 1; i < v->nsec; i++) {
-		const char *n = v->sec[i].name;
+		int k = bo_name_index("license\0version\0maps\0.maps\0.BTF\0.BTF.ext\0.text\0",
+				      v->sec[i].name);
 
-		if (!strcmp(n, "license"))
-			license = i;
-		else if (!strcmp(n, "version")) {
-			if (v->sec[i].size != 4 || !v->sec[i].data)
-				return bo_fail(o, -EINVAL, "section 'version' is not 4 bytes");
+		if (k == 1 && (v->sec[i].size != 4 || !v->sec[i].data))
+			return bo_fail(o, -EINVAL, "section 'version' is not 4 bytes");
+		if (k == 1)
 			o->kern_version = bo_u32_at(v->sec[i].data, 0);
-		} else if (!strcmp(n, "maps"))
-			ps->maps_sec = i;
-		else if (!strcmp(n, ".maps"))
-			ps->btf_maps_sec = i;
-		else if (!strcmp(n, ".BTF"))
-			btf = i;
-		else if (!strcmp(n, ".BTF.ext"))
-			btf_ext = i;
-		else if (!strcmp(n, ".text") && (v->sec[i].flags & SHF_EXECINSTR))
-			ps->text_sec = i;
+		if (k >= 0 && (k < 6 || (v->sec[i].flags & SHF_EXECINSTR)))
+			at[k] = i;
 	}
+	license = at[0];
+	ps->maps_sec = at[2];
+	ps->btf_maps_sec = at[3];
+	btf = at[4];
+	btf_ext = at[5];
+	ps->text_sec = at[6];
 	if (!license)
 		return bo_fail(o, -EINVAL,
 			       "no 'license' section (the kernel needs one: char _license[] SEC(\"license\") = \"GPL\";)");
