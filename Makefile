@@ -8,7 +8,7 @@
 #   make fuzz       run the ELF and HTTP fuzzers (FUZZ_SECONDS=60 each)
 #   make corpus     rewrite tests/data/malformed/ (malformed objects, MANIFEST)
 #   make image      the agent's container image (podman), build/sockaccel-image.tar
-#   make install    the binary and the systemd unit (PREFIX=/usr/local, DESTDIR)
+#   make install    binary, man page, bash completion, systemd unit (PREFIX=/usr/local, DESTDIR)
 #   V=1             show the commands
 
 CC       ?= cc
@@ -136,6 +136,28 @@ static:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- make install: where a Debian package puts things ----
+# PREFIX=/usr DESTDIR=debian/sockaccel gives /usr/sbin/sockaccel,
+# /usr/share/man/man8/sockaccel.8.gz, the bash completion, the docs and
+# the systemd unit (deploy/systemd/, its ExecStart= pointing at SBINDIR).
+# INSTALL_BIN=$(BUILD)/sockaccel-static installs the static build instead.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL_BIN ?= $(BUILD)/sockaccel
+install: $(INSTALL_BIN)
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(SBINDIR)/sockaccel
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/sockaccel
+	gzip -9n <doc/sockaccel.8 >$(DESTDIR)$(PREFIX)/share/man/man8/sockaccel.8.gz
+	install -D -m 0644 completion/sockaccel.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockaccel
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/sockaccel/README.md
+	gzip -9n <CHANGELOG.md >$(DESTDIR)$(PREFIX)/share/doc/sockaccel/changelog.gz
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|' deploy/systemd/sockaccel.service >$(DESTDIR)$(UNITDIR)/sockaccel.service
+	@echo 'then: systemctl daemon-reload && systemctl enable --now sockaccel'
 
 # ---- tests ----
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(filter-out tests/tools/sha256.c,$(wildcard tests/tools/*.c)))
@@ -339,6 +361,15 @@ $(BUILD)/tests/data/core-live/core_sockops.bpf.o: tests/data/src/core_sockops.bp
 	$(Q)$(CLANG) $(BPF_CFLAGS) -g -DCORE_LIVE -c $< -o $@
 test-build: $(BUILD)/tests/data/core-live/core_sockops.bpf.o
 test-build: $(SMALL_HASH_OBJ)
+# Issue 13 (tests/kernel/ops_replace.t): a second build of our programs for
+# install --replace, differing in code only (the small-write threshold), so
+# its maps are compatible and its program tags differ.
+REPLACE_OBJ := $(BUILD)/tests/replace-b/sockaccel.bpf.o
+$(REPLACE_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_STREAK_MAX=65 -c $< -o $@
+test-build: $(REPLACE_OBJ)
 # Our own programs with the two other map styles, for install --objects.
 SA_STYLE_OBJS := $(BUILD)/tests/data/styles/elfmap/sockaccel.bpf.o $(BUILD)/tests/data/styles/btf/sockaccel.bpf.o
 $(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
@@ -414,16 +445,7 @@ bench-backpressure:
 	$(Q)$(MAKE) --no-print-directory all $(BENCH)/netbench $(SA_BP_OBJ) $(BUILD)/tests/tools/pin_link
 	$(Q)BUILD=$(abspath $(BUILD)) bench/backpressure.sh
 
-# ---- deploy/: systemd unit, container image, Kubernetes manifests ----
-PREFIX  ?= /usr/local
-SBINDIR ?= $(PREFIX)/sbin
-UNITDIR ?= $(PREFIX)/lib/systemd/system
-
-install: $(BUILD)/sockaccel
-	install -D -m 0755 $(BUILD)/sockaccel $(DESTDIR)$(SBINDIR)/sockaccel
-	@mkdir -p $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/local/sbin/|$(SBINDIR)/|' deploy/systemd/sockaccel.service >$(DESTDIR)$(UNITDIR)/sockaccel.service
-	@echo 'then: systemctl daemon-reload && systemctl enable --now sockaccel'
+# ---- deploy/: container image, Kubernetes manifests (make install: above) ----
 
 # The image: FROM scratch, the static binary alone (the build context is a
 # directory holding only it), tagged $(IMAGE) in podman's store and saved

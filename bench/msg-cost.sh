@@ -12,7 +12,9 @@
 # one CPU (netbench) run through each in turn, REPS times (5), with
 # kernel.bpf_stats_enabled on (restored after): the run time of the sk_msg
 # program per message, median of the repetitions.  The statistics add some
-# 20 ns to every run, the same for all.
+# 20 ns to every run, the same for all.  Last, the sockops program's run time
+# per run (it runs a few times per connection), ours against the reference's,
+# over all repetitions.
 . "$(dirname "$0")/../tests/lib.sh"
 REPS=${1:-5}
 SA=$BUILD/sockaccel
@@ -37,12 +39,13 @@ variant nocount "$NOCOUNT"
 variant bare "$NOSTREAK;$NOCOUNT"
 
 new_netns ns
-declare -A CG PROG NS=([ours]= [nostreak]= [nocount]= [bare]= [ref]=)
+declare -A CG PROG OPS NS=([ours]= [nostreak]= [nocount]= [bare]= [ref]=) OPS_N OPS_T
 for v in ours nostreak nocount bare; do
 	new_cgroup c
 	new_pin_dir p
 	CG[$v]=$c
 	PROG[$v]=$p/sockaccel_msg
+	OPS[$v]=$p/sockaccel_ops
 	if [ "$v" = ours ]; then
 		"$SA" install --cgroup "$c" --pin-dir "$p" >/dev/null || bail "install failed"
 	else
@@ -53,6 +56,7 @@ new_cgroup c
 new_pin_dir p
 CG[ref]=$c
 PROG[ref]=$p/ref_msg
+OPS[ref]=$p/ref_ops
 "$SA" load "$REF" --pin-dir "$p" >/dev/null &&
 	"$SA" prog attach pinned "$p/ref_msg" msg_verdict pinned "$p/ref_hash" >/dev/null &&
 	"$SA" cgroup attach "$c" sock_ops pinned "$p/ref_ops" multi >/dev/null || bail "loading the reference peer failed"
@@ -71,9 +75,13 @@ stat_of() {	# stat_of PIN: "runs ns" (bpftool leaves out the fields while they a
 for rep in $(seq "$REPS"); do
 	for v in ours nostreak nocount bare ref; do
 		read -r n0 t0 < <(stat_of "${PROG[$v]}")
+		read -r o0 u0 < <(stat_of "${OPS[$v]}")
 		in_cg_ns "${CG[$v]}" "$ns" "$NB" -m rr -s 64 -t 0.7 -f tcp4 -c 0 -S 0 -q 0 -R 0 >/dev/null ||
 			bail "netbench failed ($v)"
 		read -r n1 t1 < <(stat_of "${PROG[$v]}")
+		read -r o1 u1 < <(stat_of "${OPS[$v]}")
+		OPS_N[$v]=$((${OPS_N[$v]:-0} + o1 - o0))
+		OPS_T[$v]=$((${OPS_T[$v]:-0} + u1 - u0))
 		[ "$n1" -gt "$n0" ] || bail "the $v program did not run"
 		NS[$v]="${NS[$v]} $(((t1 - t0) / (n1 - n0)))"
 	done
@@ -84,4 +92,9 @@ declare -A what=([ours]="sockaccel as shipped" [nostreak]="without the small-wri
 for v in ours nostreak nocount bare ref; do
 	printf '%-38s %4d ns per message (runs:%s)\n' "${what[$v]}" \
 		"$(tr ' ' '\n' <<<"${NS[$v]}" | sed '/^$/d' | sort -n | sed -n "$(((REPS + 1) / 2))p")" "${NS[$v]}"
+done
+for v in ours ref; do
+	[ "${OPS_N[$v]}" -gt 0 ] || bail "the $v sockops program did not run"
+	printf 'sockops, %-30s %4d ns per run (%d runs)\n' "${what[$v]}" \
+		$((OPS_T[$v] / OPS_N[$v])) "${OPS_N[$v]}"
 done

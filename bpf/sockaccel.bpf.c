@@ -69,9 +69,9 @@ SA_MAP(config, BPF_MAP_TYPE_ARRAY, __u32, struct sa_config, 1, 0);
 SA_MAP(ports, BPF_MAP_TYPE_HASH, __u32, __u32, SA_PORTS_MAX, 0);
 /* Socket-local storage: no max_entries, entries die with their socket. */
 SA_MAP(sk_state, BPF_MAP_TYPE_SK_STORAGE, int, struct sa_sk_state, 0, BPF_F_NO_PREALLOC);
-/* streak[key]: small writes in a row the socket with that key received
- * since it last sent.  LRU: entries of closed connections age out. */
-SA_MAP(streak, BPF_MAP_TYPE_LRU_HASH, struct sa_key, __u32, SA_STREAK_ENTRIES, 0);
+/* streak[conn]: the run of small writes of one connection (struct
+ * sa_streak).  LRU: entries of closed connections age out. */
+SA_MAP(streak, BPF_MAP_TYPE_LRU_HASH, __u64, struct sa_streak, SA_STREAK_ENTRIES, 0);
 #if SA_BACKPRESSURE
 /* unread[key]: bytes redirected to the socket with that key and not read
  * yet.  One entry per socket in the sockhash, from ESTABLISHED to CLOSE. */
@@ -169,6 +169,47 @@ static __always_inline void peer_key(struct sa_key *p, const struct sa_key *k)
 	p->remote_port = k->local_port;
 	p->local_seq = k->remote_seq;
 	p->remote_seq = k->local_seq;
+}
+
+/*
+ * The connection's id in the streak map, and which end this socket is.
+ * Both ends must find the same entry without reaching each other's state
+ * (an sk_msg program only has its own socket), so the id is computed from
+ * the key, which both ends know: each end's half (address, port, ISN) is
+ * hashed, and the two halves are combined in their hashed order with the
+ * network namespace.  The hash is only a name for a counter: should two
+ * live connections ever share one (2^-64 per pair), their runs mix, which
+ * at worst moves a socket to the stack early or late; the redirect itself
+ * keeps using the full key.  Once per connection, in sockops: the
+ * per-message path hashes 8 bytes instead of 56 (twice).
+ * Each step of mix() (xor, multiply by an odd constant, xor the high half
+ * into the low) is one-to-one in h for a fixed v and in v for a fixed h.
+ * The constant is a sign-extended 32-bit immediate (odd all the same): one
+ * instruction where a 64-bit constant takes a two-slot load.
+ */
+static __always_inline __u64 mix(__u64 h, __u64 v)
+{
+	h = (h ^ v) * (__u64)(__s64)(__s32)0x9e3779b1;
+	return h ^ (h >> 32);
+}
+
+static __always_inline __u64 end_hash(const __u32 *ip, __u16 port, __u32 seq)
+{
+	__u64 h = mix(mix(0, ip[0] | (__u64)ip[1] << 32), ip[2] | (__u64)ip[3] << 32);
+
+	return mix(h, (__u64)port << 32 | seq);
+}
+
+static __always_inline void conn_id(struct sa_sk_state *st, const struct sa_key *k)
+{
+	__u64 me = end_hash(k->local_ip, k->local_port, k->local_seq);
+	__u64 peer = end_hash(k->remote_ip, k->remote_port, k->remote_seq);
+	__u64 h = mix(k->netns, k->family);
+
+	/* Equal halves (a socket connected to itself, or a 2^-64 chance): both
+	 * ends count as one writer, which can only move a socket early. */
+	st->side = me < peer ? SA_SIDE_LOW : SA_SIDE_HIGH;
+	st->conn = me < peer ? mix(mix(h, me), peer) : mix(mix(h, peer), me);
 }
 
 #if SA_BACKPRESSURE
@@ -332,6 +373,7 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 	}
 	peer_key(&st->peer, &key);
 	st->own = key;
+	conn_id(st, &key);
 #if SA_BACKPRESSURE
 	/* Before the socket is in the sockhash: a writer that can reach it
 	 * finds its count. */
@@ -371,22 +413,23 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
  */
 static __always_inline int small_write_stream(struct sa_sk_state *st, __u64 size)
 {
-	__u32 one = 1, *n;
+	struct sa_streak first = { .side = st->side, .run = 1 };
+	struct sa_streak *s = bpf_map_lookup_elem(&streak, &st->conn);
 
-	n = bpf_map_lookup_elem(&streak, &st->own);
-	if (n && *n)
-		*n = 0;		/* we answer: the run we received ends */
-	n = bpf_map_lookup_elem(&streak, &st->peer);
 	if (size >= SA_SMALL_MSG) {
-		if (n && *n)
-			*n = 0;
+		if (s && s->run)
+			s->run = 0;	/* ends our run, or the one we answer */
 		return 0;
 	}
-	if (!n) {
-		bpf_map_update_elem(&streak, &st->peer, &one, BPF_ANY);
+	if (!s) {
+		bpf_map_update_elem(&streak, &st->conn, &first, BPF_ANY);
 		return 0;
 	}
-	return ++*n > SA_STREAK_MAX;	/* races between the two ends only blur the count */
+	if (s->side != st->side) {
+		*s = first;	/* we answer: the run we received ends, ours starts */
+		return 0;
+	}
+	return ++s->run > SA_STREAK_MAX;	/* races between the two ends only blur the count */
 }
 
 SEC("sk_msg")

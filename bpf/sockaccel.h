@@ -44,10 +44,25 @@ struct sa_sk_state {
 	 * queue first), and that would reorder the stream.
 	 */
 	__u32 stack_only;
-	__u32 reserved;
+	__u32 side;		/* which end of the connection: SA_SIDE_* */
+	__u64 conn;		/* the connection's id: its key in "streak" */
 	struct sa_key peer;	/* the key the peer socket is stored under */
 	struct sa_key own;	/* this socket's own key */
 };
+
+/*
+ * streak[conn]: the run of small writes a connection is in.  conn is a
+ * 64-bit hash of the connection's key that both ends compute alike (see
+ * conn_id() in sockaccel.bpf.c), so one lookup of an 8-byte key per
+ * message serves both ends: the writer counts its run and, by taking the
+ * entry over, ends the run it answers.  side: the end that wrote the run.
+ */
+struct sa_streak {
+	__u32 side;		/* SA_SIDE_* of the writer */
+	__u32 run;		/* small writes in a row from that end */
+};
+#define SA_SIDE_LOW	1	/* the end whose half of the key hashes lower */
+#define SA_SIDE_HIGH	2
 
 /* Index into the per-CPU counter array. */
 enum sa_counter {
@@ -78,10 +93,12 @@ enum sa_counter {
 #define SA_STREAK_MAX	64
 #endif
 /*
- * Receiving sockets whose run is counted at once.  An LRU map preallocates
- * every entry when it is created: 65536 made install 2.5 ms slower, 4096
- * costs 0.3 ms.  Past 4096 the least recently used counts are forgotten,
- * which only delays a move.
+ * Connections whose run is counted at once (one entry per connection, for
+ * both directions).  An LRU map preallocates every entry when it is
+ * created: 65536 entries of the former 56-byte keys made install 2.5 ms
+ * slower, 4096 cost 0.3 ms (an entry is now 16 bytes of key and value
+ * instead of 64).  Past 4096 the least recently used counts are
+ * forgotten, which only delays a move.
  */
 #ifndef SA_STREAK_ENTRIES
 #define SA_STREAK_ENTRIES 4096

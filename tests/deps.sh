@@ -4,7 +4,7 @@
 set -e
 pkgs_build="gcc make clang llvm libelf-dev linux-libc-dev"
 pkgs_static="musl-tools"
-pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev"
+pkgs_test="iproute2 perl util-linux procps libclang-rt-14-dev valgrind strace bpftool libbpf-dev man-db groff-base"
 pkgs_boot="qemu-system-x86 linux-image-cloud-amd64 cpio gzip"
 pkgs_bench="gnuplot-nox bpftool hyperfine time iproute2 util-linux perl-base binutils
 	nginx-light wrk redis-server redis-tools postgresql iperf3 curl linux-perf"

@@ -216,3 +216,8 @@ t_cleanup() {
 }
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Id of a map or program in `status --json` ("maps"/"programs": name, type, id).
+status_id() {	# status_id JSON NAME
+	printf '%s' "$1" | grep -o "\"name\":\"$2\",\"type\":\"[a-z_]*\",\"id\":[0-9]*" | sed 's/.*://'
+}

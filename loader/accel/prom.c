@@ -28,15 +28,6 @@ static const char *const counter_help[SA_COUNTER_MAX] = {
 	[SA_SOCK_BACKPRESSURE] = "Sockets moved to the stack (their peer had too much redirected data unread).",
 };
 
-static const char *const state_names[] = { "installed", "detached", "partial", "not_installed" };
-
-const char *sa_state_name(const struct sa_status *s)
-{
-	if (s->installed)
-		return state_names[s->attached && s->msg_attached != 0 ? 0 : 1];
-	return state_names[s->partial ? 2 : 3];
-}
-
 struct out {
 	char *buf;
 	size_t cap, len;
@@ -76,7 +67,6 @@ size_t sa_prom_format(char *buf, size_t cap, const struct sa_status *s,
 		      const struct sa_prom_agent *agent)
 {
 	struct out o = { buf, cap, 0 };
-	const char *state = sa_state_name(s);
 	size_t i;
 
 	if (cap)
@@ -84,8 +74,8 @@ size_t sa_prom_format(char *buf, size_t cap, const struct sa_status *s,
 	head(&o, "info", "gauge", "sockaccel's version; the value is always 1.");
 	put(&o, "sockaccel_info{version=\"%s\"} 1\n", SOCKACCEL_VERSION);
 	head(&o, "state", "gauge", "1 for the state the install is in, 0 for the others.");
-	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
-		put(&o, "sockaccel_state{state=\"%s\"} %d\n", state_names[i], state == state_names[i]);
+	for (i = 0; i < SA_NSTATES; i++)	/* the states of status (accel.h) */
+		put(&o, "sockaccel_state{state=\"%s\"} %d\n", sa_state_names[i], s->state == i);
 	head(&o, "attached", "gauge", "1 when the program is attached to its target (the cgroup, the sockhash).");
 	put(&o, "sockaccel_attached{program=\"%s\",target=\"", SA_PROG_SOCKOPS);
 	label(&o, s->cgroup);

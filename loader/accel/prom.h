@@ -26,8 +26,4 @@ size_t sa_prom_format(char *buf, size_t cap, const struct sa_status *s,
 /* The same, written to f; 0 or -errno. */
 int sa_prom_write(FILE *f, const struct sa_status *s, const struct sa_prom_agent *agent);
 
-/* One word for the state: "installed", "detached" (pins there, a program
- * not attached), "partial" (some pins) or "not_installed". */
-const char *sa_state_name(const struct sa_status *s);
-
 #endif

@@ -20,6 +20,7 @@ struct sa_args {
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	int json, disasm;
+	int replace, all, sockets, prometheus;	/* install --replace, status --all ... */
 	const char *metrics;	/* run: ADDR:PORT */
 	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
@@ -69,6 +70,9 @@ const char *sa_lower(const char *s);
  * minus the exit status.
  */
 int sa_ref_open(struct sa_args *a, char **argv, int argc, int is_map, char *what, size_t len);
+/* Is program id attached to target as type?  1, 0, or -errno (no
+ * BPF_PROG_QUERY: on a sockmap, Linux 6.0). */
+int sa_attached(int target, uint32_t type, uint32_t id);
 /* Info of a program; with map_ids (room for 64), its map ids too. */
 struct bpf_prog_info;
 int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids);
@@ -94,9 +98,10 @@ void sa_print_attach_types(FILE *f, int to);
 const struct bo_attach_def *sa_attach_arg(struct sa_args *a, const char *name, int to);
 
 /* The accelerator's options from the arguments: --cgroup (auto resolved,
- * and said), --pin-dir, --port, the object (*owned: free it after). */
+ * and said), --pin-dir, --port, --replace, and the object, read and parsed
+ * into obj (bo_object_free() it after).  0, or the exit status. */
 struct sa_accel_opts;
-int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, void **owned);
+int sa_accel_opts_from_args(struct sa_args *a, struct sa_accel_opts *o, struct bo_object *obj);
 
 int cmd_install(struct sa_args *a);
 int cmd_run(struct sa_args *a);

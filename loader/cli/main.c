@@ -29,6 +29,7 @@ enum opt {
 	O_JSON = 1 << 4, O_TYPE = 1 << 5, O_DISASM = 1 << 6, O_METRICS = 1 << 7,
 	O_METRICS_ANY = 1 << 8, O_KEEP = 1 << 9, O_MAPCOMPAT = 1 << 10,
 	O_BTF = 1 << 11,
+	O_REPLACE = 1 << 12, O_ALL = 1 << 13, O_SOCKETS = 1 << 14, O_PROMETHEUS = 1 << 15,
 };
 /* bpftool's global options: also before the command ("sockaccel -j prog show"). */
 #define O_BPFTOOL (O_JSON | O_MAPCOMPAT)
@@ -56,6 +57,10 @@ static const struct opt_def {
 	{ "metrics", 0, O_METRICS, "ADDR:PORT", "serve Prometheus metrics at http://ADDR:PORT/metrics" },
 	{ "metrics-any", 0, O_METRICS_ANY, NULL, "let --metrics listen on a non-loopback address" },
 	{ "keep", 0, O_KEEP, NULL, "on SIGTERM leave the install for the next run to adopt" },
+	{ "replace", 0, O_REPLACE, NULL, "swap in other programs or ports without a gap (BPF_F_REPLACE)" },
+	{ "all", 0, O_ALL, NULL, "every instance on the host, found from the kernel" },
+	{ "sockets", 0, O_SOCKETS, NULL, "list the accelerated connections" },
+	{ "prometheus", 0, O_PROMETHEUS, NULL, "Prometheus text format (node_exporter's textfile collector)" },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
 	{ "help", 'h', 0, NULL, "this command's usage" },
 };
@@ -76,15 +81,15 @@ static const struct command {
 	const char *help;
 	const struct sa_verbs *verbs;	/* bpftool's nouns */
 } commands[] = {
-	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF, 0, 0, 0,
-	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE]",
-	  "accelerate the TCP connections of a cgroup (default: every one of the host)", NULL },
+	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF | O_REPLACE, 0, 0, 0,
+	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE] [--replace]",
+	  "accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree", NULL },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
 	  "detach our programs and delete the pins; open connections keep flowing", NULL },
-	{ "status", cmd_status, O_PIN | O_JSON, 0, 0, 0,
-	  "[--pin-dir DIR] [--json]",
-	  "what is installed, where, and the counters", NULL },
+	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS | O_PROMETHEUS, 0, 0, 0,
+	  "[--pin-dir DIR | --all] [--sockets] [--json | --prometheus]",
+	  "what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone", NULL },
 	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
 	  0, 0, 0,
 	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
@@ -146,7 +151,8 @@ static void usage(FILE *f)
 	fputc('\n', f);
 	sa_print_attach_types(f, -1);
 	fputs("\n'sockaccel COMMAND --help' explains one command; -v prints every bpf() call.\n"
-	      "Exit status: 0 done, 1 failed, 2 usage error.\n", f);
+	      "Exit status: 0 done, 1 failed, 2 usage error; status: 3 not installed,\n"
+	      "4 partial, 5 detached, 6 cgroup gone.\n", f);
 }
 
 static void command_usage(const struct command *c)
@@ -263,6 +269,10 @@ static int set_opt(struct sa_args *a, const struct command *cmd,
 	case O_METRICS: a->metrics = v; break;
 	case O_METRICS_ANY: a->metrics_any = 1; break;
 	case O_KEEP: a->keep = 1; break;
+	case O_REPLACE: a->replace = 1; break;
+	case O_ALL: a->all = 1; break;
+	case O_SOCKETS: a->sockets = 1; break;
+	case O_PROMETHEUS: a->prometheus = 1; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)
@@ -445,6 +455,9 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = commands[c].fn(&a);
+	/* Warnings: after the output, apart from the error that decided ret. */
+	for (char *w = a.ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "sockaccel: %s: warning: %.*s\n", a.cmd, (int)(nl - w), w);
 	sa_ctx_free(&a.ctx);
 	return ret;
 }

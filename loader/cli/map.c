@@ -56,9 +56,7 @@ int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, in
 	uint32_t id = 0;
 	int fd, first = 1;
 
-	if (a->argc) {
-		if (a->argc != 2)
-			return sa_usage_error(a, "expected 'id ID' or 'pinned FILE'");
+	if (a->argc) {	/* 1 or 2 words (run_verb): sa_ref_open checks them */
 		fd = sa_ref_open(a, a->argv, a->argc, is_map, what, sizeof(what));
 		if (fd < 0)
 			return -fd;

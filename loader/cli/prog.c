@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
@@ -288,10 +289,11 @@ int cmd_load(struct sa_args *a)
 int cmd_unload(struct sa_args *a)
 {
 	char path[PATH_MAX];
+	char buf[2048] __attribute__((aligned(8)));
 	struct dirent *de;
 	struct stat st;
-	DIR *d;
-	int n = 0, r, lock;
+	long got, off;
+	int n = 0, r, lock, d;
 
 	if (!a->pin_dir)
 		return sa_usage_error(a, "--pin-dir is required");
@@ -313,21 +315,24 @@ int cmd_unload(struct sa_args *a)
 	lock = sa_lock(&a->ctx, a->pin_dir);
 	if (lock < 0)
 		return sa_report(a);
-	d = opendir(a->pin_dir);
-	if (!d) {
+	/* getdents64, not opendir(): 200 bytes less of musl in the static
+	 * binary; "." and ".." fail unlink() as subdirectories do. */
+	d = open(a->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0) {
 		sa_fail(&a->ctx, -errno, "pin directory '%s'", a->pin_dir);
 		close(lock);
 		return sa_report(a);
 	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, "..")))
-			continue;
-		if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
-			continue;	/* subdirectories are not ours */
-		sa_info(&a->ctx, "unpinned %s", path);
-		n++;
+	while ((got = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < got; off += de->d_reclen) {
+			de = (struct dirent *)(buf + off);
+			if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
+				continue;	/* subdirectories are not ours */
+			sa_info(&a->ctx, "unpinned %s", path);
+			n++;
+		}
 	}
-	closedir(d);
+	close(d);
 	if (rmdir(a->pin_dir) < 0)
 		sa_info(&a->ctx, "pin directory %s kept: %s", a->pin_dir, strerror(errno));
 	close(lock);

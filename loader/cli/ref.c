@@ -144,8 +144,7 @@ int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids)
 	return sys_obj_get_info_by_fd(fd, info, &len);
 }
 
-/* Is program id attached to target as type?  1, 0, or -errno (no query). */
-static int attached(int target, uint32_t type, uint32_t id)
+int sa_attached(int target, uint32_t type, uint32_t id)
 {
 	uint32_t ids[MAX_IDS], cnt = MAX_IDS, i;
 	int err = sys_prog_query(target, type, NULL, ids, &cnt);
@@ -190,14 +189,11 @@ int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 
 	err = sa_prog_info(prog, &pi, map_ids);
 	if (err)
-		return sa_fail(&a->ctx, err, "program %s: BPF_OBJ_GET_INFO_BY_FD", prog_what);
-	in = attached(target, d->type, pi.id);
-	if (in == 1 && !detach)
-		return sa_failx(&a->ctx, -EEXIST, "program %s is already attached to %s as %s",
-				prog_what, target_what, d->name);
-	if (in == 0 && detach)
-		return sa_failx(&a->ctx, -ENOENT, "program %s is not attached to %s as %s",
-				prog_what, target_what, d->name);
+		return sa_fail(&a->ctx, err, "program %s", prog_what);
+	in = sa_attached(target, d->type, pi.id);
+	if (in == !detach)
+		return sa_failx(&a->ctx, detach ? -ENOENT : -EEXIST, "program %s is %s attached to %s as %s",
+				prog_what, detach ? "not" : "already", target_what, d->name);
 	if (!detach && d->to == BO_ATTACH_MAP)
 		warn_unused_map(&pi, map_ids, prog_what, target, target_what);
 	err = detach ? sys_prog_detach(prog, target, d->type) :

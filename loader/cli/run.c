@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
@@ -53,6 +54,7 @@ static void say(const char *fmt, ...)
 	char line[PATH_MAX + 256];
 	va_list ap;
 
+	/* One write per line: the journal never sees half of one. */
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -61,19 +63,16 @@ static void say(const char *fmt, ...)
 
 static uint32_t id_of(int fd)
 {
-	struct bpf_prog_info info;	/* id first, as in bpf_map_info */
-	uint32_t len = sizeof(info);
+	struct bpf_prog_info info;
 
-	memset(&info, 0, sizeof(info));
-	return fd >= 0 && !sys_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+	return fd >= 0 && !sa_prog_info(fd, &info, NULL) ? info.id : 0;
 }
 
 static int pin_open(const struct agent *g, const char *name)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", g->o.pin_dir, name);
-	return sys_obj_get(path);
+	return sa_path(path, sizeof(path), g->o.pin_dir, name) ?: sys_obj_get(path);
 }
 
 static void release(struct agent *g)
@@ -110,20 +109,6 @@ static void detach_held(struct agent *g)
 		sys_prog_detach(g->msg, g->hash, BPF_SK_MSG_VERDICT);
 }
 
-/* 1 attached, 0 not, -errno cannot tell (BPF_PROG_QUERY on a sockmap: 6.0+). */
-static int attached(int target, uint32_t type, uint32_t id)
-{
-	uint32_t ids[64], cnt = 64, i;
-	int err = sys_prog_query(target, type, NULL, ids, &cnt);
-
-	if (err)
-		return err;
-	for (i = 0; i < cnt && i < 64; i++)
-		if (ids[i] == id)
-			return 1;
-	return 0;
-}
-
 /*
  * The fault, in words, or NULL when all is well.  Costs a stat per pin,
  * two BPF_OBJ_GET and two BPF_PROG_QUERY: nothing grows with the sockets.
@@ -132,14 +117,11 @@ static const char *fault(struct agent *g, char *why, size_t len)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	const char *name;
 	int i, fd, other;
 
-	for (i = 0; i < SA_NMAPS + 3; i++) {
-		name = i < SA_NMAPS ? sa_map_names[i] : i == SA_NMAPS ? SA_PROG_SOCKOPS :
-		       i == SA_NMAPS + 1 ? SA_PROG_SKMSG : SA_PIN_RECORD;
-		snprintf(path, sizeof(path), "%s/%s", g->o.pin_dir, name);
-		if (lstat(path, &st) < 0) {
+	for (i = 0; i < SA_NITEMS; i++) {	/* every pin an install leaves */
+		if (sa_path(path, sizeof(path), g->o.pin_dir, sa_items[i].name) ||
+		    lstat(path, &st) < 0) {
 			snprintf(why, len, "pin %s is gone (deleted behind our back)", path);
 			return why;
 		}
@@ -147,82 +129,26 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	/* Pins there, but not the programs we hold: another sockaccel
 	 * replaced the install (an agent beside us during an upgrade).  A
 	 * working install is adopted, not fought over. */
-	fd = pin_open(g, SA_PROG_SOCKOPS);
-	other = id_of(fd) != g->ops_id;
-	if (fd >= 0)
-		close(fd);
-	fd = pin_open(g, SA_PROG_SKMSG);
-	other |= id_of(fd) != g->msg_id;
-	if (fd >= 0)
-		close(fd);
+	for (i = other = 0; i < 2; i++) {
+		fd = pin_open(g, i ? SA_PROG_SKMSG : SA_PROG_SOCKOPS);
+		other |= id_of(fd) != (i ? g->msg_id : g->ops_id);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (other) {
 		grab(g);
 		say("the install in %s was replaced by another sockaccel (programs %u, %u); adopting it",
 		    g->o.pin_dir, g->ops_id, g->msg_id);
 	}
-	if (g->cg < 0 || attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0) {
-		snprintf(why, len, "program %s is not attached to cgroup %s (detached behind our back)",
-			 SA_PROG_SOCKOPS, g->cgroup);
-		return why;
-	}
-	if (attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id) == 0) {
-		snprintf(why, len, "program %s is not attached to map %s (detached behind our back)",
-			 SA_PROG_SKMSG, SA_MAP_SOCKHASH);
-		return why;
-	}
-	return NULL;
-}
-
-/* The kernel's view of a map or program: a map's shape, a program's tag
- * (SHA-1 of its instructions with map fds zeroed, bpf_prog_info.tag). */
-static int same_obj(int a, int b, int is_prog)
-{
-	union { struct bpf_map_info m; struct bpf_prog_info p; } ia, ib;
-	uint32_t la = sizeof(ia), lb = sizeof(ib);
-
-	memset(&ia, 0, sizeof(ia));
-	memset(&ib, 0, sizeof(ib));
-	if (a < 0 || b < 0 || sys_obj_get_info_by_fd(a, &ia, &la) ||
-	    sys_obj_get_info_by_fd(b, &ib, &lb))
-		return 0;
-	if (is_prog)
-		return !memcmp(ia.p.tag, ib.p.tag, sizeof(ia.p.tag));
-	return ia.m.type == ib.m.type && ia.m.key_size == ib.m.key_size &&
-	       ia.m.value_size == ib.m.value_size && ia.m.max_entries == ib.m.max_entries &&
-	       ia.m.map_flags == ib.m.map_flags;
-}
-
-/*
- * An install is adopted only if it is this binary's: the same maps and
- * the same programs.  Ours are loaded to compare (not pinned, not
- * attached, closed at once): 1 the same, 0 not, or -errno.
- */
-static int same_install(struct agent *g)
-{
-	static const char *const progs[] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG };
-	struct bo_object obj;
-	struct sa_loaded l;
-	size_t i;
-	int err, same = 1, fd;
-
-	err = bo_object_parse(&obj, g->o.reader, g->o.obj, g->o.obj_len, g->o.obj_name, NULL);
-	if (err)
-		return sa_failx(&g->a->ctx, err, "elf: %s: %s", g->o.obj_name, obj.err);
-	err = sa_load_maps(&g->a->ctx, &obj, &l, NULL);
-	if (!err)
-		err = sa_load_progs(&g->a->ctx, &l);
-	for (i = 0; !err && same && i < SA_NMAPS + 2; i++) {
-		const char *name = i < SA_NMAPS ? sa_map_names[i] : progs[i - SA_NMAPS];
-
-		fd = pin_open(g, name);
-		same = same_obj(fd, i < SA_NMAPS ? sa_map_fd(&l, name) : sa_prog_fd(&l, name),
-				i >= SA_NMAPS);
-		if (fd >= 0)
-			close(fd);
-	}
-	sa_loaded_close(&l);
-	bo_object_free(&obj);
-	return err ? err : same;
+	if (g->cg < 0 || sa_attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0)
+		snprintf(why, len, "program %s is not attached to %s %s (detached behind our back)",
+			 SA_PROG_SOCKOPS, "cgroup", g->cgroup);
+	else if (sa_attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id) == 0)
+		snprintf(why, len, "program %s is not attached to %s %s (detached behind our back)",
+			 SA_PROG_SKMSG, "map", SA_MAP_SOCKHASH);
+	else
+		return NULL;
+	return why;
 }
 
 static const char *result_words(enum sa_result r)
@@ -231,23 +157,35 @@ static const char *result_words(enum sa_result r)
 	       r == SA_REPAIRED ? "cleaned up an incomplete install; installed" : "installed";
 }
 
+/* Warnings of the last call, one line each, then forgotten (the agent
+ * keeps one context for its whole life). */
+static void say_warnings(struct agent *g)
+{
+	char *w, *nl;
+
+	for (w = g->a->ctx.warn; (nl = strchr(w, '\n')); w = nl + 1)
+		say("warning: %.*s", (int)(nl - w), w);
+	g->a->ctx.warn_len = 0;
+	g->a->ctx.warn[0] = '\0';
+}
+
+/*
+ * Install, adopt an install of the same programs and ports (the version
+ * record says which object installed it), or replace another version's
+ * programs in place (install --replace: no gap; maps kept when they fit).
+ */
 static int install(struct agent *g)
 {
 	enum sa_result res;
 	int err;
 
 	g->a->ctx.err_set = 0;
+	g->o.replace = 1;
 	err = sa_install(&g->a->ctx, &g->o, &res, g->cgroup);
-	if (!err && res == SA_UNCHANGED && !(err = same_install(g))) {
-		/* Another version's programs or maps (an upgrade): new
-		 * connections take the stack for the few milliseconds
-		 * between the two. */
+	if (!err && res == SA_REPLACED)
 		say("the install on cgroup %s has other programs or maps than this sockaccel's; replacing it",
 		    g->cgroup);
-		err = sa_remove(&g->a->ctx, &g->o, &res);
-		if (!err)
-			err = sa_install(&g->a->ctx, &g->o, &res, g->cgroup);
-	}
+	say_warnings(g);
 	if (err < 0)
 		return err;
 	grab(g);
@@ -290,15 +228,20 @@ static char *metrics_body(void *arg, size_t *len)
 	size_t n;
 
 	if (!g->st_time || now - g->st_time >= STATUS_MS) {
+		int err;
+
 		g->a->ctx.err_set = 0;
-		sa_status_read(&g->a->ctx, g->o.pin_dir, &g->st);
+		g->a->ctx.warn_len = 0;
+		g->a->ctx.warn[0] = '\0';
+		err = sa_status_read(&g->a->ctx, g->o.pin_dir, &g->st, 0);
 		g->st_time = now;
-		/* Counters it could not read are not zeros: answer 500, and
-		 * the probe that reads this says "not ready". */
-		if (g->a->ctx.err_set) {
+		/* Counters it could not read are not zeros (a warning of
+		 * status): answer 500, and the probe that reads this says
+		 * "not ready". */
+		if (err || g->a->ctx.warn_len) {
 			g->st_time = 0;
 			if (!g->metrics_failed)
-				say("metrics: %s", g->a->ctx.err);
+				say("metrics: %s", err ? g->a->ctx.err : g->a->ctx.warn);
 			g->metrics_failed = 1;
 			return NULL;
 		}
@@ -342,29 +285,29 @@ int cmd_run(struct sa_args *a)
 	struct pollfd p[2];
 	char why[PATH_MAX + 128];
 	uint64_t now, next;
-	void *owned = NULL;
-	sigset_t sigs;
+	struct bo_object obj;
+	uint64_t sigs;
 	int ret, timeout;
 
 	g.http.lfd = g.http.cfd = -1;
 	if (sa_check_caps(&a->ctx, "run"))
 		return sa_report(a);
-	ret = sa_accel_opts_from_args(a, &g.o, &owned);
+	ret = sa_accel_opts_from_args(a, &g.o, &obj);
 	if (ret)
 		return ret;
 	/* The metrics address first: a mistake there changes nothing. */
 	if (a->metrics && sa_httpd_open(&a->ctx, &g.http, a->metrics, a->metrics_any,
 					metrics_body, &g)) {
-		free(owned);
+		bo_object_free(&obj);
 		return sa_report(a);
 	}
 	/* SIGTERM and SIGINT arrive as reads from a signalfd, polled with the
-	 * rest: no handler, nothing lost between a check and the wait. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	p[0].fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	 * rest: no handler, nothing lost between a check and the wait.  The
+	 * system calls with the kernel's 8-byte mask: musl's sigset_t
+	 * functions cost the static binary 250 bytes. */
+	sigs = 1ull << (SIGTERM - 1) | 1ull << (SIGINT - 1);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &sigs, NULL, sizeof(sigs));
+	p[0].fd = (int)syscall(SYS_signalfd4, -1, &sigs, sizeof(sigs), SFD_CLOEXEC);
 	p[0].events = POLLIN;
 	if (p[0].fd < 0) {
 		sa_fail(&a->ctx, -errno, "signalfd");
@@ -401,6 +344,6 @@ out:
 		close(p[0].fd);
 	release(&g);
 	sa_httpd_close(&g.http);
-	free(owned);
+	bo_object_free(&obj);
 	return ret;
 }

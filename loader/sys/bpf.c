@@ -141,7 +141,8 @@ int sys_obj_get(const char *path)
 	return sys_bpf_fd(BPF_OBJ_GET, &a, ATTR_SIZE(file_flags));
 }
 
-int sys_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags)
+int sys_prog_attach_replace(int prog_fd, int target_fd, uint32_t type, uint32_t flags,
+			    int replace_fd)
 {
 	union bpf_attr a;
 
@@ -150,7 +151,13 @@ int sys_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags)
 	a.attach_bpf_fd = (uint32_t)prog_fd;
 	a.attach_type = type;
 	a.attach_flags = flags;
+	a.replace_bpf_fd = (uint32_t)replace_fd;
 	return sys_bpf(BPF_PROG_ATTACH, &a, ATTR_SIZE(replace_bpf_fd));
+}
+
+int sys_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags)
+{
+	return sys_prog_attach_replace(prog_fd, target_fd, type, flags, 0);
 }
 
 int sys_prog_detach(int prog_fd, int target_fd, uint32_t type)
@@ -205,6 +212,11 @@ int sys_map_lookup_elem(int fd, const void *key, void *value)
 int sys_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)
 {
 	return map_elem(BPF_MAP_UPDATE_ELEM, fd, key, (void *)value, flags);
+}
+
+int sys_map_delete_elem(int fd, const void *key)
+{
+	return map_elem(BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
 }
 
 int sys_map_get_next_key(int fd, const void *key, void *next_key)

@@ -47,12 +47,17 @@ int sys_btf_load(const void *data, uint32_t size);
 int sys_obj_pin(int fd, const char *path);
 int sys_obj_get(const char *path);
 int sys_prog_attach(int prog_fd, int target_fd, uint32_t type, uint32_t flags);
+/* BPF_F_REPLACE (Linux 5.6): with BPF_F_ALLOW_MULTI, swap the program
+ * replace_fd for prog_fd in its place in the cgroup's list, atomically. */
+int sys_prog_attach_replace(int prog_fd, int target_fd, uint32_t type, uint32_t flags,
+			    int replace_fd);
 int sys_prog_detach(int prog_fd, int target_fd, uint32_t type);
 /* ids: room for *cnt ids on entry; on return *cnt is how many are attached. */
 int sys_prog_query(int target_fd, uint32_t type, uint32_t *attach_flags,
 		   uint32_t *ids, uint32_t *cnt);
 int sys_map_lookup_elem(int fd, const void *key, void *value);
 int sys_map_update_elem(int fd, const void *key, const void *value, uint64_t flags);
+int sys_map_delete_elem(int fd, const void *key);
 int sys_map_get_next_key(int fd, const void *key, void *next_key);
 int sys_map_freeze(int fd);
 int sys_obj_get_info_by_fd(int fd, void *info, uint32_t *len);

@@ -48,6 +48,25 @@ int sa_failx(struct sa_ctx *c, int err, const char *fmt, ...)
 	return err;
 }
 
+int sa_warn(struct sa_ctx *c, const char *fmt, ...)
+{
+	size_t room = sizeof(c->warn) - c->warn_len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(c->warn + c->warn_len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 1 >= room) {
+		c->warn[c->warn_len] = '\0';	/* no half lines */
+		return 0;
+	}
+	c->warn_len += (unsigned int)n + 1;
+	c->warn[c->warn_len - 1] = '\n';
+	c->warn[c->warn_len] = '\0';
+	return 0;
+}
+
 void sa_info(struct sa_ctx *c, const char *fmt, ...)
 {
 	va_list ap;

@@ -13,6 +13,12 @@ struct sa_ctx {
 	char err[1024];
 	int err_set;
 	char *vlog;		/* verifier log of the failed program, or NULL */
+	/* Warnings: things the user should know that do not make the command
+	 * fail (a counter that could not be read, an overlapping install).
+	 * Kept apart from err, which only the failure that decides the exit
+	 * status writes.  Lines, each ending in '\n'; the CLI prints them. */
+	char warn[1024];
+	unsigned int warn_len;
 };
 
 /* Record "<fmt>: <strerror(-err)>" unless a message is already set; returns err. */
@@ -21,6 +27,9 @@ int sa_fail(struct sa_ctx *c, int err, const char *fmt, ...)
 /* Same without the strerror part. */
 int sa_failx(struct sa_ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Append one warning line (dropped when the buffer is full); returns 0. */
+int sa_warn(struct sa_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* -v: progress lines on stderr. */
 void sa_info(struct sa_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

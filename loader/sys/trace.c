@@ -91,7 +91,10 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 		if (cmd == BPF_PROG_ATTACH)
 			fprintf(f, ", attach_flags=%s",
 				a->attach_flags == BPF_F_ALLOW_MULTI ? "BPF_F_ALLOW_MULTI" :
-				a->attach_flags ? "?" : "0");
+				a->attach_flags == (BPF_F_ALLOW_MULTI | BPF_F_REPLACE) ?
+				"BPF_F_ALLOW_MULTI|BPF_F_REPLACE" : a->attach_flags ? "?" : "0");
+		if (a->attach_flags & BPF_F_REPLACE)
+			fprintf(f, ", replace_bpf_fd=%u", a->replace_bpf_fd);
 		break;
 	case BPF_PROG_QUERY:
 		fprintf(f, "target_fd=%u, attach_type=%s, prog_cnt=%u",

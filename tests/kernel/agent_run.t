@@ -43,7 +43,7 @@ agent() {
 	check "[$L] run installs and says so" eventually grep -q "run: installed on cgroup $cg" "$log"
 	check "[$L] run says where the metrics are" eventually grep -q "metrics on http://127.0.0.1:$port/metrics" "$log"
 	st=$("$B" status --pin-dir "$pin" --json)
-	ops=$(json_get "$st" sockaccel_ops); msg=$(json_get "$st" sockaccel_msg); hash=$(json_get "$st" sock_hash)
+	ops=$(status_id "$st" sockaccel_ops); msg=$(status_id "$st" sockaccel_msg); hash=$(status_id "$st" sock_hash)
 	is "$(cgroup_prog_ids "$cg")" "$ops " "[$L] sockops attached to the cgroup (BPF_PROG_QUERY)"
 	out=$(in_cg_ns "$cg" "$ns" "$TOOLS/xfer" -4 -H -b $MB16); rc=$?
 	is "$rc" 0 "[$L] traffic under the agent: 16 MiB each way intact"
@@ -77,7 +77,7 @@ agent() {
 	pid=${T_PIDS[-1]}
 	check "[$L] --keep: installed" eventually grep -q "run: installed on cgroup $cg" "$log"
 	st=$("$B" status --pin-dir "$pin" --json)
-	ops=$(json_get "$st" sockaccel_ops); msg=$(json_get "$st" sockaccel_msg)
+	ops=$(status_id "$st" sockaccel_ops); msg=$(status_id "$st" sockaccel_msg)
 	kill -TERM "$pid"; wait "$pid"; rc=$?
 	is "$rc" 0 "[$L] --keep: SIGTERM exits 0"
 	check "[$L] --keep: says it kept the install" grep -q "kept the install on cgroup $cg (--keep)" "$log"
@@ -92,7 +92,7 @@ agent() {
 	pid=${T_PIDS[-1]}
 	check "[$L] the next run adopts the install" eventually grep -q "run: adopted the install on cgroup $cg" "$log"
 	st=$("$B" status --pin-dir "$pin" --json)
-	is "$(json_get "$st" sockaccel_ops),$(json_get "$st" sockaccel_msg)" "$ops,$msg" \
+	is "$(status_id "$st" sockaccel_ops),$(status_id "$st" sockaccel_msg)" "$ops,$msg" \
 		"[$L] adopted: the same programs, never reinstalled"
 	check "[$L] adopted: no fault reported" eventually grep -q "metrics on" "$log"
 	! grep -q "behind our back" "$log"; ok $? "[$L] adopted: nothing to repair"
@@ -102,7 +102,7 @@ agent() {
 	check "[$L] sockops detached with bpftool: the agent says so" \
 		eventually grep -q "program sockaccel_ops is not attached to cgroup $cg (detached behind our back); reinstalling" "$log"
 	check "[$L] ... and reinstalls" eventually count_is 1 "$log" "run: installed on cgroup $cg"
-	ops2=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+	ops2=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 	is "$(cgroup_prog_ids "$cg")" "$ops2 " "[$L] ... one sockops program attached again, a new one"
 	"$B" prog detach pinned "$pin/sockaccel_msg" msg_verdict pinned "$pin/sock_hash" >/dev/null
 	check "[$L] sk_msg detached with sockaccel detach: the agent says so and reinstalls" \
@@ -111,13 +111,13 @@ agent() {
 	st=$("$B" status --pin-dir "$pin" --json)
 	is "$(json_get "$st" installed),$(json_get "$st" attached),$(json_get "$st" msg_attached)" true,true,true \
 		"[$L] ... installed, both attached"
-	ops2=$(json_get "$st" sockaccel_ops)
+	ops2=$(status_id "$st" sockaccel_ops)
 	rm -rf "$pin"
 	check "[$L] pins deleted: the agent says so and reinstalls" \
 		eventually count_is 3 "$log" "run: installed on cgroup $cg"
 	check "[$L] ... naming the pin" grep -q "pin $pin/.* is gone (deleted behind our back)" "$log"
 	st=$("$B" status --pin-dir "$pin" --json)
-	is "$(cgroup_prog_ids "$cg")" "$(json_get "$st" sockaccel_ops) " \
+	is "$(cgroup_prog_ids "$cg")" "$(status_id "$st" sockaccel_ops) " \
 		"[$L] ... the orphaned sockops program was detached: only the new one is attached"
 	check "[$L] ... and the orphan left the kernel" eventually prog_gone "$ops2"
 	is "$(metric "$port" sockaccel_repairs_total)" 3 "[$L] sockaccel_repairs_total = 3"
@@ -135,7 +135,7 @@ agent() {
 	# watch loop goes on (a detach is repaired meanwhile) and the slot is
 	# freed at the time limit (1 s), so curl gets its answer.
 	exec 7<>"/dev/tcp/127.0.0.1/$port"
-	ops2=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+	ops2=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 	bpftool cgroup detach "$cg" sock_ops id "$ops2"
 	check "[$L] slow client connected: a detach is still repaired" \
 		eventually count_is 4 "$log" "run: installed on cgroup $cg"
@@ -154,14 +154,14 @@ agent() {
 
 	# ---- an install of other programs (another version) is replaced ----
 	"$B" install --cgroup "$cg" --pin-dir "$pin" --objects "$BUILD/tests/small-sockhash" >/dev/null
-	hash=$(json_get "$("$B" status --pin-dir "$pin" --json)" sock_hash)
+	hash=$(status_id "$("$B" status --pin-dir "$pin" --json)" sock_hash)
 	bg "$B" run --cgroup "$cg" --pin-dir "$pin" 2>"$log"
 	pid=${T_PIDS[-1]}
 	check "[$L] an install with other maps (a 16-entry sockhash) is not adopted but replaced" \
 		eventually grep -q "has other programs or maps than this sockaccel's; replacing it" "$log"
 	check "[$L] ... then installed" eventually grep -q "run: installed on cgroup $cg" "$log"
 	st=$("$B" status --pin-dir "$pin" --json)
-	is "$(bpftool -j map show id "$(json_get "$st" sock_hash)" | grep -o '"max_entries":[0-9]*')" \
+	is "$(bpftool -j map show id "$(status_id "$st" sock_hash)" | grep -o '"max_entries":[0-9]*')" \
 		'"max_entries":65536' "[$L] ... with this binary's sockhash"
 	check "[$L] ... and the old one left the kernel" eventually map_gone "$hash"
 	kill -TERM "$pid"; wait "$pid"
@@ -199,7 +199,7 @@ surge() {
 	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --keep 2>"$log1"
 	pid1=${T_PIDS[-1]}
 	check "[$L] surge: the old agent installs" eventually grep -q "run: installed on cgroup $cg" "$log1"
-	ops=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+	ops=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --keep 2>"$log2"
 	pid2=${T_PIDS[-1]}
 	check "[$L] surge: the new agent, beside it, adopts" eventually grep -q "run: adopted the install on cgroup $cg" "$log2"
@@ -209,7 +209,7 @@ surge() {
 	bpftool cgroup detach "$cg" sock_ops id "$ops"
 	check "[$L] surge: the new agent repairs a detach" eventually count_is 1 "$log2" "run: installed on cgroup $cg"
 	st=$("$B" status --pin-dir "$pin" --json)
-	is "$(cgroup_prog_ids "$cg")" "$(json_get "$st" sockaccel_ops) " "[$L] surge: one sockops program attached, the new one"
+	is "$(cgroup_prog_ids "$cg")" "$(status_id "$st" sockaccel_ops) " "[$L] surge: one sockops program attached, the new one"
 	kill -TERM "$pid2"; wait "$pid2"
 	"$B" remove --pin-dir "$pin" >/dev/null
 	is "$(cgroup_prog_ids "$cg")" "" "[$L] surge: remove after the agents leaves nothing attached"
@@ -231,14 +231,14 @@ pair() {
 	pid2=${T_PIDS[-1]}
 	check "[$L] pair: the second adopts" eventually grep -q "run: adopted the install" "$log2"
 	for _ in 1 2 3; do
-		ops=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+		ops=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 		bpftool cgroup detach "$cg" sock_ops id "$ops"
 		sleep 2.5
 	done
 	st=$("$B" status --pin-dir "$pin" --json)
 	is "$(json_get "$st" installed),$(json_get "$st" attached),$(json_get "$st" msg_attached)" true,true,true \
 		"[$L] pair: after three detaches, installed and attached"
-	is "$(cgroup_prog_ids "$cg")" "$(json_get "$st" sockaccel_ops) " \
+	is "$(cgroup_prog_ids "$cg")" "$(status_id "$st" sockaccel_ops) " \
 		"[$L] pair: exactly one sockops program attached, the pinned one"
 	kill -TERM "$pid2"; wait "$pid2"
 	kill -TERM "$pid1"; wait "$pid1"
@@ -265,7 +265,7 @@ agent_valgrind() {
 	for _ in 1 2 3; do curl -s --max-time 5 "http://127.0.0.1:$port/metrics" >/dev/null; done
 	curl -s -I --max-time 5 "http://127.0.0.1:$port/metrics" >/dev/null
 	$PY "$TOP/tests/tools/http_garbage.py" "$port" 16 >/dev/null
-	ops=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+	ops=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 	bpftool cgroup detach "$cg" sock_ops id "$ops"
 	check "[$L] valgrind: a detach is repaired" eventually count_is 2 "$log" "run: installed on cgroup $cg"
 	kill -TERM "$pid"; wait "$pid"; rc=$?

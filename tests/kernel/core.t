@@ -31,12 +31,15 @@ core() {
 	st=$("$B" status --pin-dir "$pin" --json)
 	is "$(json_get "$st" installed)" true "[$L] status: installed"
 	is "$(json_get "$st" attached)" true "[$L] status: sockops attached"
-	ops_id=$(json_get "$st" sockaccel_ops)
-	msg_id=$(json_get "$st" sockaccel_msg)
-	hash_id=$(json_get "$st" sock_hash)
+	ops_id=$(status_id "$st" sockaccel_ops)
+	msg_id=$(status_id "$st" sockaccel_msg)
+	hash_id=$(status_id "$st" sock_hash)
 	ids=$(cgroup_prog_ids "$cg")
 	is "$ids" "$(echo "$foreign $ops_id" | tr ' ' '\n' | sort -n | tr '\n' ' ')" \
 		"[$L] cgroup has the foreign program and ours (BPF_PROG_QUERY)"
+	check "[$L] status lists the foreign program on the cgroup, by id and name" \
+		grep -q "\"other_programs\":\[{\"id\":$foreign,\"name\":\"[a-z_]*\"}\]" <<<"$st"
+	is "$(json_get "$st" state)" installed "[$L] status: state installed"
 
 	for mode in 4 6 m; do
 		out=$(in_cg_ns "$cg" "$ns" "$TOOLS/xfer" -$mode -H -b $MB16 -s 7 \
@@ -66,7 +69,7 @@ core() {
 	out=$("$B" install --cgroup "$cg" --pin-dir "$pin" 2>&1); rc=$?
 	is "$rc" 0 "[$L] second install exits 0"
 	check "[$L] second install changes nothing: $out" grep -q "nothing changed" <<<"$out"
-	is "$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)" "$ops_id" \
+	is "$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)" "$ops_id" \
 		"[$L] second install kept the same program"
 
 	out=$("$B" remove --cgroup "$cg" --pin-dir "$pin" 2>&1); rc=$?

@@ -70,7 +70,7 @@ coexist() {
 	local cycles=0 both=0
 	for i in $(seq $CYCLES); do
 		"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || break
-		our_ops=$(json_get "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
+		our_ops=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_ops)
 		[ "$(cgroup_prog_ids "$cg")" = "$mesh_ops $our_ops " ] && both=$((both + 1))
 		sleep 0.3
 		"$B" remove --pin-dir "$pin" >/dev/null || break

@@ -83,7 +83,7 @@ counter_by_id() {	# counter_by_id MAP_ID INDEX
 
 # The id of a map of an install, from `status --json`.
 map_id() {	# map_id STATUS-JSON MAP
-	grep -o "\"$2\":[0-9]*[,}]" <<<"$1" | head -1 | tr -dc 0-9
+	status_id "$1" "$2"
 }
 
 # What our sk_msg program counted against what was written (TOTAL bytes).

@@ -45,7 +45,7 @@ live() {
 		added=$((added + $(counter "$st" sockets_added)))
 		redirected=$((redirected + $(counter "$st" bytes_redirected)))
 		passed=$((passed + $(counter "$st" bytes_passed)))
-		ids+=("$(json_get "$st" sockaccel_ops)" "$(json_get "$st" sockaccel_msg)")
+		ids+=("$(status_id "$st" sockaccel_ops)" "$(status_id "$st" sockaccel_msg)")
 	}
 	# At least CYCLES cycles, and on until every wave-2 connection is open.
 	for i in $(seq $((3 * CYCLES))); do

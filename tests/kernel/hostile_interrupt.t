@@ -12,8 +12,9 @@
 #   remove        leaves no pin directory, nothing attached to the cgroup,
 #                 and the programs and maps gone from the kernel.
 # Loops: install killed; the repairing install killed (from the worst cut:
-# everything but the cgroup attachment); remove killed; install with its
-# Nth bpf() call failing (EPERM), which must fail cleanly or succeed whole.
+# everything but the cgroup attachment); remove killed; install --replace
+# killed; install with its Nth bpf() call failing (EPERM), which must fail
+# cleanly or succeed whole.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 command -v strace >/dev/null || bail "strace is not installed (tests/deps.sh test)"
@@ -34,8 +35,12 @@ kill_at() {
 		strace -f -qq -e trace=bpf -e inject=bpf:signal=SIGKILL:when="$n" -o /dev/null -- "$@"
 }
 
-# The pins an install makes (loader/accel/accel.h), and how many of them exist.
-PINS="sock_hash counters config ports sk_state sockaccel_ops sockaccel_msg cgroup"
+# The pins an install makes, as the binary lists them (status --json "pins",
+# from the one table in loader/accel/items.c), and how many of them exist.
+pins_of() {	# pins_of BIN
+	"$1" status --pin-dir /sys/fs/bpf/sockaccel-test-none --json |
+		sed 's/.*"pins":\[\([^]]*\)\].*/\1/' | tr -d '"' | tr ',' ' '
+}
 pins_present() {
 	local p n=0
 	for p in $PINS; do
@@ -44,42 +49,58 @@ pins_present() {
 	echo $n
 }
 
-# status after a cut: exit 0, and "partial" exactly when some pins exist.
+# status after a cut: works (exit 0, or the exit status of its state), and
+# "partial" exactly when some pins exist.
 status_agrees() {
-	local st n
-	st=$("$B" status --pin-dir "$pin" --json) || return 1
+	local st n rc
+	st=$("$B" status --pin-dir "$pin" --json)
+	rc=$?
 	n=$(pins_present)
+	case "$(json_get "$st" state)/$rc" in
+	installed/0 | not_installed/3 | partial/4 | detached/5) ;;
+	*) return 1 ;;
+	esac
 	case $n in
-	0) [ "$(json_get "$st" installed)" = false ] && [ "$(json_get "$st" partial)" = false ] ;;
-	8) [ "$(json_get "$st" installed)" = true ] ;;
-	*) [ "$(json_get "$st" partial)" = true ] ;;
+	0) [ "$(json_get "$st" state)" = not_installed ] ;;
+	"$NPINS") [ "$(json_get "$st" state)" = installed ] || [ "$(json_get "$st" state)" = detached ] ;;
+	*) [ "$(json_get "$st" state)" = partial ] ;;
 	esac
 }
 
 # install must complete, saying what it found; then remove must leave
-# nothing.  $1: what was cut.
+# nothing.  $1: what was cut; then install's extra arguments (the replace
+# loop: --replace --objects B, and B's sk_msg tag must be the one attached,
+# whatever the message).
 repair_and_remove() {
 	local what=$1 n out rc st ids id want
+	shift
 	n=$(pins_present)
 	st=$("$B" status --pin-dir "$pin" --json)
-	if [ "$n" = 0 ]; then
+	if [ $# -gt 0 ]; then
+		want=""
+	elif [ "$n" = 0 ]; then
 		want="installed on cgroup"
 	elif [ "$(json_get "$st" installed)" = true ] && [ "$(json_get "$st" attached)" = true ]; then
 		want="nothing changed"
 	else
 		want="cleaned up an incomplete earlier install"
 	fi
-	out=$("$B" install --cgroup "$cg" --pin-dir "$pin" 2>&1)
+	out=$("$B" install --cgroup "$cg" --pin-dir "$pin" "$@" 2>&1)
 	rc=$?
 	st=$("$B" status --pin-dir "$pin" --json)
 	if [ "$rc" = 0 ] && [ "$(json_get "$st" installed)" = true ] &&
-	   [ "$(json_get "$st" attached)" = true ] && grep -q "$want" <<<"$out"; then
-		ok 0 "[$L] $what: install completes ($n of 8 pins were there: $want)"
+	   [ "$(json_get "$st" attached)" = true ] && grep -q "$want" <<<"$out" &&
+	   { [ $# = 0 ] || [ "$(msg_tag "$st")" = "$TAG_B" ]; } &&
+	   [ "$(cgroup_prog_ids "$cg")" = "$(status_id "$st" sockaccel_ops) " ] &&
+	   [ ! -e "$pin/replacing" ]; then
+		ok 0 "[$L] $what: install completes ($n of $NPINS pins were there: $want)"
 	else
-		ok 1 "[$L] $what: install completes ($n of 8 pins were there: $want)"
-		diag "install exit $rc: $out"
+		ok 1 "[$L] $what: install completes ($n of $NPINS pins were there: $want)"
+		diag "install exit $rc: $out; cgroup: $(cgroup_prog_ids "$cg"); $(ls "$pin" "$pin/replacing" 2>&1 | tr '\n' ' ')"
 	fi
-	ids=$(sed 's/.*"programs":{\([^}]*\)},"maps":{\([^}]*\)}.*/\1,\2/' <<<"$st" | grep -o ':[0-9]*' | tr -d :)
+	# Programs first, then maps, each with its kind.
+	ids=$(for p in $PROGS; do echo "prog:$(status_id "$st" "$p")"; done
+	      for m in $MAPS; do echo "map:$(status_id "$st" "$m")"; done)
 	out=$("$B" remove --cgroup "$cg" --pin-dir "$pin" 2>&1)
 	rc=$?
 	if [ "$rc" = 0 ] && [ ! -e "$pin" ] && [ -z "$(cgroup_prog_ids "$cg")" ]; then
@@ -88,15 +109,13 @@ repair_and_remove() {
 		ok 1 "[$L] $what: remove leaves no pin directory and nothing attached"
 		diag "remove exit $rc: $out; pins: $(ls "$pin" 2>&1 | tr '\n' ' '); cgroup: $(cgroup_prog_ids "$cg")"
 	fi
-	[ "$(wc -w <<<"$ids")" = 8 ] ||
-		{ ok 1 "[$L] $what: the 2 program and 6 map ids of the install"; return; }
-	# Programs first, then maps (status --json order); ids of programs and
-	# of maps are separate spaces, each checked in its own.
-	local kind n=0
+	[ "$(grep -c ':[0-9][0-9]*$' <<<"$ids")" = $(($(wc -w <<<"$PROGS $MAPS"))) ] ||
+		{ ok 1 "[$L] $what: the program and map ids of the install: $ids"; return; }
+	# Ids of programs and of maps are separate spaces, each checked in its own.
+	local kind
 	for id in $ids; do
-		n=$((n + 1))
-		kind=map
-		[ "$n" -le 2 ] && kind=prog
+		kind=${id%%:*}
+		id=${id#*:}
 		if ! eventually sh -c "! bpftool $kind show id $id >/dev/null 2>&1"; then
 			ok 1 "[$L] $what: $kind id $id is still in the kernel"
 			bpftool $kind show id "$id" | sed 's/^/#   /'
@@ -106,10 +125,22 @@ repair_and_remove() {
 	ok 0 "[$L] $what: its programs and maps are gone from the kernel"
 }
 
+msg_tag() {	# msg_tag STATUS-JSON: the tag of sockaccel_msg
+	grep -o '"name":"sockaccel_msg","type":"[a-z_]*","id":[0-9]*,"tag":"[0-9a-f]*"' <<<"$1" |
+		sed 's/.*"tag":"\([0-9a-f]*\)"/\1/'
+}
+
 interrupted() {
 	B=$1
 	L=$2
-	local n m k r calls cut
+	local n m k r calls cut st
+	PINS=$(pins_of "$B")
+	NPINS=$(wc -w <<<"$PINS")
+	st=$("$B" status --pin-dir /sys/fs/bpf/sockaccel-test-none --json)
+	PROGS=$(grep -o '"programs":\[[^]]*' <<<"$st" | grep -o '"name":"[a-z_]*' | cut -d'"' -f4 | tr '\n' ' ')
+	MAPS=$(grep -o '"maps":\[[^]]*' <<<"$st" | grep -o '"name":"[a-z_]*' | cut -d'"' -f4 | tr '\n' ' ')
+	is "$NPINS" 10 "[$L] the binary lists the 10 pins an install makes: $PINS"
+	is "$(wc -w <<<"$PROGS $MAPS")" 8 "[$L] ... 2 programs and 6 maps: $PROGS$MAPS"
 	new_cgroup cg
 	new_pin_dir pin
 
@@ -122,14 +153,14 @@ interrupted() {
 	for n in $(seq 1 "$k"); do
 		cut="install killed at bpf() call $n ($(sed -n "${n}p" <<<"${calls// /$'\n'}"))"
 		kill_at "$n" "$B" install --cgroup "$cg" --pin-dir "$pin"
-		check "[$L] $cut: status works and agrees with the pins ($(pins_present) of 8)" status_agrees
+		check "[$L] $cut: status works and agrees with the pins ($(pins_present) of $NPINS)" status_agrees
 		repair_and_remove "$cut"
 	done
 
 	# ---- the repairing install killed after each of its calls ----
 	# The worst cut of an install: everything but the cgroup attachment.
 	kill_at "$k" "$B" install --cgroup "$cg" --pin-dir "$pin"
-	is "$(pins_present)" 8 "[$L] install killed before its last call: all pins there"
+	is "$(pins_present)" "$NPINS" "[$L] install killed before its last call: all pins there"
 	r=$(calls_of "$B" install --cgroup "$cg" --pin-dir "$pin")
 	diag "[$L] the repairing install makes $r bpf() calls: $(tr '\n' ' ' <"$T_TMP/calls")"
 	lt "$k" "$r" "[$L] repairing makes more bpf() calls than a fresh install"
@@ -147,9 +178,30 @@ interrupted() {
 	for m in $(seq 1 "$r"); do
 		"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
 		kill_at "$m" "$B" remove --cgroup "$cg" --pin-dir "$pin"
-		check "[$L] remove killed at bpf() call $m: status works and agrees with the pins ($(pins_present) of 8)" \
+		check "[$L] remove killed at bpf() call $m: status works and agrees with the pins ($(pins_present) of $NPINS)" \
 			status_agrees
 		repair_and_remove "remove killed at bpf() call $m ($(sed -n "${m}p" "$T_TMP/calls"))"
+	done
+
+	# ---- install --replace killed at each of its bpf() calls ----
+	# From the built-in programs to the second build (tests/replace-b):
+	# the new programs are pinned in <pin dir>/replacing first, then the
+	# sk_msg program is swapped on sock_hash, then the sockops program on
+	# the cgroup (the last call).  Cut anywhere, the next install --replace
+	# ends with the new programs attached alone, and remove leaves nothing.
+	local repl=$BUILD/tests/replace-b
+	"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
+	r=$(calls_of "$B" install --replace --cgroup "$cg" --pin-dir "$pin" --objects "$repl")
+	TAG_B=$(msg_tag "$("$B" status --pin-dir "$pin" --json)")
+	diag "[$L] install --replace makes $r bpf() calls: $(tr '\n' ' ' <"$T_TMP/calls")"
+	"$B" remove --cgroup "$cg" --pin-dir "$pin" >/dev/null
+	for m in $(seq 1 "$r"); do
+		"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null
+		kill_at "$m" "$B" install --replace --cgroup "$cg" --pin-dir "$pin" --objects "$repl"
+		check "[$L] replace killed at bpf() call $m: status works and agrees with the pins ($(pins_present) of $NPINS)" \
+			status_agrees
+		repair_and_remove "replace killed at bpf() call $m ($(sed -n "${m}p" "$T_TMP/calls"))" \
+			--replace --objects "$repl"
 	done
 
 	# ---- install with its Nth bpf() call failing ----

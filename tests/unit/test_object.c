@@ -78,7 +78,7 @@ static void check_sockaccel(const struct elf_reader *r)
 		{ SA_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sa_config), 1, 0 },
 		{ SA_MAP_PORTS, BPF_MAP_TYPE_HASH, 4, 4, SA_PORTS_MAX, 0 },
 		{ SA_MAP_SKSTATE, BPF_MAP_TYPE_SK_STORAGE, 4, sizeof(struct sa_sk_state), 0, BPF_F_NO_PREALLOC },
-		{ SA_MAP_STREAK, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sa_key), 4, SA_STREAK_ENTRIES, 0 },
+		{ SA_MAP_STREAK, BPF_MAP_TYPE_LRU_HASH, 8, sizeof(struct sa_streak), SA_STREAK_ENTRIES, 0 },
 	};
 	ok(o.nmaps == 6, "[%s] six maps", r->name);
 	for (i = 0; i < 6; i++) {

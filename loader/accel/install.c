@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * install.c: install, and install --replace (see accel.h for what an
+ * install leaves and in which order).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accel/accel.h"
+#include "accel/internal.h"
+#include "load/load.h"
+#include "sys/bpf.h"
+#include "sys/fs.h"
+
+/* The object's identity in the version record: FNV-1a over what shapes
+ * the programs and maps (names, types, instructions, map definitions). */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static void version_text(const struct bo_object *o, char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < o->nprogs; i++) {
+		h = fnv(h, o->progs[i].name, strlen(o->progs[i].name) + 1);
+		h = fnv(h, &o->progs[i].type, sizeof(o->progs[i].type));
+		h = fnv(h, o->progs[i].insns, o->progs[i].insn_cnt * sizeof(struct bpf_insn));
+	}
+	for (i = 0; i < o->nmaps; i++) {
+		h = fnv(h, o->maps[i].name, strlen(o->maps[i].name) + 1);
+		h = fnv(h, &o->maps[i].type, 5 * sizeof(uint32_t));	/* type ... flags */
+	}
+	snprintf(buf, len, "%s %016llx", SOCKACCEL_VERSION, (unsigned long long)h);
+}
+
+static int write_record(struct sa_ctx *c, const char *dir, int item, const char *text)
+{
+	char path[PATH_MAX];
+	int err = sa_path(path, sizeof(path), dir, sa_items[item].name);
+
+	if (!err && symlink(text, path) < 0)
+		err = -errno;
+	return err ? sa_fail(c, err, "record %s", path) : 0;
+}
+
+static int check_object(struct sa_ctx *c, const struct bo_object *obj)
+{
+	int i, k;
+
+	for (i = 0; i < SA_NITEMS; i++) {
+		const struct sa_item *it = &sa_items[i];
+
+		if (it->kind == SA_K_MAP)
+			k = bo_find_map(obj, it->name);
+		else if (it->kind == SA_K_PROG)
+			k = bo_find_prog(obj, it->name);
+		else
+			continue;
+		if (k < 0 || (it->kind == SA_K_MAP ? obj->maps[k].type : obj->progs[k].type) != it->type)
+			return sa_failx(c, -EINVAL,
+					"object %s: no %s '%s' of the right type (not a sockaccel object?)",
+					obj->name, it->kind == SA_K_MAP ? "map" : "program", it->name);
+	}
+	return 0;
+}
+
+static int has_port(const uint16_t *ports, size_t n, uint16_t p)
+{
+	while (n--)
+		if (ports[n] == p)
+			return 1;
+	return 0;
+}
+
+/* Ports into the config and ports maps; ports not asked for leave (replace). */
+static int write_config(struct sa_ctx *c, const struct sa_loaded *l,
+			const struct sa_accel_opts *o)
+{
+	struct sa_config cfg = { .port_filter = o->nports > 0 };
+	int pfd = sa_map_fd(l, SA_MAP_PORTS), err;
+	uint32_t zero = 0, one = 1, port, old[SA_PORTS_MAX];
+	size_t i, n = 0;
+
+	while (n < SA_PORTS_MAX && !sys_map_get_next_key(pfd, n ? &old[n - 1] : NULL, &old[n]))
+		n++;
+	for (i = 0; i < n; i++)
+		if (!has_port(o->ports, o->nports, (uint16_t)old[i]))
+			sys_map_delete_elem(pfd, &old[i]);
+	for (i = 0; i < o->nports; i++) {
+		port = o->ports[i];
+		err = sys_map_update_elem(pfd, &port, &one, BPF_ANY);
+		if (err)
+			return sa_fail(c, err, "map '%s': port %u", SA_MAP_PORTS, port);
+	}
+	err = sys_map_update_elem(sa_map_fd(l, SA_MAP_CONFIG), &zero, &cfg, BPF_ANY);
+	if (err)
+		return sa_fail(c, err, "map '%s'", SA_MAP_CONFIG);
+	return 0;
+}
+
+void sa_tag_hex(const uint8_t *tag, char *out)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		sprintf(out + 2 * i, "%02x", tag[i]);
+}
+
+static void port_list(char *buf, size_t len, const uint16_t *p, size_t n)
+{
+	size_t i, at = 0;
+
+	snprintf(buf, len, "all");
+	for (i = 0; i < n && at + 7 < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%u", i ? "," : "", p[i]);
+}
+
+/* What differs between the install st and this one: 0 nothing, 1 with
+ * --replace, else refuse naming it. */
+static int differs(struct sa_ctx *c, const struct sa_status *st,
+		   const struct sa_accel_opts *o, const char *ours)
+{
+	char tags[2][17], was[192], now[192];
+	const char *v = strchr(st->version, ' ');
+	size_t i;
+	int same_ports = st->port_filter == (o->nports > 0), same_obj;
+
+	for (i = 0; same_ports && i < o->nports; i++)
+		same_ports = has_port(st->ports, st->nports, o->ports[i]);
+	for (i = 0; same_ports && i < st->nports; i++)
+		same_ports = has_port(o->ports, o->nports, st->ports[i]);
+	same_obj = v && !strcmp(v, strchr(ours, ' '));
+	if (same_ports && same_obj)
+		return 0;
+	if (o->replace)
+		return 1;
+	if (!same_obj) {
+		sa_tag_hex(st->tags[SA_OPS], tags[0]);
+		sa_tag_hex(st->tags[SA_MSG], tags[1]);
+		snprintf(was, sizeof(was), "programs (tags %s %s) of sockaccel %s", tags[0], tags[1],
+			 st->version[0] ? st->version : "(no version record)");
+		snprintf(now, sizeof(now), "object %.60s is %s", o->obj->name, ours);
+	} else {
+		memcpy(was, "ports ", 6);
+		port_list(was + 6, sizeof(was) - 6, st->ports, st->port_filter ? st->nports : 0);
+		memcpy(now, "this asks for ", 14);
+		port_list(now + 14, sizeof(now) - 14, o->ports, o->nports);
+	}
+	return sa_failx(c, -EEXIST,
+			"already installed on cgroup %s (pins in %s) with other %s; %s: "
+			"'sockaccel install --replace' swaps without a gap (or 'sockaccel remove' first)",
+			st->cgroup, o->pin_dir, was, now);
+}
+
+/* Are the pinned maps what obj defines?  Else the first difference into why. */
+static int maps_compatible(const struct bo_object *obj, const char *dir, char *why, size_t len)
+{
+	static const char fields[] = "type\0key_size\0value_size\0max_entries\0map_flags";
+	int i, k, f;
+
+	for (i = 0; i < SA_NITEMS; i++) {
+		struct bpf_map_info mi;
+		uint32_t mlen = sizeof(mi), have[5];
+		const struct bo_map *m;
+		const char *name = fields;
+		int fd;
+
+		if (sa_items[i].kind != SA_K_MAP)
+			continue;
+		m = &obj->maps[bo_find_map(obj, sa_items[i].name)];
+		memset(&mi, 0, sizeof(mi));
+		fd = sa_pin_get(dir, sa_items[i].name);
+		if (fd < 0 || sys_obj_get_info_by_fd(fd, &mi, &mlen)) {
+			snprintf(why, len, "map '%s' could not be read", m->name);
+			if (fd >= 0)
+				close(fd);
+			return 0;
+		}
+		close(fd);
+		have[0] = mi.type, have[1] = mi.key_size, have[2] = mi.value_size;
+		have[3] = mi.max_entries, have[4] = mi.map_flags;
+		for (f = 0; f < 5; f++, name += strlen(name) + 1) {
+			k = (&m->type)[f];
+			if (have[f] != (uint32_t)k) {
+				snprintf(why, len, "map '%s' has %s %u, the new object wants %u",
+					 m->name, name, have[f], (uint32_t)k);
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+/*
+ * Load the object and attach it: a fresh install (st NULL), or a replace
+ * of the attached install st without a gap.  A fresh install pins into the
+ * pin directory, records the version and the cgroup, then attaches.
+ * A replace pins into <pin dir>/replacing, then: the new sk_msg program
+ * replaces the old one on sock_hash (sockets already in it keep the
+ * program they were added with, a socket holds its own reference; new ones
+ * get the new one); the sockops program is swapped in place on the cgroup
+ * with BPF_F_REPLACE (Linux 5.6), so every connection established after
+ * runs the new one and none finds no program; then the pins are renamed
+ * over the old ones.  Maps are kept when they are alike.
+ */
+static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
+		  const char *cgroup, const char *version, const struct sa_status *st)
+{
+	struct sa_accel_opts before = *o;
+	struct bo_object copy = *o->obj;
+	struct bo_map *maps = NULL;
+	struct sa_loaded l;
+	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
+	int keep = 0, old_ops = -1, old_msg = -1, created = 0, pinned = 0, msg_on = 0;
+	int hash = -1, ops, msg, i, err;
+
+	if (st)
+		keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
+	if (keep) {	/* reuse every pinned map: sa_load_maps checks each again */
+		maps = malloc(copy.nmaps * sizeof(*maps));
+		if (!maps)
+			return sa_failx(c, -ENOMEM, "out of memory");
+		memcpy(maps, copy.maps, copy.nmaps * sizeof(*maps));
+		for (i = 0; i < (int)copy.nmaps; i++)
+			maps[i].pinning = BO_PIN_BY_NAME;
+		copy.maps = maps;
+	}
+	if (st) {
+		old_ops = sa_pin_get(o->pin_dir, SA_PROG_SOCKOPS);
+		old_msg = sa_pin_get(o->pin_dir, SA_PROG_SKMSG);
+	}
+	err = sa_load_maps(c, &copy, &l, keep ? o->pin_dir : NULL);
+	if (!err)
+		err = sa_load_progs(c, &l);
+	if (!err)
+		err = st ? sa_staging_dir(dir, sizeof(dir), o->pin_dir) :
+			   snprintf(dir, sizeof(dir), "%s", o->pin_dir) < (int)sizeof(dir) ? 0 :
+			   -ENAMETOOLONG;
+	if (err)
+		goto out;
+	err = sa_pin_dir_prepare(c, dir, &created);
+	if (!err)
+		err = sa_pin_all(c, &l, dir);
+	pinned = !err;
+	if (!err)
+		err = write_record(c, dir, SA_REC_VERSION, version);
+	if (!err && !st)
+		err = write_record(c, dir, SA_REC_CGROUP, cgroup);
+	if (!err)	/* kept maps: the old programs see the new ports from here */
+		err = write_config(c, &l, o);
+	if (err)
+		goto undo;
+	hash = sa_map_fd(&l, SA_MAP_SOCKHASH);
+	ops = sa_prog_fd(&l, SA_PROG_SOCKOPS);
+	msg = sa_prog_fd(&l, SA_PROG_SKMSG);
+
+	/* sk_msg on the map first: every socket the sockops program adds
+	 * must find its verdict program already there. */
+	err = sys_prog_attach(msg, hash, BPF_SK_MSG_VERDICT, 0);
+	if (err) {
+		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to map '%s'", SA_PROG_SKMSG,
+			SA_MAP_SOCKHASH);
+		goto undo;
+	}
+	msg_on = 1;
+	/* ALLOW_MULTI: programs other tools attached to this cgroup stay. */
+	err = sys_prog_attach_replace(ops, cg, BPF_CGROUP_SOCK_OPS,
+				      BPF_F_ALLOW_MULTI | (st ? BPF_F_REPLACE : 0), st ? old_ops : 0);
+	if (st && err == -EINVAL) {
+		/* Before Linux 5.6 (no BPF_F_REPLACE): attach beside the old
+		 * program, then detach it.  No gap; for that moment a new
+		 * connection may meet both, and the second insert into a
+		 * sockhash fails (counted in sockets_add_failed). */
+		err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
+		if (!err) {
+			sys_prog_detach(old_ops, cg, BPF_CGROUP_SOCK_OPS);
+			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program was "
+				"attached beside the old one, then the old one detached");
+		}
+	}
+	if (err) {
+		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'", SA_PROG_SOCKOPS,
+			cgroup);
+		goto undo;
+	}
+	sa_info(c, "attached %s to %s and %s to map %s", SA_PROG_SOCKOPS, cgroup,
+		SA_PROG_SKMSG, SA_MAP_SOCKHASH);
+	if (!st)
+		goto out;
+	/* The new pins into place: rename() over the old ones (bpffs: simple_rename). */
+	for (i = 0; i < SA_NITEMS; i++)
+		if (!sa_path(from, sizeof(from), dir, sa_items[i].name) &&
+		    !sa_path(to, sizeof(to), o->pin_dir, sa_items[i].name) &&
+		    rename(from, to) < 0 && errno != ENOENT)
+			sa_warn(c, "pin %s not renamed to %s: %s", from, to, strerror(errno));
+	rmdir(dir);
+	if (!keep)
+		sa_warn(c, "maps not kept (%s): new ones were made; connections from before keep "
+			"the old ones until they close; counters start from zero", why);
+	goto out;
+
+undo:
+	if (keep && hash >= 0) {	/* the old programs, as they were */
+		before.ports = st->ports;
+		before.nports = st->port_filter ? st->nports : 0;
+		write_config(c, &l, &before);
+		if (old_msg >= 0)
+			sys_prog_attach(old_msg, hash, BPF_SK_MSG_VERDICT, 0);
+	} else if (msg_on) {
+		sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
+	}
+	for (i = SA_REC_CGROUP; i <= SA_REC_VERSION; i++)
+		if (!sa_path(from, sizeof(from), dir, sa_items[i].name))
+			unlink(from);
+	if (pinned)
+		sa_unpin_all(&l, dir);
+	if (created)
+		rmdir(dir);
+out:
+	if (old_ops >= 0)
+		close(old_ops);
+	if (old_msg >= 0)
+		close(old_msg);
+	sa_loaded_close(&l);
+	free(maps);
+	return err;
+}
+
+/* One accelerator per cgroup subtree: refuse another one above, at or below. */
+static int check_overlap(struct sa_ctx *c, const char *cgroup, uint32_t self)
+{
+	struct sa_instance in;
+	size_t n;
+
+	if (sa_find_overlap(c, cgroup, self, &in) != 1)
+		return 0;
+	n = strlen(in.cgroup);
+	return sa_failx(c, -EEXIST,
+			"sockaccel is already attached to %s %s (program id %u, pins in %s): one "
+			"accelerator per cgroup subtree; remove that one first, or install elsewhere",
+			!strcmp(in.cgroup, cgroup) ? "this cgroup," :
+			!strncmp(in.cgroup, cgroup, n) && cgroup[n] == '/' ? "its ancestor" :
+			"its descendant", in.cgroup, in.ops_id,
+			in.pin_dir[0] ? in.pin_dir : "(none found)");
+}
+
+int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
+	       char *cgroup_out)
+{
+	struct sa_status st;
+	char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
+	int cg = -1, lock = -1, err;
+
+	*res = SA_DONE;
+	err = check_object(c, o->obj);
+	if (err)
+		return err;
+	version_text(o->obj, version, sizeof(version));
+	if (o->cgroup) {
+		cg = sa_cgroup_open(c, o->cgroup, cgroup, sizeof(cgroup));
+	} else {
+		err = sa_cgroup_default(c, cgroup, sizeof(cgroup));
+		if (!err)
+			cg = sa_cgroup_open(c, cgroup, cgroup, sizeof(cgroup));
+	}
+	if (err || cg < 0)
+		return err ? err : cg;
+
+	err = sa_bpffs_ensure(c, o->pin_dir);
+	if (err)
+		goto out;
+	lock = sa_lock(c, o->pin_dir);
+	err = lock < 0 ? lock : sa_staging_dir(staging, sizeof(staging), o->pin_dir);
+	if (!err)
+		err = sa_status_read(c, o->pin_dir, &st, SA_READ_BRIEF);
+	if (err)
+		goto out;
+	strcpy(cgroup_out, cgroup);
+	if (st.state == SA_INSTALLED && !sa_has_any_item(staging)) {
+		if (strcmp(st.cgroup, cgroup)) {
+			err = sa_failx(c, -EEXIST,
+				       "already installed on cgroup %s (pin directory %s); run 'sockaccel remove' first, or use another --pin-dir",
+				       st.cgroup, o->pin_dir);
+			goto out;
+		}
+		err = differs(c, &st, o, version);
+		if (err <= 0) {
+			*res = SA_UNCHANGED;
+			goto out;
+		}
+		err = check_overlap(c, cgroup, st.ids[SA_OPS]);
+		if (!err)
+			err = put_in(c, o, cg, cgroup, version, &st);
+		*res = SA_REPLACED;
+		goto out;
+	}
+	if (st.state != SA_NOT_INSTALLED || sa_has_any_item(staging)) {
+		/* An install (or replace) that was interrupted: undo it first,
+		 * its staged programs included, then start over. */
+		sa_info(c, "cleaning up an incomplete install in %s", o->pin_dir);
+		err = sa_remove_locked(c, o->pin_dir, NULL);
+		if (err)
+			goto out;
+		*res = SA_REPAIRED;
+	}
+	err = check_overlap(c, cgroup, 0);
+	if (err)
+		goto out;
+	err = put_in(c, o, cg, cgroup, version, NULL);
+out:
+	if (lock >= 0)
+		close(lock);
+	close(cg);
+	return err;
+}
