@@ -123,6 +123,17 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 		       "call to .text offset %llu, where no function starts", (unsigned long long)off);
 }
 
+/* Aim the call at instruction idx at the function at .text byte off. */
+static int call_to(struct build *b, uint64_t off, size_t idx)
+{
+	size_t to = 0;
+	int err = subprog_at(b, off, &to);
+
+	if (!err)	/* after subprog_at: an append may move insns */
+		b->p->insns[idx].imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
+	return err;
+}
+
 static const struct ev_relsec *relocs_for(const struct elf_view *v, uint32_t sec)
 {
 	size_t i;
@@ -193,8 +204,6 @@ static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym, 
 {
 	struct parse *ps = b->ps;
 	struct bpf_insn *in = &b->p->insns[idx];
-	size_t to;
-	int err;
 
 	if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
 		return rfail(b, -EINVAL,
@@ -202,12 +211,7 @@ static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym, 
 	if (sym->shndx != ps->text_sec || !ps->text_sec)
 		return rfail(b, -EINVAL,
 			       ": call to '%s', which is not a function in .text", sym->name);
-	err = subprog_at(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, &to);
-	if (err)
-		return err;
-	in = &b->p->insns[idx];	/* append may move insns */
-	in->imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
-	return 0;
+	return call_to(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, idx);
 }
 
 /*
@@ -264,7 +268,7 @@ static int link_pc_calls(struct build *b, uint32_t sec, const struct ev_relsec *
 {
 	struct parse *ps = b->ps;
 	struct bo_object *o = ps->o;
-	size_t i, k, n = (end - start) / INSN_SZ, to;
+	size_t i, k, n = (end - start) / INSN_SZ;
 	int err, has_rel;
 
 	for (k = 0; k < n; k++) {
@@ -281,11 +285,9 @@ static int link_pc_calls(struct build *b, uint32_t sec, const struct ev_relsec *
 		if (sec != ps->text_sec)
 			return bo_failn(o, -EINVAL, "section", ps->v->sec[sec].name,
 				       "call at instruction %zu has no relocation (subprograms belong in .text)", k);
-		err = subprog_at(b, start + (int64_t)(k + 1 + in->imm) * (int64_t)INSN_SZ, &to);
+		err = call_to(b, start + (int64_t)(k + 1 + in->imm) * (int64_t)INSN_SZ, pos + k);
 		if (err)
 			return err;
-		in = &b->p->insns[pos + k];
-		in->imm = (int32_t)((int64_t)to - (int64_t)(pos + k) - 1);
 	}
 	return 0;
 }
