@@ -58,17 +58,19 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
 	if (t == BPF_MAP_TYPE_UNSPEC || t > SA_MAP_TYPE_LAST)
 		return bo_failn(o, -EINVAL, "map", m->name, "unknown map type %u", t);
 	if (m->key_size == 0 && !keyless(t))
-		return bo_failn(o, -EINVAL, "map", m->name, "key_size is 0");
+		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "key_size");
 	if (m->key_size > MAX_KEY_SIZE)
-		return bo_failn(o, -E2BIG, "map", m->name, "key_size %u is larger than %u", m->key_size, MAX_KEY_SIZE);
+		return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", "key_size",
+				m->key_size, MAX_KEY_SIZE);
 	if (m->value_size == 0 && !valueless(t))
-		return bo_failn(o, -EINVAL, "map", m->name, "value_size is 0");
+		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "value_size");
 	if (m->value_size > MAX_VALUE_SIZE)
-		return bo_failn(o, -E2BIG, "map", m->name, "value_size %u is larger than %u", m->value_size, MAX_VALUE_SIZE);
+		return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", "value_size",
+				m->value_size, MAX_VALUE_SIZE);
 	/* A perf event array without max_entries: one per possible CPU,
 	 * counted when it is created (libbpf does the same). */
 	if (m->max_entries == 0 && !sizeless(t) && t != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
-		return bo_failn(o, -EINVAL, "map", m->name, "max_entries is 0");
+		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "max_entries");
 	if (map_of_maps(t) && (m->inner < 0 || m->value_size != 4))
 		return bo_failn(o, -EINVAL, "map", m->name,
 			       "a map of maps needs an inner map and 4-byte values");
