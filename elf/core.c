@@ -16,6 +16,8 @@
 
 #include "core_relo.h"
 
+#ifndef SOCKACCEL_NO_CORE	/* the static build leaves CO-RE out (loader/load/core.c) */
+
 #define SPEC_MAX 64	/* as libbpf's BPF_CORE_SPEC_MAX_LEN */
 /*
  * Steps one relocation may take.  A hostile target BTF (--btf FILE) can
@@ -715,3 +717,5 @@ void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf
 			n += (size_t)snprintf(buf + n, len - n, "[%u]", s.a[i].idx);
 	}
 }
+
+#endif

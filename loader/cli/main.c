@@ -21,7 +21,7 @@
 #ifdef SOCKACCEL_HAVE_LIBELF
 #define BUILD_KIND "libelf"
 #else
-#define BUILD_KIND "static, built-in ELF reader"
+#define BUILD_KIND "static, built-in ELF reader, no CO-RE"
 #endif
 
 enum opt {

@@ -13,12 +13,17 @@
  * tests/unit/test_tiny_fmt.c checks against glibc.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libc/tiny_fmt.h"
@@ -44,6 +49,17 @@ int snprintf(char *buf, size_t cap, const char *f, ...)
 
 	va_start(ap, f);
 	n = vsnprintf(buf, cap, f, ap);
+	va_end(ap);
+	return n;
+}
+
+int sprintf(char *buf, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, INT_MAX, f, ap);	/* as musl's: no limit but int's */
 	va_end(ap);
 	return n;
 }
@@ -112,6 +128,49 @@ char *strerror(int no)
 	return (char *)tiny_strerror(no);
 }
 
+/* ---- stat, open, socket: the system calls themselves ---- */
+/*
+ * musl's stat(), lstat() and fstat() all go through fstatat(), which
+ * converts the kernel's struct and falls back for kernels before 2.6.39
+ * (0.7 KiB).  On x86_64 the kernel's struct stat is musl's, byte for byte.
+ */
+#if defined(__x86_64__)
+int stat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_stat, path, st);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_lstat, path, st);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_fstat, fd, st);
+}
+
+/* musl's open() and socket() add fallbacks for kernels without O_CLOEXEC
+ * (2.6.23) or SOCK_CLOEXEC (2.6.27), long before bpf() (3.18). */
+int open(const char *path, int flags, ...)
+{
+	unsigned int mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, unsigned int);
+		va_end(ap);
+	}
+	return (int)syscall(SYS_open, path, flags, mode);
+}
+
+int socket(int domain, int type, int protocol)
+{
+	return (int)syscall(SYS_socket, domain, type, protocol);
+}
+#endif
+
 /* ---- malloc: bump allocation from mmap'd arenas ---- */
 /*
  * sockaccel allocates a few hundred KiB and exits.  Blocks come from 1 MiB
@@ -130,6 +189,17 @@ struct hdr {
 
 static char *cur, *end;
 
+/* The system calls themselves: musl's mmap() and munmap() also check
+ * offsets and wait for a concurrent MAP_FIXED (0.3 KiB), neither of
+ * which can happen here.  NULL when the kernel says no. */
+static void *map(size_t len)
+{
+	long r = syscall(SYS_mmap, 0, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return r == -1 ? NULL : (void *)r;
+}
+
 void *malloc(size_t n)
 {
 	struct hdr *h;
@@ -141,9 +211,9 @@ void *malloc(size_t n)
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n >= LARGE) {
 		size_t len = (n + sizeof(*h) + 4095) & ~(size_t)4095;
-		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *m = map(len);
 
-		if (m == MAP_FAILED) {
+		if (!m) {
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -153,9 +223,9 @@ void *malloc(size_t n)
 		return h + 1;
 	}
 	if (!cur || (size_t)(end - cur) < n + sizeof(*h)) {
-		void *m = mmap(NULL, ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *m = map(ARENA);
 
-		if (m == MAP_FAILED) {
+		if (!m) {
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -176,7 +246,7 @@ void free(void *p)
 	if (!p)
 		return;
 	if (h->mapped)
-		munmap(h, h->mapped);
+		syscall(SYS_munmap, h, h->mapped);
 	else if ((char *)p + h->size == cur)
 		cur = (char *)h;
 }

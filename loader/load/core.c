@@ -33,13 +33,14 @@
 
 const char *sa_core_btf_path;
 
+static int prog_btf_fd = -1;		/* -1 not tried, -2 refused */
+static const uint8_t *prog_btf_of;
+
+#ifndef SOCKACCEL_NO_CORE
 /* The target BTF, read once per process: [0] vmlinux (or --btf), then modules. */
 static struct btf **targ;	/* malloc'd: 1 + MAX_MODULES */
 static size_t ntarg, nvmlinux;
 static int targ_err, modules_read __attribute__((unused));
-
-static int prog_btf_fd = -1;		/* -1 not tried, -2 refused */
-static const uint8_t *prog_btf_of;
 
 /* Poisoned relocations of the program last relocated, for the message:
  * 2 * index in p->core, + 1 when the field was not found (else its size). */
@@ -196,6 +197,28 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 		 "(CO-RE relocation at instruction %u; guard it with bpf_core_*_exists())",
 		 p->name, what, bo_core_kind_name(r->kind), HOW(poisoned[i] & 1), r->insn);
 }
+
+#else	/* SOCKACCEL_NO_CORE: the static build, within its 96 KiB */
+/*
+ * CO-RE costs ~9 KiB of code; the static build leaves it out and refuses a
+ * program with relocations rather than load it with the compiler's guesses.
+ */
+int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
+		  struct bpf_insn *insns)
+{
+	(void)o, (void)insns;
+	if (!p->ncore)
+		return 0;
+	return sa_failx(c, -EOPNOTSUPP, "program '%s': %zu CO-RE relocations, and this static "
+			"build has no CO-RE (it stays within 96 KiB): load it with the default build",
+			p->name, p->ncore);
+}
+
+void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p)
+{
+	(void)c, (void)o, (void)p;
+}
+#endif
 
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		      struct sys_prog_load_args *a)

@@ -217,9 +217,9 @@ static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *shar
 	int fd, err;
 
 	if (g) {
-		fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 3);
+		fd = sys_dup_cloexec(g->fd);
 		if (fd < 0)
-			return sa_fail(c, -errno, "map '%s': %s", m->name, g->what);
+			return sa_fail(c, fd, "map '%s': %s", m->name, g->what);
 		memcpy(path, g->what, sizeof(path));
 	} else {
 		if (!share_dir || m->pinning != BO_PIN_BY_NAME)

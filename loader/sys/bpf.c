@@ -20,6 +20,14 @@
 
 int sys_trace;
 
+/* syscall(), not fcntl(): musl's fcntl() adapts every command (400 bytes). */
+int sys_dup_cloexec(int fd)
+{
+	long r = syscall(__NR_fcntl, fd, F_DUPFD_CLOEXEC, 3);
+
+	return r < 0 ? -errno : (int)r;
+}
+
 /* fds 0-2 are moved up (see bpf.h). */
 static int fd_above_stdio(int fd)
 {
@@ -27,8 +35,7 @@ static int fd_above_stdio(int fd)
 
 	if (fd < 0 || fd > 2)
 		return fd;
-	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	nfd = nfd < 0 ? -errno : nfd;
+	nfd = sys_dup_cloexec(fd);
 	close(fd);
 	return nfd;
 }

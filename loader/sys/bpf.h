@@ -41,6 +41,9 @@ struct sys_prog_load_args {
 	uint32_t line_info_cnt;
 };
 
+/* A close-on-exec copy of fd numbered 3 or above (F_DUPFD_CLOEXEC, Linux
+ * 2.6.24): the new fd or -errno. */
+int sys_dup_cloexec(int fd);
 int sys_map_create(const struct sys_map_create_args *o);
 int sys_prog_load(const struct sys_prog_load_args *o);
 int sys_btf_load(const void *data, uint32_t size);

@@ -17,7 +17,7 @@ static int vfail(struct sa_ctx *c, int err, int with_errno, const char *fmt,
 	n = vsnprintf(c->err, sizeof(c->err), fmt, ap);
 	if (with_errno && n >= 0 && (size_t)n < sizeof(c->err))
 		snprintf(c->err + n, sizeof(c->err) - n, ": %s",
-			 err == -SA_ENOTSUPP ? "operation not supported by this kernel (ENOTSUPP)"
+			 err == -SA_ENOTSUPP ? "not supported by this kernel (ENOTSUPP)"
 				     : strerror(-err));
 	c->err_set = 1;
 	/* Names in messages come from files people hand us: no control

@@ -75,7 +75,7 @@ int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 	free(text);
 	if (!found)
 		return sa_failx(c, -ENOENT,
-				"no cgroup v2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup/unified, or pass --cgroup)");
+				"no cgroup2 mount (mount -t cgroup2 none /sys/fs/cgroup/unified, or pass --cgroup)");
 	return 0;
 }
 
@@ -132,10 +132,10 @@ int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len)
 		close(fd);
 		if (sfs.f_type == CGROUP_SUPER_MAGIC)
 			return sa_failx(c, -ENOTSUP,
-					"cgroup '%s' is a cgroup v1 hierarchy; sockops programs attach to cgroup v2 (see /proc/self/mountinfo for cgroup2)",
+					"cgroup '%s' is a cgroup v1 hierarchy; sockops attach to cgroup v2 (see cgroup2 in /proc/self/mountinfo)",
 					dir);
 		return sa_failx(c, -ENOTSUP,
-				"'%s' is not a cgroup v2 directory (pass a directory under the cgroup2 mount)",
+				"'%s' is not a cgroup v2 directory (pass one under the cgroup2 mount)",
 				dir);
 	}
 	/* The kernel's name for what we opened: no symlinks, no "..". */

@@ -153,7 +153,22 @@ core() {
 	check "[$L] ... naming CONFIG_DEBUG_INFO_BTF: $out" grep -q "CONFIG_DEBUG_INFO_BTF=y" <<<"$out"
 }
 
-for_each_binary core
+# A build without CO-RE (the static one, to stay within 96 KiB) must refuse
+# the object, naming why, and leave nothing pinned.
+no_core() {
+	local B=$1 L=$2 pin out rc
+	new_pin_dir pin
+	out=$("$B" load "$OBJ" --pin-dir "$pin" 2>&1); rc=$?
+	is "$rc" 1 "[$L] a build without CO-RE refuses the object"
+	check "[$L] ... saying so: $(tail -1 <<<"$out")" \
+		grep -q "CO-RE relocations, and this static build has no CO-RE.*default build" <<<"$out"
+	check "[$L] ... and pins nothing" test ! -e "$pin"
+}
+
+per_binary() {
+	if "$1" --version | grep -q "no CO-RE"; then no_core "$@"; else core "$@"; fi
+}
+for_each_binary per_binary
 
 # inspect (not in the static build): the relocations, as text and JSON;
 # with --btf, each resolved as `load -v` resolves it.
