@@ -19,6 +19,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <linux/btf.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,7 @@ static int member_uint(struct btf *b, const char *map, const char *field,
 			return 0;
 		}
 	}
-	return bo_fail(b->o, -EINVAL, "map '%s': field '%s' is not written as __uint()",
-		       map, field);
+	return bo_failn(b->o, -EINVAL, "map", map, "field '%s' is not written as __uint()", field);
 }
 
 /* __type(name, T): a pointer to T; the field's value is sizeof(T). */
@@ -61,8 +61,7 @@ static int member_type(struct btf *b, const char *map, const char *field,
 		return err;
 	t = type_at(b, id);
 	if (BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
-		return bo_fail(b->o, -EINVAL, "map '%s': field '%s' is not written as __type()",
-			       map, field);
+		return bo_failn(b->o, -EINVAL, "map", map, "field '%s' is not written as __type()", field);
 	err = type_size(b, t.type, &size, 0);
 	if (err)
 		return err;
@@ -72,6 +71,18 @@ static int member_type(struct btf *b, const char *map, const char *field,
 	return 0;
 }
 
+/* The __uint() fields and the word of struct bo_map each fills ("pinning"
+ * is checked and turned into enum bo_pinning after). */
+static const char uint_fields[] =
+	"type\0max_entries\0map_flags\0numa_node\0key_size\0value_size\0pinning\0";
+static const uint8_t uint_at[] = {
+	offsetof(struct bo_map, type), offsetof(struct bo_map, max_entries),
+	offsetof(struct bo_map, flags), offsetof(struct bo_map, numa_node),
+	offsetof(struct bo_map, key_size), offsetof(struct bo_map, value_size),
+	offsetof(struct bo_map, pinning),
+};
+_Static_assert(sizeof(enum bo_pinning) == 4, "pinning is a word");
+
 /* The fields of one definition (struct sid) into m; the __array(values,
  * ...) member of a map of maps, if any, into values_type and values_off. */
 static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map *m,
@@ -79,13 +90,14 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 {
 	struct bo_object *o = b->o;
 	struct btf_type st = type_at(b, sid);
-	uint32_t i, key_type = 0, value_type = 0, pin = 0;
+	uint32_t i, k, sizes[2] = { 0, 0 };	/* of the key and value __type()s */
 	int err;
 
 	for (i = 0; i < BTF_INFO_VLEN(st.info); i++) {
 		struct btf_member mb;
 		const char *f;
 		uint32_t val = 0;
+		int u;
 
 		memcpy(&mb, b->types + b->off[sid] + sizeof(st) + i * sizeof(mb), sizeof(mb));
 		f = str_at(b, mb.name_off);
@@ -98,49 +110,33 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 			continue;
 		}
 		if (!strcmp(f, "key") || !strcmp(f, "value")) {
-			err = member_type(b, name, f, mb.type, &val);
-			if (f[0] == 'k')
-				key_type = val;
-			else
-				value_type = val;
-		} else {
-			err = member_uint(b, name, f, mb.type, &val);
+			err = member_type(b, name, f, mb.type, &sizes[f[0] == 'v']);
+			if (err)
+				return err;
+			continue;
 		}
+		err = member_uint(b, name, f, mb.type, &val);
 		if (err)
 			return err;
-		if (!strcmp(f, "type"))
-			m->type = val;
-		else if (!strcmp(f, "max_entries"))
-			m->max_entries = val;
-		else if (!strcmp(f, "map_flags"))
-			m->flags = val;
-		else if (!strcmp(f, "numa_node"))
-			m->numa_node = val;
-		else if (!strcmp(f, "key_size"))
-			m->key_size = val;
-		else if (!strcmp(f, "value_size"))
-			m->value_size = val;
-		else if (!strcmp(f, "pinning"))
-			pin = val;
-		else if (strcmp(f, "key") && strcmp(f, "value"))
-			return bo_fail(o, -EOPNOTSUPP, "map '%s': field '%s' is not supported",
-				       name, f);
+		u = bo_name_index(uint_fields, f);
+		if (u < 0)
+			return bo_failn(o, -EOPNOTSUPP, "map", name, "field '%s' is not supported", f);
+		memcpy((uint8_t *)m + uint_at[u], &val, 4);
 	}
-	if (key_type) {
-		if (m->key_size && m->key_size != key_type)
-			return bo_fail(o, -EINVAL, "map '%s': key_size %u but key type of %u bytes",
-				       name, m->key_size, key_type);
-		m->key_size = key_type;
+	for (k = 0; k < 2; k++) {
+		uint32_t *sz = k ? &m->value_size : &m->key_size;
+		const char *kv = k ? "value" : "key";
+
+		if (!sizes[k])
+			continue;
+		if (*sz && *sz != sizes[k])
+			return bo_failn(o, -EINVAL, "map", name, "%s_size %u but %s type of %u bytes",
+					kv, *sz, kv, sizes[k]);
+		*sz = sizes[k];
 	}
-	if (value_type) {
-		if (m->value_size && m->value_size != value_type)
-			return bo_fail(o, -EINVAL, "map '%s': value_size %u but value type of %u bytes",
-				       name, m->value_size, value_type);
-		m->value_size = value_type;
-	}
-	if (pin > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
-		return bo_fail(o, -EINVAL, "map '%s': unknown pinning %u", name, pin);
-	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
+	if ((uint32_t)m->pinning > 1)	/* LIBBPF_PIN_NONE 0, LIBBPF_PIN_BY_NAME 1 */
+		return bo_failn(o, -EINVAL, "map", name, "unknown pinning %u", (uint32_t)m->pinning);
+	m->pinning = m->pinning ? BO_PIN_BY_NAME : BO_PIN_NONE;
 	return 0;
 }
 
@@ -152,7 +148,7 @@ static int def_struct(struct btf *b, const char *name, uint32_t id, uint32_t *si
 	if (err)
 		return err;
 	if (BTF_INFO_KIND(type_at(b, *sid).info) != BTF_KIND_STRUCT)
-		return bo_fail(b->o, -EINVAL, "map '%s': its definition is not a struct", name);
+		return bo_failn(b->o, -EINVAL, "map", name, "its definition is not a struct");
 	return 0;
 }
 
@@ -182,23 +178,21 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 		t = type_at(b, id);
 	}
 	if (err || BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
-		return bo_fail(o, -EINVAL, "map '%s': 'values' is not __array(values, struct {...})",
-			       o->maps[outer].name);
+		return bo_failn(o, -EINVAL, "map", o->maps[outer].name, "'values' is not __array(values, struct {...})");
 	err = def_struct(b, name, t.type, &id);
 	if (err)
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
-	snprintf(m->name, sizeof(m->name), "%s", name);
+		return -ENOMEM;
+	strcpy(m->name, name);
 	m->origin = BO_MAP_BTF;
 	m->tmpl = 1;
 	m->sec = o->maps[outer].sec;
 	m->off = ~0ull;		/* no symbol: no relocation finds it */
 	err = map_def(b, name, id, m, &vt, &vo);
 	if (!err && vt)
-		err = bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map holds maps itself",
-			      o->maps[outer].name);
+		err = bo_failn(o, -EOPNOTSUPP, "map", o->maps[outer].name, "its inner map holds maps itself");
 	if (!err)
 		err = bo_check_map(o, m);
 	o->maps[outer].inner = (int)(o->nmaps - 1);
@@ -230,9 +224,9 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 
 	m = bo_add_map(o);
 	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	idx = o->nmaps - 1;
-	snprintf(m->name, sizeof(m->name), "%s", name);
+	strcpy(m->name, name);	/* checked: shorter than BO_NAME_MAX */
 	m->origin = BO_MAP_BTF;
 	m->sec = maps_sec;
 	m->var_size = var_size;
@@ -244,7 +238,7 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 		}
 	}
 	if (!found)
-		return bo_fail(o, -EINVAL, "map '%s': no symbol in section '.maps'", name);
+		return bo_failn(o, -EINVAL, "map", name, "no symbol in section '.maps'");
 	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(type_at(b, sid).info)))
 		return -E2BIG;
 	err = map_def(b, name, sid, m, &values_type, &values_off);
@@ -291,22 +285,20 @@ static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t map
 			    r->offset < o->maps[k].off + o->maps[k].var_size)
 				m = &o->maps[k];
 		if (!m)
-			return bo_fail(o, -EINVAL,
-				       "section '.maps': relocation %zu is in no map's values", i);
+			return bo_failn(o, -EINVAL, "section", ".maps",
+				       "relocation %zu is in no map's values", i);
 		at = r->offset - m->off - m->values_off;
 		for (j = 0; j < o->nmaps; j++)
 			if (o->maps[j].origin == BO_MAP_BTF && !o->maps[j].tmpl &&
 			    sym->shndx == maps_sec && o->maps[j].off == sym->value)
 				break;
 		if (at % 8 || j == o->nmaps || &o->maps[j] == m)
-			return bo_fail(o, -EINVAL,
-				       "map '%s': value %llu ('%s') is not a map of '.maps'",
-				       m->name, (unsigned long long)(at / 8), sym->name);
-		sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+			return bo_failn(o, -EINVAL, "map", m->name,
+				       "value %llu ('%s') is not a map of '.maps'", (unsigned long long)(at / 8), sym->name);
+		sl = bo_push(o, &m->slots, &m->nslots, sizeof(*sl));
 		if (!sl)
-			return bo_fail(o, -ENOMEM, "out of memory");
-		m->slots = sl;
-		sl[m->nslots++] = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
+			return -ENOMEM;
+		*sl = (struct bo_slot){ (uint32_t)(at / 8), (uint32_t)j };
 	}
 	return 0;
 }

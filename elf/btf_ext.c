@@ -20,6 +20,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ static const struct ext_part {
 
 static int efail(struct bo_object *o, const char *part, const char *what)
 {
-	return bo_fail(o, -EINVAL, "section '.BTF.ext': %s: %s", part, what);
+	return bo_failn(o, -EINVAL, "section", ".BTF.ext", "%s: %s", part, what);
 }
 
 static uint32_t sec_by_name(const struct elf_view *v, const char *name)
@@ -60,19 +61,19 @@ static uint32_t sec_by_name(const struct elf_view *v, const char *name)
 	return 0;
 }
 
+/* Each part's array in struct bo_prog, then its count, part after part. */
+#define PAIR (offsetof(struct bo_prog, line_info) - offsetof(struct bo_prog, func_info))
+_Static_assert(offsetof(struct bo_prog, core) - offsetof(struct bo_prog, line_info) == PAIR &&
+	       offsetof(struct bo_prog, nfunc_info) - offsetof(struct bo_prog, func_info) ==
+	       offsetof(struct bo_prog, ncore) - offsetof(struct bo_prog, core), "bo_prog parts");
+
 /* One record, its offset already checked: append it to p at insn. */
 static int add_rec(struct bo_object *o, struct bo_prog *p, int part,
 		   const uint8_t *r, uint32_t insn, const struct btf *b)
 {
-	size_t *n = part == 0 ? &p->nfunc_info : part == 1 ? &p->nline_info : &p->ncore;
-	void **arr = part == 0 ? (void **)&p->func_info : part == 1 ? (void **)&p->line_info
-				  : (void **)&p->core;
-	uint8_t *na = realloc(*arr, (*n + 1) * parts[part].rec);
+	uint8_t *arr = (uint8_t *)&p->func_info + part * PAIR, *na;
 	uint32_t w[4];
 
-	if (!na)
-		return bo_fail(o, -ENOMEM, "out of memory");
-	*arr = na;
 	memcpy(w, r, parts[part].rec);
 	w[0] = insn;
 	/* Checked here so that nothing later looks up a bad id or string. */
@@ -80,8 +81,11 @@ static int add_rec(struct bo_object *o, struct bo_prog *p, int part,
 	if (part == 2 && (w[1] > btf_last(b) || !str_at(b, w[2]) || !*str_at(b, w[2]) ||
 			  w[3] > BPF_CORE_TYPE_MATCHES))
 		return efail(o, "core_relo", "a record's type, string or kind is out of range");
-	memcpy(na + *n * parts[part].rec, w, parts[part].rec);
-	(*n)++;
+	na = bo_push(o, arr, (size_t *)(arr + offsetof(struct bo_prog, nfunc_info) -
+				       offsetof(struct bo_prog, func_info)), parts[part].rec);
+	if (!na)
+		return -ENOMEM;
+	memcpy(na, w, parts[part].rec);
 	return 0;
 }
 
@@ -167,11 +171,13 @@ static void fix_datasecs(struct parse *ps, struct btf *b, uint8_t *types)
 		t.size = (uint32_t)v->sec[sec].size;
 		memcpy(d + 8, &t.size, 4);
 		for (i = 0, d += 12; i < BTF_INFO_VLEN(t.info); i++, d += 12) {
+			const char *vn;
+
 			memcpy(&vt, d, 4);
-			for (k = 1; vt && vt <= btf_last(b) && k < v->nsym; k++)
+			vn = vt && vt <= btf_last(b) ? str_at(b, type_at(b, vt).name_off) : NULL;
+			for (k = 1; vn && k < v->nsym; k++)
 				if (v->sym[k].shndx == sec && v->sym[k].value <= UINT32_MAX &&
-				    str_at(b, type_at(b, vt).name_off) &&
-				    !strcmp(v->sym[k].name, str_at(b, type_at(b, vt).name_off)))
+				    !strcmp(v->sym[k].name, vn))
 					memcpy(d + 4, &v->sym[k].value, 4);	/* little endian */
 		}
 	}
@@ -190,7 +196,7 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		return es ? bo_fail(o, -EINVAL, "section '.BTF' is empty or too large") : 0;
 	o->btf = malloc(bs->size ? bs->size : 1);
 	if (!o->btf)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	memcpy(o->btf, bs->data, bs->size);
 	o->btf_len = (uint32_t)bs->size;
 	err = btf_open(&b, o->btf, o->btf_len, NULL, NULL);
@@ -209,7 +215,7 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		if (es->data && es->size >= 24)
 			memcpy(&h, es->data, es->size < sizeof(h) ? es->size : sizeof(h));
 		if (h.magic != EXT_MAGIC || h.version != 1 || h.hdr_len < 24 || h.hdr_len > es->size)
-			err = bo_fail(o, -EINVAL, "section '.BTF.ext': bad magic, version or header length");
+			err = bo_failn(o, -EINVAL, "section", ".BTF.ext", "bad magic, version or header length");
 		if (!err && h.hdr_len < sizeof(h))	/* no core_relo part */
 			h.off_len[2][0] = h.off_len[2][1] = 0;
 		for (part = 0; !err && part < 3; part++) {

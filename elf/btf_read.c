@@ -22,62 +22,55 @@ int bfail(struct btf *b, const char *what)
 
 uint32_t btf_last(const struct btf *b)
 {
-	return b->first + b->n - 1;
+	return BTF_FIRST(b) + b->n - 1;
 }
 
 struct btf_type type_at(const struct btf *b, uint32_t id)
 {
 	struct btf_type t;
 
-	while (b->base && id < b->first)
+	while (BTF_SPLIT && b->base && id < b->first)
 		b = b->base;
-	memcpy(&t, b->types + b->off[id - b->first + 1], sizeof(t));
+	memcpy(&t, b->types + b->off[id - BTF_FIRST(b) + 1], sizeof(t));
 	return t;
 }
 
 const uint8_t *btf_extra(const struct btf *b, uint32_t id)
 {
-	while (b->base && id < b->first)
+	while (BTF_SPLIT && b->base && id < b->first)
 		b = b->base;
-	return b->types + b->off[id - b->first + 1] + sizeof(struct btf_type);
+	return b->types + b->off[id - BTF_FIRST(b) + 1] + sizeof(struct btf_type);
 }
 
-/* The bytes that follow struct btf_type for this kind. */
+/*
+ * The bytes that follow struct btf_type, by kind (UAPI <linux/btf.h>): a
+ * fixed part, or vlen records of a size.  Low nibble: fixed bytes; high:
+ * bytes per vlen record.  0xff: no such kind.
+ */
+static const uint8_t extra_by_kind[] = {
+	[BTF_KIND_INT] = 4, [BTF_KIND_PTR] = 0, [BTF_KIND_ARRAY] = 12,
+	[BTF_KIND_STRUCT] = 12 << 4, [BTF_KIND_UNION] = 12 << 4,	/* btf_member */
+	[BTF_KIND_ENUM] = 8 << 4, [BTF_KIND_FWD] = 0, [BTF_KIND_TYPEDEF] = 0,	/* btf_enum */
+	[BTF_KIND_VOLATILE] = 0, [BTF_KIND_CONST] = 0, [BTF_KIND_RESTRICT] = 0,
+	[BTF_KIND_FUNC] = 0, [BTF_KIND_FUNC_PROTO] = 8 << 4,	/* btf_param */
+	[BTF_KIND_VAR] = 4, [BTF_KIND_DATASEC] = 12 << 4,	/* btf_var_secinfo */
+	[BTF_KIND_FLOAT] = 0, [BTF_KIND_DECL_TAG] = 4, [BTF_KIND_TYPE_TAG] = 0,
+	[BTF_KIND_ENUM64] = 12 << 4,	/* btf_enum64, Linux 6.0 */
+};
+_Static_assert(sizeof(struct btf_array) == 12 && sizeof(struct btf_member) == 12 &&
+	       sizeof(struct btf_enum) == 8 && sizeof(struct btf_param) == 8 &&
+	       sizeof(struct btf_var_secinfo) == 12 && sizeof(struct btf_enum64) == 12,
+	       "extra_by_kind");
+
 int64_t extra_size(const struct btf_type *t)
 {
-	uint32_t vlen = BTF_INFO_VLEN(t->info);
+	uint32_t k = BTF_INFO_KIND(t->info);
+	uint8_t e;
 
-	switch (BTF_INFO_KIND(t->info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return (int64_t)vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return (int64_t)vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return (int64_t)vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return (int64_t)vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_ENUM64:	/* Linux 6.0 */
-		return (int64_t)vlen * sizeof(struct btf_enum64);
-	default:
+	if (k == 0 || k >= sizeof(extra_by_kind))
 		return -1;
-	}
+	e = extra_by_kind[k];
+	return (e & 15) + (int64_t)BTF_INFO_VLEN(t->info) * (e >> 4);
 }
 
 int index_types(struct btf *b)
@@ -104,7 +97,7 @@ int index_types(struct btf *b)
 			return bfail(b, "unknown type kind");
 		if ((uint64_t)extra > b->types_len - pos - sizeof(t))
 			return bfail(b, "type data beyond the type section");
-		if (b->first + b->n + 1 >= MAX_TYPES)
+		if (BTF_FIRST(b) + b->n + 1 >= MAX_TYPES)
 			return bfail(b, "too many types");
 		if (b->n + 2 > cap) {
 			uint32_t *o2 = realloc(b->off, (cap *= 2) * sizeof(*b->off));
@@ -143,6 +136,8 @@ int btf_open(struct btf *b, const void *data, size_t len, const struct btf *base
 	b->strs = (const char *)data + h.hdr_len + h.str_off;
 	b->strs_len = h.str_len;
 	if (base) {
+		if (!BTF_SPLIT)
+			return bfail(b, "split BTF is not read by this build");
 		b->base = base;
 		b->first = btf_last(base) + 1;
 		b->str_first = base->str_first + base->strs_len;
@@ -164,13 +159,20 @@ void btf_close(struct btf *b)
 
 const char *str_at(const struct btf *b, uint32_t off)
 {
-	while (b->base && off < b->str_first)
+	while (BTF_SPLIT && b->base && off < b->str_first)
 		b = b->base;
-	off -= b->str_first;
+	if (BTF_SPLIT)
+		off -= b->str_first;
 	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
 		return NULL;
 	return b->strs + off;
 }
+
+#define BIT(k) (1u << BTF_KIND_##k)
+/* Kinds that only qualify or rename another type. */
+#define MODS (BIT(TYPEDEF) | BIT(VOLATILE) | BIT(CONST) | BIT(RESTRICT) | BIT(TYPE_TAG))
+/* Kinds whose btf_type.size is their size. */
+#define SIZED (BIT(INT) | BIT(STRUCT) | BIT(UNION) | BIT(ENUM) | BIT(FLOAT) | BIT(ENUM64))
 
 int skip_mods(struct btf *b, uint32_t id, uint32_t *out)
 {
@@ -182,18 +184,11 @@ int skip_mods(struct btf *b, uint32_t id, uint32_t *out)
 		if (id == 0 || id > btf_last(b))
 			return bfail(b, "type id out of range");
 		t = type_at(b, id);
-		switch (BTF_INFO_KIND(t.info)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_CONST:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = t.type;
-			continue;
-		default:
+		if (!((1u << BTF_INFO_KIND(t.info)) & MODS)) {
 			*out = id;
 			return 0;
 		}
+		id = t.type;
 	}
 	return bfail(b, "type chain too long");
 }
@@ -211,28 +206,22 @@ int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth)
 	if (err)
 		return err;
 	t = type_at(b, id);
-	switch (BTF_INFO_KIND(t.info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_ENUM64:
+	if ((1u << BTF_INFO_KIND(t.info)) & SIZED) {
 		*size = t.size;
 		return 0;
-	case BTF_KIND_PTR:
+	}
+	if (BTF_INFO_KIND(t.info) == BTF_KIND_PTR) {
 		*size = 8;
 		return 0;
-	case BTF_KIND_ARRAY:
-		memcpy(&a, btf_extra(b, id), sizeof(a));
-		err = type_size(b, a.type, &elem, depth + 1);
-		if (err)
-			return err;
-		if (elem && a.nelems > UINT32_MAX / elem)
-			return bfail(b, "array size overflows");
-		*size = elem * a.nelems;
-		return 0;
-	default:
-		return bfail(b, "a map key or value type has no size");
 	}
+	if (BTF_INFO_KIND(t.info) != BTF_KIND_ARRAY)
+		return bfail(b, "a map key or value type has no size");
+	memcpy(&a, btf_extra(b, id), sizeof(a));
+	err = type_size(b, a.type, &elem, depth + 1);
+	if (err)
+		return err;
+	if (elem && a.nelems > UINT32_MAX / elem)
+		return bfail(b, "array size overflows");
+	*size = elem * a.nelems;
+	return 0;
 }

@@ -51,6 +51,18 @@ const char *str_at(const struct btf *b, uint32_t off);
 int skip_mods(struct btf *b, uint32_t id, uint32_t *out);
 int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth);
 
+/*
+ * Split BTF (a module's, on top of vmlinux) is read only by the default
+ * build (loader/load/core.c, load_modules); the static build reads
+ * vmlinux's alone, so there every BTF starts at id 1 and string 0.
+ */
+#ifdef SOCKACCEL_NO_INSPECT
+#define BTF_SPLIT 0
+#else
+#define BTF_SPLIT 1
+#endif
+#define BTF_FIRST(b) (BTF_SPLIT ? (b)->first : 1u)
+
 #define MAX_CHAIN	32	/* typedef/const/volatile links followed */
 
 #endif

@@ -413,7 +413,8 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 	return 1;
 }
 
-/* The value a spec gives (s NULL: not found).  1: poison, 0, -errno. */
+/* The value a spec gives (s NULL: not found).  1: poison, 0, -errno.
+ * *validate: whether the instruction must hold it already. */
 static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz,
 		uint32_t *type_id, int *validate)
 {
@@ -425,8 +426,7 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 
 	*val = 0;
 	*sz = 0;
-	if (validate)
-		*validate = 1;
+	*validate = 1;
 	if (kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_ENUMVAL_EXISTS) {
 		*val = s != NULL;
 		return 0;
@@ -436,8 +436,7 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 			return 0;
 		if (kind == BPF_CORE_TYPE_ID_TARGET) {
 			*val = s->root;
-			if (validate)
-				*validate = 0;	/* ids move when objects are linked */
+			*validate = 0;	/* ids move when objects are linked */
 		} else if (kind == BPF_CORE_TYPE_SIZE) {
 			if (type_size(s->b, s->root, &size, 0))
 				return -EINVAL;
@@ -497,8 +496,8 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		byte_off = (uint32_t)(bit_off / 8);
 		bit_sz = byte_sz * 8;
 	}
-	if (validate)	/* for bitfields the compiler's numbers may differ */
-		*validate = !member_bits(&t, &m) || kind == BPF_CORE_FIELD_SIGNED ||
+	/* for bitfields the compiler's numbers may differ */
+	*validate = !member_bits(&t, &m) || kind == BPF_CORE_FIELD_SIGNED ||
 			    kind == BPF_CORE_FIELD_RSHIFT_U64;
 	switch (kind) {
 	case BPF_CORE_FIELD_BYTE_OFFSET:
@@ -545,7 +544,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	uint32_t ltid = 0, ttid = 0, id, sz;
 	const char *lname;
 	size_t k;
-	int found = 0, e;
+	int found = 0, e, e2;	/* e2: calc()'s validate, unused for the target */
 
 	memset(res, 0, sizeof(*res));
 	work = 0;
@@ -572,7 +571,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	for (k = 0; k < ntarg; k++) {
 		struct btf *tb = targ[k];
 
-		for (id = tb->first; id <= btf_last(tb); id++) {
+		for (id = BTF_FIRST(tb); id <= btf_last(tb); id++) {
 			struct btf_type t = type_at(tb, id);
 			uint64_t v;
 
@@ -585,7 +584,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 			}
 			if (!e)
 				continue;
-			e = calc(&ts, r->kind, &v, &sz, &ttid, NULL);
+			e = calc(&ts, r->kind, &v, &sz, &ttid, &e2);
 			if (e < 0) {
 				*why = "the kernel's field cannot be read (a bitfield wider than 8 bytes?)";
 				return e;
@@ -604,7 +603,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 		}
 	}
 	if (!found)
-		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, NULL) == 1;
+		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, &e2) == 1;
 	return 0;
 }
 
@@ -616,74 +615,70 @@ static int size_code(uint32_t bytes)
 int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo *r,
 		  const struct bo_core_res *res, const char **why)
 {
-	struct bpf_insn *in = insns + (r->insn < cnt ? r->insn : 0);
-	int cls, poison = res->poison;
+	struct bpf_insn *in;
+	uint64_t cur;
+	int cls, alu, ld;
 
 	if (r->insn >= cnt) {
 		*why = "the instruction is outside the program";
 		return -EINVAL;
 	}
+	in = insns + r->insn;
 	cls = BPF_CLASS(in->code);
-	if (cls == BPF_LD && (in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt))
-		cls = -1;
-	if (cls == BPF_ALU || cls == BPF_ALU64) {
-		if (BPF_SRC(in->code) != BPF_K)
-			cls = -1;
-		else if (!poison && res->validate && (uint32_t)in->imm != (uint32_t)res->orig)
-			goto unexpected;
-		else if (!poison && res->val > UINT32_MAX &&
-			   res->val != (uint64_t)(int64_t)(int32_t)res->val) {
-			*why = "the value does not fit an instruction's immediate";
-			return -ERANGE;
-		} else if (!poison) {
-			in->imm = (int32_t)res->val;
-			return 0;
-		}
-	} else if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX) {
-		if (!poison && res->validate && in->off != (int64_t)res->orig)
-			goto unexpected;
-		if (!poison && res->val > INT16_MAX) {
-			*why = "the offset does not fit a load or store";
-			return -ERANGE;
-		}
-		if (!poison && res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
-			if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
-				*why = "the load or store does not have the field's size";
-				return -EINVAL;
-			}
-			/* signed or other fields that changed size: poisoned, as libbpf does */
-			poison = res->size_bad;
-			if (!poison)
-				in->code = (uint8_t)((in->code & ~0x18) | size_code(res->new_sz));
-		}
-		if (!poison) {
-			in->off = (int16_t)res->val;
-			return 0;
-		}
-	} else if (cls == BPF_LD) {
-		uint64_t imm = (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm;
-
-		if (!poison && res->validate && imm != res->orig)
-			goto unexpected;
-		if (!poison) {
-			in[0].imm = (int32_t)(uint32_t)res->val;
-			in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
-			return 0;
-		}
-		in[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
-	}
-	if (cls < 0 || !(cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX || cls == BPF_ST ||
-			 cls == BPF_STX || cls == BPF_LD)) {
+	alu = cls == BPF_ALU || cls == BPF_ALU64;
+	ld = cls == BPF_LD;
+	/* An immediate (ALU with K, ld_imm64 whole) or a load/store offset. */
+	if (alu ? BPF_SRC(in->code) != BPF_K :
+	    ld ? in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt :
+	    cls != BPF_LDX && cls != BPF_ST && cls != BPF_STX) {
 		*why = "this instruction cannot take a relocation";
 		return -EINVAL;
 	}
+	if (res->poison)
+		goto poison;
+	cur = alu ? (uint32_t)in->imm :
+	      ld ? (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm :
+	      (uint64_t)(int64_t)in->off;
+	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig)) {
+		*why = "the instruction does not hold the value the object's BTF gives";
+		return -EINVAL;
+	}
+	if (ld) {
+		in[0].imm = (int32_t)(uint32_t)res->val;
+		in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
+		return 0;
+	}
+	if (alu) {
+		if (res->val > UINT32_MAX && res->val != (uint64_t)(int64_t)(int32_t)res->val) {
+			*why = "the value does not fit an instruction's immediate";
+			return -ERANGE;
+		}
+		in->imm = (int32_t)res->val;
+		return 0;
+	}
+	if (res->val > INT16_MAX) {
+		*why = "the offset does not fit a load or store";
+		return -ERANGE;
+	}
+	if (res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
+		if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
+			*why = "the load or store does not have the field's size";
+			return -EINVAL;
+		}
+		/* signed or other fields that changed size: poisoned, as libbpf does */
+		if (res->size_bad)
+			goto poison;
+		in->code = (uint8_t)((in->code & ~0x18) | size_code(res->new_sz));
+	}
+	in->off = (int16_t)res->val;
+	return 0;
+poison:
 	/* Not on this kernel: a call to a helper that does not exist.  The
 	 * verifier refuses it only if this path can run. */
+	if (ld)
+		in[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
 	*in = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = BO_CORE_POISON };
 	return 1;
-unexpected:
-	*why = "the instruction does not hold the value the object's BTF gives";
-	return -EINVAL;
 }
 
 void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf, size_t len)

@@ -6,6 +6,8 @@
 #ifndef SOCKACCEL_ELF_INTERNAL_H
 #define SOCKACCEL_ELF_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "object.h"
 
 #ifndef R_BPF_64_64
@@ -30,15 +32,26 @@ struct parse {
 /* object.c */
 int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same with a subject: "map 'x': ...", "section '.text': ...". */
+int bo_failn(struct bo_object *o, int err, const char *kind, const char *name,
+	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int bo_oom(struct bo_object *o);	/* -ENOMEM, "out of memory" */
+/* fmt written at byte n of o->err (after a prefix of n bytes); err. */
+int bo_fail_at(struct bo_object *o, int err, size_t n, const char *fmt, va_list ap);	/* -ENOMEM, "out of memory" */
 /*
  * Charge n steps to the parse: a loop whose length is the product of two
  * counts the file chooses (programs x relocations, maps x references) pays
  * before it runs.  0, or -E2BIG once the object needs too many.
  */
 int bo_charge(struct bo_object *o, uint64_t n);
-struct bo_map *bo_add_map(struct bo_object *o);
+/* One zeroed element more at the end of the array *arrp (n elements of
+ * size bytes): its address, or NULL with "out of memory" in o->err. */
+void *bo_push(struct bo_object *o, void *arrp, size_t *n, size_t size);
+struct bo_map *bo_add_map(struct bo_object *o);	/* bo_push, inner = -1 */
 /* A name that will be a pin file name and a kernel object name. */
 int bo_check_name(struct bo_object *o, const char *what, const char *name);
+/* name's place in list ("a\0b\0...\0", an empty name ends it), or -1. */
+int bo_name_index(const char *list, const char *name);
 uint32_t bo_u32_at(const uint8_t *p, size_t i);	/* the i-th u32 */
 int bo_cmp_sym_value(const void *a, const void *b);
 /* Symbols that define something in section sec (not the section symbol),

@@ -6,6 +6,8 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,18 +27,32 @@ struct build {
 	size_t cap;
 	struct subprog *subs;
 	size_t nsubs;
+	const char *sec;	/* the relocation being linked, for messages */
+	size_t rel;
 };
+
+/* "section 'S': relocation N" then fmt. */
+static int rfail(struct build *b, int err, const char *fmt, ...)
+{
+	struct bo_object *o = b->ps->o;
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = bo_fail_at(o, err, (size_t)snprintf(o->err, sizeof(o->err),
+				  "section '%s': relocation %zu", b->sec, b->rel), fmt, ap);
+	va_end(ap);
+	return err;
+}
 
 static int add_reloc(struct build *b, uint32_t insn, uint32_t map,
 		     uint32_t kind, uint32_t off)
 {
 	struct bo_prog *p = b->p;
-	struct bo_reloc *r = realloc(p->relocs, (p->nrelocs + 1) * sizeof(*r));
+	struct bo_reloc *r = bo_push(b->ps->o, &p->relocs, &p->nrelocs, sizeof(*r));
 
 	if (!r)
-		return bo_fail(b->ps->o, -ENOMEM, "out of memory");
-	p->relocs = r;
-	r[p->nrelocs++] = (struct bo_reloc){ insn, map, kind, off };
+		return -ENOMEM;
+	*r = (struct bo_reloc){ insn, map, kind, off };
 	return 0;
 }
 
@@ -45,8 +61,7 @@ static int append_insns(struct build *b, const uint8_t *src, size_t n)
 	struct bo_prog *p = b->p;
 
 	if (p->insn_cnt + n > BPF_MAXINSNS * 256)	/* 1M: the verifier's own limit */
-		return bo_fail(b->ps->o, -E2BIG, "program '%s': too many instructions",
-			       p->name);
+		return bo_failn(b->ps->o, -E2BIG, "program", p->name, "too many instructions");
 	if (bo_charge(b->ps->o, 8 * (uint64_t)n))
 		return -E2BIG;
 	if (p->insn_cnt + n > b->cap) {
@@ -54,7 +69,7 @@ static int append_insns(struct build *b, const uint8_t *src, size_t n)
 		struct bpf_insn *in = realloc(p->insns, cap * INSN_SZ);
 
 		if (!in)
-			return bo_fail(b->ps->o, -ENOMEM, "out of memory");
+			return bo_oom(b->ps->o);
 		p->insns = in;
 		b->cap = cap;
 	}
@@ -88,15 +103,13 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 		/* !text->data: a .text of SHT_NOBITS has no bytes to copy. */
 		if (!f->size || f->size % INSN_SZ || !text->data ||
 		    !ev_in_bounds(f->value, f->size, text->size))
-			return bo_fail(b->ps->o, -EINVAL,
-				       "section '.text': function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
+			return bo_failn(b->ps->o, -EINVAL, "section", ".text",
+				       "function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
 				       f->name, (unsigned long long)f->value,
 				       (unsigned long long)f->size);
-		s = realloc(b->subs, (b->nsubs + 1) * sizeof(*s));
+		s = bo_push(b->ps->o, &b->subs, &b->nsubs, sizeof(*s));
 		if (!s)
-			return bo_fail(b->ps->o, -ENOMEM, "out of memory");
-		b->subs = s;
-		s = &b->subs[b->nsubs++];
+			return -ENOMEM;
 		s->start = f->value;
 		s->end = f->value + f->size;
 		s->pos = b->p->insn_cnt;
@@ -106,9 +119,19 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 			b->p->nsubprogs++;
 		return err;
 	}
-	return bo_fail(b->ps->o, -EINVAL,
-		       "program '%s': call to .text offset %llu, where no function starts",
-		       b->p->name, (unsigned long long)off);
+	return bo_failn(b->ps->o, -EINVAL, "program", b->p->name,
+		       "call to .text offset %llu, where no function starts", (unsigned long long)off);
+}
+
+/* Aim the call at instruction idx at the function at .text byte off. */
+static int call_to(struct build *b, uint64_t off, size_t idx)
+{
+	size_t to = 0;
+	int err = subprog_at(b, off, &to);
+
+	if (!err)	/* after subprog_at: an append may move insns */
+		b->p->insns[idx].imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
+	return err;
 }
 
 static const struct ev_relsec *relocs_for(const struct elf_view *v, uint32_t sec)
@@ -127,8 +150,7 @@ static const struct ev_relsec *relocs_for(const struct elf_view *v, uint32_t sec
  * the data map's value at the symbol's offset plus the addend clang left in
  * the instruction's imm.
  */
-static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sym,
-			 const char *secname, size_t relno)
+static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sym)
 {
 	struct parse *ps = b->ps;
 	struct bo_object *o = ps->o;
@@ -138,13 +160,11 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 	int m;
 
 	if (sym->shndx == SHN_UNDEF)
-		return bo_fail(o, -EOPNOTSUPP,
-			       "section '%s': relocation %zu against undefined symbol '%s' (extern and kconfig variables are not supported)",
-			       secname, relno, sym->name);
+		return rfail(b, -EOPNOTSUPP,
+			       " against undefined symbol '%s' (extern and kconfig variables are not supported)", sym->name);
 	if (sym->shndx >= ps->v->nsec)
-		return bo_fail(o, -EINVAL,
-			       "section '%s': relocation %zu against '%s', which is not a map",
-			       secname, relno, sym->name);
+		return rfail(b, -EINVAL,
+			       " against '%s', which is not a map", sym->name);
 	if (sym->shndx == ps->maps_sec || (ps->btf_maps_sec && sym->shndx == ps->btf_maps_sec)) {
 		off = sym->value + (sym->type == STT_SECTION ? (uint32_t)in->imm : 0);
 		if (bo_charge(o, o->nmaps))
@@ -155,16 +175,14 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 				return add_reloc(b, (uint32_t)idx, (uint32_t)i,
 						 BO_RELOC_MAP_FD, 0);
 		}
-		return bo_fail(o, -EINVAL,
-			       "section '%s': relocation %zu against '%s' matches no map definition",
-			       secname, relno, sym->name);
+		return rfail(b, -EINVAL,
+			       " against '%s' matches no map definition", sym->name);
 	}
 	if (bo_is_data_section(&ps->v->sec[sym->shndx])) {
 		off = sym->value + (uint32_t)in->imm;
 		if (off >= ps->v->sec[sym->shndx].size)
-			return bo_fail(o, -EINVAL,
-				       "section '%s': relocation %zu points %llu bytes into '%s', which has %llu",
-				       secname, relno, (unsigned long long)off,
+			return rfail(b, -EINVAL,
+				       " points %llu bytes into '%s', which has %llu", (unsigned long long)off,
 				       ps->v->sec[sym->shndx].name,
 				       (unsigned long long)ps->v->sec[sym->shndx].size);
 		m = bo_data_map(ps, sym->shndx);
@@ -174,38 +192,26 @@ static int reloc_ldimm64(struct build *b, size_t idx, const struct ev_symbol *sy
 				 (uint32_t)off);
 	}
 	if (sym->shndx == ps->text_sec)
-		return bo_fail(o, -EOPNOTSUPP,
-			       "section '%s': relocation %zu takes the address of function '%s' (callbacks are not supported)",
-			       secname, relno, sym->name);
-	return bo_fail(o, -EINVAL,
-		       "section '%s': relocation %zu against '%s' in section '%s', which is not a map",
-		       secname, relno, sym->name, ps->v->sec[sym->shndx].name);
+		return rfail(b, -EOPNOTSUPP,
+			       " takes the address of function '%s' (callbacks are not supported)", sym->name);
+	return rfail(b, -EINVAL,
+		       " against '%s' in section '%s', which is not a map", sym->name, ps->v->sec[sym->shndx].name);
 }
 
 /* A call with a relocation: target = symbol + (imm + 1) instructions
  * (libbpf's rule), in 64 bits: imm + 1 overflows an int at INT32_MAX (fuzzer). */
-static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym,
-		      const char *secname, size_t relno, uint64_t off)
+static int reloc_call(struct build *b, size_t idx, const struct ev_symbol *sym, uint64_t off)
 {
 	struct parse *ps = b->ps;
 	struct bpf_insn *in = &b->p->insns[idx];
-	size_t to;
-	int err;
 
 	if (in->code != CALL || in->src_reg != BPF_PSEUDO_CALL)
-		return bo_fail(ps->o, -EINVAL,
-			       "section '%s': relocation %zu at instruction %llu is not on a call (opcode 0x%02x)",
-			       secname, relno, (unsigned long long)(off / INSN_SZ), in->code);
+		return rfail(b, -EINVAL,
+			       " at instruction %llu is not on a call (opcode 0x%02x)", (unsigned long long)(off / INSN_SZ), in->code);
 	if (sym->shndx != ps->text_sec || !ps->text_sec)
-		return bo_fail(ps->o, -EINVAL,
-			       "section '%s': relocation %zu: call to '%s', which is not a function in .text",
-			       secname, relno, sym->name);
-	err = subprog_at(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, &to);
-	if (err)
-		return err;
-	in = &b->p->insns[idx];	/* append may move insns */
-	in->imm = (int32_t)((int64_t)to - (int64_t)idx - 1);
-	return 0;
+		return rfail(b, -EINVAL,
+			       ": call to '%s', which is not a function in .text", sym->name);
+	return call_to(b, sym->value + ((int64_t)in->imm + 1) * (int64_t)INSN_SZ, idx);
 }
 
 /*
@@ -217,7 +223,6 @@ static int link_relocs(struct build *b, uint32_t sec, const struct ev_relsec *rs
 		       uint64_t start, uint64_t end, size_t pos)
 {
 	struct parse *ps = b->ps;
-	struct bo_object *o = ps->o;
 	const struct ev_section *s = &ps->v->sec[sec];
 	size_t i, idx;
 	int err;
@@ -227,31 +232,29 @@ static int link_relocs(struct build *b, uint32_t sec, const struct ev_relsec *rs
 		const struct ev_symbol *sym = &ps->v->sym[r->sym];
 		struct bpf_insn *in;
 
+		b->sec = s->name;
+		b->rel = i;
 		if (r->offset >= s->size)
-			return bo_fail(o, -EINVAL,
-				       "section '%s': relocation %zu at offset %llu is beyond the section (%llu bytes)",
-				       s->name, i, (unsigned long long)r->offset,
+			return rfail(b, -EINVAL,
+				       " at offset %llu is beyond the section (%llu bytes)", (unsigned long long)r->offset,
 				       (unsigned long long)s->size);
 		if (r->offset % INSN_SZ)
-			return bo_fail(o, -EINVAL,
-				       "section '%s': relocation %zu at offset %llu is not on an instruction",
-				       s->name, i, (unsigned long long)r->offset);
+			return rfail(b, -EINVAL,
+				       " at offset %llu is not on an instruction", (unsigned long long)r->offset);
 		if (r->offset < start || r->offset >= end)
 			continue;
 		idx = pos + (r->offset - start) / INSN_SZ;
 		in = &b->p->insns[idx];
 		if (r->type == R_BPF_64_64) {
 			if (in->code != LD_IMM64 || r->offset + 2 * INSN_SZ > end)
-				return bo_fail(o, -EINVAL,
-					       "section '%s': relocation %zu at instruction %llu is not on an ld_imm64 (opcode 0x%02x)",
-					       s->name, i, (unsigned long long)(r->offset / INSN_SZ),
+				return rfail(b, -EINVAL,
+					       " at instruction %llu is not on an ld_imm64 (opcode 0x%02x)", (unsigned long long)(r->offset / INSN_SZ),
 					       in->code);
-			err = reloc_ldimm64(b, idx, sym, s->name, i);
+			err = reloc_ldimm64(b, idx, sym);
 		} else if (r->type == R_BPF_64_32) {
-			err = reloc_call(b, idx, sym, s->name, i, r->offset);
+			err = reloc_call(b, idx, sym, r->offset);
 		} else {
-			return bo_fail(o, -EINVAL, "section '%s': relocation %zu of unknown type %u",
-				       s->name, i, r->type);
+			return rfail(b, -EINVAL, " of unknown type %u", r->type);
 		}
 		if (err)
 			return err;
@@ -265,7 +268,7 @@ static int link_pc_calls(struct build *b, uint32_t sec, const struct ev_relsec *
 {
 	struct parse *ps = b->ps;
 	struct bo_object *o = ps->o;
-	size_t i, k, n = (end - start) / INSN_SZ, to;
+	size_t i, k, n = (end - start) / INSN_SZ;
 	int err, has_rel;
 
 	for (k = 0; k < n; k++) {
@@ -280,14 +283,11 @@ static int link_pc_calls(struct build *b, uint32_t sec, const struct ev_relsec *
 		if (has_rel)
 			continue;
 		if (sec != ps->text_sec)
-			return bo_fail(o, -EINVAL,
-				       "section '%s': call at instruction %zu has no relocation (subprograms belong in .text)",
-				       ps->v->sec[sec].name, k);
-		err = subprog_at(b, start + (int64_t)(k + 1 + in->imm) * (int64_t)INSN_SZ, &to);
+			return bo_failn(o, -EINVAL, "section", ps->v->sec[sec].name,
+				       "call at instruction %zu has no relocation (subprograms belong in .text)", k);
+		err = call_to(b, start + (int64_t)(k + 1 + in->imm) * (int64_t)INSN_SZ, pos + k);
 		if (err)
 			return err;
-		in = &b->p->insns[pos + k];
-		in->imm = (int32_t)((int64_t)to - (int64_t)(pos + k) - 1);
 	}
 	return 0;
 }
@@ -313,7 +313,7 @@ static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t e
 
 	p->ranges = malloc((b->nsubs + 1) * sizeof(*p->ranges));
 	if (!p->ranges)
-		return bo_fail(b->ps->o, -ENOMEM, "out of memory");
+		return bo_oom(b->ps->o);
 	p->ranges[0] = (struct bo_range){ sec, start, end, 0 };
 	for (i = 0; i < b->nsubs; i++)
 		p->ranges[i + 1] = (struct bo_range){ b->ps->text_sec, b->subs[i].start,

@@ -56,31 +56,28 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
 	uint32_t t = m->type;
 
 	if (t == BPF_MAP_TYPE_UNSPEC || t > SA_MAP_TYPE_LAST)
-		return bo_fail(o, -EINVAL, "map '%s': unknown map type %u", m->name, t);
+		return bo_failn(o, -EINVAL, "map", m->name, "unknown map type %u", t);
 	if (m->key_size == 0 && !keyless(t))
-		return bo_fail(o, -EINVAL, "map '%s': key_size is 0", m->name);
+		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "key_size");
 	if (m->key_size > MAX_KEY_SIZE)
-		return bo_fail(o, -E2BIG, "map '%s': key_size %u is larger than %u",
-			       m->name, m->key_size, MAX_KEY_SIZE);
+		return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", "key_size",
+				m->key_size, MAX_KEY_SIZE);
 	if (m->value_size == 0 && !valueless(t))
-		return bo_fail(o, -EINVAL, "map '%s': value_size is 0", m->name);
+		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "value_size");
 	if (m->value_size > MAX_VALUE_SIZE)
-		return bo_fail(o, -E2BIG, "map '%s': value_size %u is larger than %u",
-			       m->name, m->value_size, MAX_VALUE_SIZE);
+		return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", "value_size",
+				m->value_size, MAX_VALUE_SIZE);
 	/* A perf event array without max_entries: one per possible CPU,
 	 * counted when it is created (libbpf does the same). */
 	if (m->max_entries == 0 && !sizeless(t) && t != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
-		return bo_fail(o, -EINVAL, "map '%s': max_entries is 0", m->name);
+		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "max_entries");
 	if (map_of_maps(t) && (m->inner < 0 || m->value_size != 4))
-		return bo_fail(o, -EINVAL,
-			       "map '%s': a map of maps needs an inner map and 4-byte values",
-			       m->name);
+		return bo_failn(o, -EINVAL, "map", m->name,
+			       "a map of maps needs an inner map and 4-byte values");
 	if (m->inner >= 0 && map_of_maps(o->maps[m->inner].type))
-		return bo_fail(o, -EOPNOTSUPP, "map '%s': its inner map '%s' holds maps itself",
-			       m->name, o->maps[m->inner].name);
+		return bo_failn(o, -EOPNOTSUPP, "map", m->name, "its inner map '%s' holds maps itself", o->maps[m->inner].name);
 	if (m->max_entries > (t == BPF_MAP_TYPE_RINGBUF ? MAX_RINGBUF : MAX_ENTRIES))
-		return bo_fail(o, -E2BIG, "map '%s': max_entries %u is too large",
-			       m->name, m->max_entries);
+		return bo_failn(o, -E2BIG, "map", m->name, "max_entries %u is too large", m->max_entries);
 	return 0;
 }
 
@@ -125,37 +122,37 @@ static int legacy_syms(struct parse *ps, const struct ev_symbol ***out, size_t *
 
 	*n = bo_symbols_in(ps->v, ps->maps_sec, -1, NULL);
 	if (*n == 0)
-		return bo_fail(o, -EINVAL, "section 'maps': no map symbols");
+		return bo_failn(o, -EINVAL, "section", "maps", "no map symbols");
 	if (s->type == SHT_NOBITS || !s->data)
-		return bo_fail(o, -EINVAL, "section 'maps': no data");
+		return bo_failn(o, -EINVAL, "section", "maps", "no data");
 	syms = *out = calloc(*n, sizeof(*syms));
 	if (!syms)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	bo_symbols_in(ps->v, ps->maps_sec, -1, syms);
 	ev_sort(syms, *n, sizeof(*syms), bo_cmp_sym_value);
 
 	*entsize = syms[0]->size ? syms[0]->size : s->size / *n;
 	for (i = 0; i < *n; i++)
 		if (syms[i]->size && syms[i]->size != *entsize)
-			return bo_fail(o, -EINVAL,
-				       "section 'maps': map symbols of different sizes ('%s' %llu, '%s' %llu)",
+			return bo_failn(o, -EINVAL, "section", "maps",
+				       "map symbols of different sizes ('%s' %llu, '%s' %llu)",
 				       syms[0]->name, (unsigned long long)*entsize,
 				       syms[i]->name, (unsigned long long)syms[i]->size);
 	if (*entsize < 20 || *entsize > 256)
-		return bo_fail(o, -EINVAL,
-			       "section 'maps': map definition of %llu bytes (struct bpf_map_def has 20)",
+		return bo_failn(o, -EINVAL, "section", "maps",
+			       "map definition of %llu bytes (struct bpf_map_def has 20)",
 			       (unsigned long long)*entsize);
 	if (s->size % *entsize)
-		return bo_fail(o, -EINVAL,
-			       "section 'maps': size %llu is not a multiple of the map definition size %llu",
+		return bo_failn(o, -EINVAL, "section", "maps",
+			       "size %llu is not a multiple of the map definition size %llu",
 			       (unsigned long long)s->size, (unsigned long long)*entsize);
 	for (i = 0; i < *n; i++) {
 		if (syms[i]->value % *entsize || !ev_in_bounds(syms[i]->value, *entsize, s->size))
-			return bo_fail(o, -EINVAL,
-				       "section 'maps': map '%s' at offset %llu is not a whole definition",
+			return bo_failn(o, -EINVAL, "section", "maps",
+				       "map '%s' at offset %llu is not a whole definition",
 				       syms[i]->name, (unsigned long long)syms[i]->value);
 		if (i > 0 && syms[i]->value == syms[i - 1]->value)
-			return bo_fail(o, -EINVAL, "section 'maps': maps '%s' and '%s' share one definition",
+			return bo_failn(o, -EINVAL, "section", "maps", "maps '%s' and '%s' share one definition",
 				       syms[i - 1]->name, syms[i]->name);
 	}
 	return 0;
@@ -216,8 +213,8 @@ static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
-	snprintf(m->name, sizeof(m->name), "%s", sym->name);
+		return -ENOMEM;
+	strcpy(m->name, sym->name);	/* bo_check_name: it fits */
 	m->origin = BO_MAP_LEGACY;
 	m->def_size = (uint32_t)entsize;
 	m->sec = ps->maps_sec;
@@ -242,13 +239,12 @@ static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8
 	}
 	/* iproute2: PIN_NONE 0, PIN_OBJECT_NS 1, PIN_GLOBAL_NS 2 */
 	if (pin > 2)
-		return bo_fail(o, -EINVAL, "map '%s': unknown pinning %u", m->name, pin);
+		return bo_failn(o, -EINVAL, "map", m->name, "unknown pinning %u", pin);
 	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;
 	for (; j < entsize / 4; j++)
 		if (bo_u32_at(d, j))
-			return bo_fail(o, -EINVAL,
-				       "map '%s': unknown non-zero field at byte %zu of its %llu-byte definition",
-				       m->name, j * 4, (unsigned long long)entsize);
+			return bo_failn(o, -EINVAL, "map", m->name,
+				       "unknown non-zero field at byte %zu of its %llu-byte definition", j * 4, (unsigned long long)entsize);
 	return 0;
 }
 
@@ -270,9 +266,8 @@ static int legacy_inner(struct bo_object *o, size_t first, enum layout l)
 
 		if (l == L_SAMPLES && map_of_maps(m->type)) {
 			if (m->inner_idx >= n || first + m->inner_idx == i)
-				return bo_fail(o, -EINVAL,
-					       "map '%s': inner_map_idx %u names no other map",
-					       m->name, m->inner_idx);
+				return bo_failn(o, -EINVAL, "map", m->name,
+					       "inner_map_idx %u names no other map", m->inner_idx);
 			m->inner = (int)(first + m->inner_idx);
 		}
 		if (l != L_IPROUTE || !m->inner_id || !map_of_maps(m->type))
@@ -283,15 +278,13 @@ static int legacy_inner(struct bo_object *o, size_t first, enum layout l)
 			if (k == i || o->maps[k].id != m->inner_id)
 				continue;
 			m->inner = (int)k;
-			sl = realloc(m->slots, (m->nslots + 1) * sizeof(*sl));
+			sl = bo_push(o, &m->slots, &m->nslots, sizeof(*sl));
 			if (!sl)
-				return bo_fail(o, -ENOMEM, "out of memory");
-			m->slots = sl;
-			sl[m->nslots++] = (struct bo_slot){ o->maps[k].inner_idx, (uint32_t)k };
+				return -ENOMEM;
+			*sl = (struct bo_slot){ o->maps[k].inner_idx, (uint32_t)k };
 		}
 		if (m->inner < 0)
-			return bo_fail(o, -EINVAL, "map '%s': inner_id %u names no map of the section",
-				       m->name, m->inner_id);
+			return bo_failn(o, -EINVAL, "map", m->name, "inner_id %u names no map of the section", m->inner_id);
 	}
 	return 0;
 }
@@ -372,14 +365,13 @@ int bo_data_map(struct parse *ps, uint32_t sec)
 	if (ps->data_map[sec] >= 0)
 		return ps->data_map[sec];
 	if (s->size == 0 || s->size > MAX_VALUE_SIZE)
-		return bo_fail(o, -EINVAL, "section '%s': global data of %llu bytes",
-			       s->name, (unsigned long long)s->size);
+		return bo_failn(o, -EINVAL, "section", s->name, "global data of %llu bytes", (unsigned long long)s->size);
 	err = bo_check_name(o, "section", s->name);
 	if (err)
 		return err;
 	m = bo_add_map(o);
 	if (!m)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	data_map_name(o->name, s->name, m->name);
 	m->origin = BO_MAP_DATA;
 	m->type = BPF_MAP_TYPE_ARRAY;
@@ -395,7 +387,7 @@ int bo_data_map(struct parse *ps, uint32_t sec)
 	if (s->type != SHT_NOBITS && s->data) {
 		m->init = malloc(s->size);
 		if (!m->init)
-			return bo_fail(o, -ENOMEM, "out of memory");
+			return bo_oom(o);
 		memcpy(m->init, s->data, s->size);
 	}
 	ps->data_map[sec] = (int)(o->nmaps - 1);

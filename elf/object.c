@@ -35,6 +35,31 @@ int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	return err;
 }
 
+int bo_fail_at(struct bo_object *o, int err, size_t n, const char *fmt, va_list ap)
+{
+	if (n < sizeof(o->err))
+		vsnprintf(o->err + n, sizeof(o->err) - n, fmt, ap);
+	return err;
+}
+
+/* "<kind> '<name>': " then the rest: the prefix is written once. */
+int bo_failn(struct bo_object *o, int err, const char *kind, const char *name,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = bo_fail_at(o, err, (size_t)snprintf(o->err, sizeof(o->err), "%s '%s': ", kind, name),
+			 fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int bo_oom(struct bo_object *o)
+{
+	return bo_fail(o, -ENOMEM, "out of memory");
+}
+
 /*
  * A crafted object of a few MiB can make the loops below quadratic (40,000
  * programs x 40,000 relocations, checked pairwise for names, took 8 s; 64
@@ -52,16 +77,28 @@ int bo_charge(struct bo_object *o, uint64_t n)
 	return 0;
 }
 
+void *bo_push(struct bo_object *o, void *arrp, size_t *n, size_t size)
+{
+	uint8_t *a;
+
+	memcpy(&a, arrp, sizeof(a));	/* arrp: the address of any T * */
+	a = realloc(a, (*n + 1) * size);
+	if (!a) {
+		bo_oom(o);
+		return NULL;
+	}
+	memcpy(arrp, &a, sizeof(a));
+	a += (*n)++ * size;
+	memset(a, 0, size);
+	return a;
+}
+
 struct bo_map *bo_add_map(struct bo_object *o)
 {
-	struct bo_map *m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
+	struct bo_map *m = bo_push(o, &o->maps, &o->nmaps, sizeof(*m));
 
-	if (!m)
-		return NULL;
-	o->maps = m;
-	m = &o->maps[o->nmaps++];
-	memset(m, 0, sizeof(*m));
-	m->inner = -1;
+	if (m)
+		m->inner = -1;
 	return m;
 }
 
@@ -83,6 +120,16 @@ int bo_check_name(struct bo_object *o, const char *what, const char *name)
 		return bo_fail(o, -ENAMETOOLONG, "%s name '%.40s...' is longer than %d bytes",
 			       what, name, BO_NAME_MAX - 1);
 	return 0;
+}
+
+int bo_name_index(const char *list, const char *name)
+{
+	int k;
+
+	for (k = 0; *list; k++, list += strlen(list) + 1)
+		if (!strcmp(list, name))
+			return k;
+	return -1;
 }
 
 uint32_t bo_u32_at(const uint8_t *p, size_t i)
@@ -130,26 +177,13 @@ static int set_prog_type(struct parse *ps, struct bo_prog *p)
 	if (!d && ps->type_override)
 		d = bo_sec_def_by_type(ps->type_override);
 	if (!d)
-		return bo_fail(ps->o, -EINVAL,
-			       "section '%s': unknown program type (name the type with --type)",
-			       p->section);
+		return bo_failn(ps->o, -EINVAL, "section", p->section,
+			       "unknown program type (name the type with --type)");
 	p->type = d->prog_type;
 	p->expected_attach_type = d->expected_attach_type;
 	p->attach_type = d->attach_type == BO_NO_ATTACH ? ~0u : d->attach_type;
 	p->attach_to = bo_attach_to(d);
 	return 0;
-}
-
-static struct bo_prog *add_prog(struct bo_object *o)
-{
-	struct bo_prog *p = realloc(o->progs, (o->nprogs + 1) * sizeof(*p));
-
-	if (!p)
-		return NULL;
-	o->progs = p;
-	p = &o->progs[o->nprogs++];
-	memset(p, 0, sizeof(*p));
-	return p;
 }
 
 static int parse_prog_section(struct parse *ps, uint32_t sec)
@@ -161,18 +195,17 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 	int err = 0;
 
 	if (s->size == 0 || !s->data)
-		return bo_fail(o, -EINVAL, "section '%s': empty program section", s->name);
+		return bo_failn(o, -EINVAL, "section", s->name, "empty program section");
 	if (bo_charge(o, 2 * (uint64_t)ps->v->nsym))
 		return -E2BIG;
 	if (s->size % INSN_SZ)
-		return bo_fail(o, -EINVAL,
-			       "section '%s': size %llu is not a multiple of 8 (instruction size)",
-			       s->name, (unsigned long long)s->size);
+		return bo_failn(o, -EINVAL, "section", s->name,
+			       "size %llu is not a multiple of 8 (instruction size)", (unsigned long long)s->size);
 	n = bo_symbols_in(ps->v, sec, STT_FUNC, NULL);
 	if (n) {
 		fn = calloc(n, sizeof(*fn));
 		if (!fn)
-			return bo_fail(o, -ENOMEM, "out of memory");
+			return bo_oom(o);
 		bo_symbols_in(ps->v, sec, STT_FUNC, fn);
 		ev_sort(fn, n, sizeof(*fn), bo_cmp_sym_value);
 	}
@@ -185,21 +218,20 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 		if (n && (!fn[i]->size || start % INSN_SZ || fn[i]->size % INSN_SZ ||
 			  !ev_in_bounds(start, fn[i]->size, s->size) ||
 			  (i > 0 && start < fn[i - 1]->value + fn[i - 1]->size))) {
-			err = bo_fail(o, -EINVAL,
-				      "section '%s': function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
-				      s->name, name, (unsigned long long)start,
+			err = bo_failn(o, -EINVAL, "section", s->name,
+				      "function '%s' (offset %llu, size %llu) is not whole instructions inside the section", name, (unsigned long long)start,
 				      (unsigned long long)fn[i]->size);
 			break;
 		}
 		err = bo_check_name(o, "program", name);
 		if (err)
 			break;
-		p = add_prog(o);
+		p = bo_push(o, &o->progs, &o->nprogs, sizeof(*p));
 		if (!p) {
-			err = bo_fail(o, -ENOMEM, "out of memory");
+			err = -ENOMEM;
 			break;
 		}
-		snprintf(p->name, sizeof(p->name), "%s", name);
+		strcpy(p->name, name);	/* bo_check_name: it fits */
 		snprintf(p->section, sizeof(p->section), "%.*s", BO_NAME_MAX - 1, s->name);
 		if (!n) /* no symbol: the section is the name ("sk_skb/x" -> "sk_skb_x") */
 			for (char *c = p->name; *c; c++)
@@ -252,29 +284,27 @@ static int parse_view(struct parse *ps)
 {
 	const struct elf_view *v = ps->v;
 	struct bo_object *o = ps->o;
-	uint32_t i, license = 0, btf = 0, btf_ext = 0;
+	uint32_t license, btf, btf_ext;
+	uint32_t i, at[7] = { 0 };	/* the sections named in the list below */
 	int err = 0;
 
 	for (i = 1; i < v->nsec; i++) {
-		const char *n = v->sec[i].name;
+		int k = bo_name_index("license\0version\0maps\0.maps\0.BTF\0.BTF.ext\0.text\0",
+				      v->sec[i].name);
 
-		if (!strcmp(n, "license"))
-			license = i;
-		else if (!strcmp(n, "version")) {
-			if (v->sec[i].size != 4 || !v->sec[i].data)
-				return bo_fail(o, -EINVAL, "section 'version' is not 4 bytes");
+		if (k == 1 && (v->sec[i].size != 4 || !v->sec[i].data))
+			return bo_fail(o, -EINVAL, "section 'version' is not 4 bytes");
+		if (k == 1)
 			o->kern_version = bo_u32_at(v->sec[i].data, 0);
-		} else if (!strcmp(n, "maps"))
-			ps->maps_sec = i;
-		else if (!strcmp(n, ".maps"))
-			ps->btf_maps_sec = i;
-		else if (!strcmp(n, ".BTF"))
-			btf = i;
-		else if (!strcmp(n, ".BTF.ext"))
-			btf_ext = i;
-		else if (!strcmp(n, ".text") && (v->sec[i].flags & SHF_EXECINSTR))
-			ps->text_sec = i;
+		if (k >= 0 && (k < 6 || (v->sec[i].flags & SHF_EXECINSTR)))
+			at[k] = i;
 	}
+	license = at[0];
+	ps->maps_sec = at[2];
+	ps->btf_maps_sec = at[3];
+	btf = at[4];
+	btf_ext = at[5];
+	ps->text_sec = at[6];
 	if (!license)
 		return bo_fail(o, -EINVAL,
 			       "no 'license' section (the kernel needs one: char _license[] SEC(\"license\") = \"GPL\";)");
@@ -315,18 +345,13 @@ int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
 	ps.data_map = malloc((v->nsec ? v->nsec : 1) * sizeof(int));
 	if (!ps.data_map)
-		return bo_fail(o, -ENOMEM, "out of memory");
+		return bo_oom(o);
 	for (i = 0; i < v->nsec; i++)
 		ps.data_map[i] = -1;
 	err = parse_view(&ps);
 	free(ps.data_map);
-	if (err) {
-		char keep[sizeof(o->err)];
-
-		memcpy(keep, o->err, sizeof(keep));
-		bo_object_free(o);
-		memcpy(o->err, keep, sizeof(keep));
-	}
+	if (err)
+		bo_object_free(o);	/* which leaves o->err */
 	return err;
 }
 
@@ -341,7 +366,7 @@ int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 	if (err) {
 		memset(o, 0, sizeof(*o));
 		snprintf(o->name, sizeof(o->name), "%s", name);
-		snprintf(o->err, sizeof(o->err), "%s", v.err);
+		strcpy(o->err, v.err);	/* 256 into 512 */
 		o->reader = r->name;
 		return err;
 	}

@@ -22,7 +22,7 @@
  */
 #include <string.h>
 
-#include "object.h"
+#include "internal.h"
 
 #define NONE BO_NO_ATTACH
 #define CG BO_ATTACH_CGROUP
@@ -103,12 +103,9 @@ const struct bo_attach_def *bo_attach_nth(size_t i)
 
 const struct bo_attach_def *bo_attach_find(const char *name)
 {
-	size_t i;
+	int i = bo_name_index(attach_names, name);
 
-	for (i = 0; i < NATTACH; i++)
-		if (!strcmp(name, nth(attach_names, i)))
-			return attach_def(i);
-	return NULL;
+	return i < 0 ? NULL : attach_def((size_t)i);
 }
 
 const struct bo_attach_def *bo_attach_by_type(uint32_t type)
@@ -200,10 +197,10 @@ const struct bo_sec_def *bo_sec_def_find(const char *section)
 {
 	const char *c;
 	size_t i;
+	int k = bo_name_index(sec_names, section);
 
-	for (i = 0; i < NSEC; i++)
-		if (!strcmp(section, nth(sec_names, i)))
-			return sec_def(i);
+	if (k >= 0)
+		return sec_def((size_t)k);
 	/* A suffix of control characters is no suffix: such a name stays
 	 * unknown (and is never printed as it is). */
 	for (c = section; *c; c++)

@@ -104,18 +104,17 @@ static int check_section(struct elf_view *v, uint32_t idx,
 			       "section %u: data (offset %llu, size %llu) lies outside the file",
 			       idx, (unsigned long long)sh->sh_offset,
 			       (unsigned long long)sh->sh_size);
-	if (sh->sh_type == SHT_SYMTAB &&
-	    (sh->sh_entsize != sizeof(Elf64_Sym) || sh->sh_size % sizeof(Elf64_Sym)))
-		return ev_fail(v, -ENOEXEC,
-			       "section %u: symbol table of %llu bytes in entries of %llu, expected entries of %zu",
-			       idx, (unsigned long long)sh->sh_size,
-			       (unsigned long long)sh->sh_entsize, sizeof(Elf64_Sym));
-	if (sh->sh_type == SHT_REL &&
-	    (sh->sh_entsize != sizeof(Elf64_Rel) || sh->sh_size % sizeof(Elf64_Rel)))
-		return ev_fail(v, -ENOEXEC,
-			       "section %u: relocations of %llu bytes in entries of %llu, expected entries of %zu",
-			       idx, (unsigned long long)sh->sh_size,
-			       (unsigned long long)sh->sh_entsize, sizeof(Elf64_Rel));
+	if (sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_REL) {
+		int sym = sh->sh_type == SHT_SYMTAB;
+		unsigned es = sym ? sizeof(Elf64_Sym) : sizeof(Elf64_Rel);
+
+		if (sh->sh_entsize != es || sh->sh_size % es)
+			return ev_fail(v, -ENOEXEC,
+				       "section %u: %s of %llu bytes in entries of %llu, expected entries of %u",
+				       idx, sym ? "symbol table" : "relocations",
+				       (unsigned long long)sh->sh_size,
+				       (unsigned long long)sh->sh_entsize, es);
+	}
 	if (sh->sh_type == SHT_RELA)
 		return ev_fail(v, -ENOEXEC,
 			       "section %u: RELA relocations (BPF objects use REL)", idx);
@@ -426,13 +425,8 @@ int ev_build(struct elf_view *v, const struct ev_decoder *d, void *ctx,
 		err = build_relocations(v, d, ctx, symtab);
 	if (!err)
 		err = check_indices(v);
-	if (err) {
-		char keep[sizeof(v->err)];
-
-		memcpy(keep, v->err, sizeof(keep));
-		elf_view_free(v);
-		memcpy(v->err, keep, sizeof(keep));
-	}
+	if (err)
+		elf_view_free(v);	/* which leaves v->err */
 	return err;
 }
 
