@@ -104,7 +104,7 @@ STATIC_INC := $(BUILD)/static/include
 STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-functions \
               -fno-jump-tables -mgeneral-regs-only
 STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
-                 -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT -DSOCKACCEL_NO_CORE
+                 -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT -DSOCKACCEL_NO_CORE -DSOCKACCEL_SMALL
 STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
 
 $(STATIC_INC)/.done:

@@ -36,6 +36,8 @@ struct ext_hdr {
 	uint32_t off_len[3][2];	/* func_info, line_info, core_relo */
 };
 
+#ifndef SOCKACCEL_NO_CORE
+
 /* What each part holds: the record size we read, and where it goes. */
 static const struct ext_part {
 	const char *name;
@@ -232,3 +234,24 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 	btf_close(&b);
 	return err;
 }
+
+#else	/* the static build (96 KiB): no CO-RE, programs load without their BTF */
+int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
+{
+	const struct ev_section *es = ext_sec ? &ps->v->sec[ext_sec] : NULL;
+	struct ext_hdr h;
+
+	(void)btf_sec;
+	if (!es)
+		return 0;
+	memset(&h, 0, sizeof(h));
+	if (es->data && es->size >= 24)
+		memcpy(&h, es->data, es->size < sizeof(h) ? es->size : sizeof(h));
+	if (h.magic != EXT_MAGIC || h.version != 1 || h.hdr_len < 24 || h.hdr_len > es->size)
+		return bo_fail(ps->o, -EINVAL, "section '.BTF.ext': bad magic, version or header length");
+	if (h.hdr_len >= sizeof(h) && h.off_len[2][1])
+		return bo_fail(ps->o, -EOPNOTSUPP, "the object has CO-RE relocations, and this static "
+			       "build has no CO-RE (it stays within 96 KiB): load it with the default build");
+	return 0;
+}
+#endif

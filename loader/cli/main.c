@@ -35,6 +35,14 @@ enum opt {
 /* bpftool's global options: also before the command ("sockaccel -j prog show"). */
 #define O_BPFTOOL (O_JSON | O_MAPCOMPAT)
 
+/* The static build (96 KiB) keeps the synopsis of every command and option;
+ * what each does is in sockaccel(8) and in the default build's --help. */
+#ifdef SOCKACCEL_SMALL
+#define HELP(s) ""
+#else
+#define HELP(s) s
+#endif
+
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
  * bit 0: every command takes it (and it may come before the command). */
 static const struct opt_def {
@@ -44,24 +52,24 @@ static const struct opt_def {
 	const char *arg;	/* NULL: a flag */
 	const char *help;
 } opt_defs[] = {
-	{ "cgroup", 0, O_CGROUP, "DIR", "cgroup v2 directory (default: the cgroup v2 mount; "
-	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)" },
-	{ "pin-dir", 0, O_PIN, "DIR", "bpffs directory for the pins" },
-	{ "port", 0, O_PORT, "N", "only connections with port N at either end (repeatable)" },
-	{ "objects", 0, O_OBJECTS, "DIR", "load DIR/sockaccel.bpf.o, not the built-in object" },
-	{ "type", 0, O_TYPE, "TYPE", "program type for sections the table does not know" },
-	{ "btf", 0, O_BTF, "FILE", "CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)" },
-	{ "json", 'j', O_JSON, NULL, "one JSON object on stdout" },
-	{ "pretty", 'p', O_JSON, NULL, "JSON (bpftool's -p; printed on one line)" },
-	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, "accepted for bpftool (legacy maps always load)" },
-	{ "disasm", 0, O_DISASM, NULL, "disassemble every program" },
-	{ "metrics", 0, O_METRICS, "ADDR:PORT", "serve Prometheus metrics at http://ADDR:PORT/metrics" },
-	{ "metrics-any", 0, O_METRICS_ANY, NULL, "let --metrics listen on a non-loopback address" },
-	{ "keep", 0, O_KEEP, NULL, "on SIGTERM leave the install for the next run to adopt" },
-	{ "replace", 0, O_REPLACE, NULL, "swap in other programs or ports without a gap (BPF_F_REPLACE)" },
-	{ "all", 0, O_ALL, NULL, "every instance on the host, found from the kernel" },
-	{ "sockets", 0, O_SOCKETS, NULL, "list the accelerated connections" },
-	{ "prometheus", 0, O_PROMETHEUS, NULL, "Prometheus text format (node_exporter's textfile collector)" },
+	{ "cgroup", 0, O_CGROUP, "DIR", HELP("cgroup v2 directory (default: the cgroup v2 mount; "
+	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)") },
+	{ "pin-dir", 0, O_PIN, "DIR", HELP("bpffs directory for the pins") },
+	{ "port", 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)") },
+	{ "objects", 0, O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object") },
+	{ "type", 0, O_TYPE, "TYPE", HELP("program type for sections the table does not know") },
+	{ "btf", 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)") },
+	{ "json", 'j', O_JSON, NULL, HELP("one JSON object on stdout") },
+	{ "pretty", 'p', O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)") },
+	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)") },
+	{ "disasm", 0, O_DISASM, NULL, HELP("disassemble every program") },
+	{ "metrics", 0, O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics") },
+	{ "metrics-any", 0, O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address") },
+	{ "keep", 0, O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt") },
+	{ "replace", 0, O_REPLACE, NULL, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)") },
+	{ "all", 0, O_ALL, NULL, HELP("every instance on the host, found from the kernel") },
+	{ "sockets", 0, O_SOCKETS, NULL, HELP("list the accelerated connections") },
+	{ "prometheus", 0, O_PROMETHEUS, NULL, HELP("Prometheus text format (node_exporter's textfile collector)") },
 	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
 	{ "help", 'h', 0, NULL, "this command's usage" },
 };
@@ -85,21 +93,21 @@ static const struct command {
 } commands[] = {
 	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF | O_REPLACE, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE] [--replace]",
-	  "accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree", NULL, 1 },
+	  HELP("accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree"), NULL, 1 },
 	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
-	  "detach our programs and delete the pins; open connections keep flowing", NULL, 0 },
+	  HELP("detach our programs and delete the pins; open connections keep flowing"), NULL, 0 },
 	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS | O_PROMETHEUS, 0, 0, 0,
 	  "[--pin-dir DIR | --all] [--sockets] [--json | --prometheus]",
-	  "what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone", NULL, 0 },
+	  HELP("what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone"), NULL, 0 },
 	{ "probe", cmd_probe, O_JSON, 0, 0, 0,
 	  "[--json]",
-	  "what this kernel offers that sockaccel uses, and the Linux version that brought it", NULL, 1 },
+	  HELP("what this kernel offers that sockaccel uses, and the Linux version that brought it"), NULL, 1 },
 	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
 	  0, 0, 0,
 	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
-	  "the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
-	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep", NULL, 1 },
+	  HELP("the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
+	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep"), NULL, 1 },
 	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE | O_BTF, 0, SA_MAX_WORDS, 1, "", "",
 	  &sa_prog_verbs, 1 },
 	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs, 1 },
@@ -107,18 +115,18 @@ static const struct command {
 	  &sa_cgroup_verbs, 0 },
 	{ "load", cmd_load, O_PIN | O_TYPE | O_BTF, 1, 1, 2,
 	  "OBJ [--pin-dir DIR] [--type TYPE] [--btf FILE]",
-	  "load and pin every map and program (default: /sys/fs/bpf/<object name>)", NULL, 1 },
+	  HELP("load and pin every map and program (default: /sys/fs/bpf/<object name>)"), NULL, 1 },
 	{ "unload", cmd_unload, O_PIN, 0, 0, 2,
 	  "--pin-dir DIR",
-	  "delete the pins of a load", NULL, 0 },
+	  HELP("delete the pins of a load"), NULL, 0 },
 	{ "net", cmd_net, O_JSON, 1, 7, 1,
 	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
-	  "XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
-	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE", NULL, 0 },
+	  HELP("XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE"), NULL, 0 },
 #ifndef SOCKACCEL_NO_INSPECT
 	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1,
 	  "OBJ [--json] [--disasm] [--type TYPE] [--btf FILE]",
-	  "what an object becomes, without the kernel", NULL, 0 },
+	  HELP("what an object becomes, without the kernel"), NULL, 0 },
 #endif
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
@@ -173,7 +181,8 @@ static void command_usage(const struct command *c)
 		}
 		printf("\noptions:\n");
 	} else {
-		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args, c->help);
+		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args,
+		       c->help[0] ? c->help : "what it does: man sockaccel");
 		printf("\noptions:\n");
 	}
 	for (i = 0; i < NOPTS; i++)

@@ -220,6 +220,7 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 }
 #endif
 
+#ifndef SOCKACCEL_NO_CORE
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		      struct sys_prog_load_args *a)
 {
@@ -259,6 +260,21 @@ int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
 		p->name, strerror(-fd));
 	return fd2;
 }
+
+#else	/* the static build: o->btf is never set (elf/btf_ext.c) */
+void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
+		      struct sys_prog_load_args *a)
+{
+	(void)c, (void)o, (void)p, (void)a;
+}
+
+int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
+			struct sys_prog_load_args *a, int fd)
+{
+	(void)c, (void)p, (void)a;
+	return fd;
+}
+#endif
 
 void sa_core_release(void)
 {
