@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,10 @@ enum opt {
 #define HELP(s) s
 #endif
 
+/* An option's place in struct sa_args, + 1 (0: handled in set_opt). */
+#define OFF(f) (offsetof(struct sa_args, f) + 1)
+_Static_assert(offsetof(struct sa_args, keep) < 255, "options beyond a byte's reach");
+
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
  * bit 0: every command takes it (and it may come before the command). */
 static const struct opt_def {
@@ -51,27 +56,28 @@ static const struct opt_def {
 	unsigned int bit;
 	const char *arg;	/* NULL: a flag */
 	const char *help;
+	unsigned char slot;	/* where it goes in struct sa_args, by OFF() */
 } opt_defs[] = {
 	{ "cgroup", 0, O_CGROUP, "DIR", HELP("cgroup v2 directory (default: the cgroup v2 mount; "
-	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)") },
-	{ "pin-dir", 0, O_PIN, "DIR", HELP("bpffs directory for the pins") },
-	{ "port", 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)") },
-	{ "objects", 0, O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object") },
-	{ "type", 0, O_TYPE, "TYPE", HELP("program type for sections the table does not know") },
-	{ "btf", 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)") },
-	{ "json", 'j', O_JSON, NULL, HELP("one JSON object on stdout") },
-	{ "pretty", 'p', O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)") },
-	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)") },
-	{ "disasm", 0, O_DISASM, NULL, HELP("disassemble every program") },
-	{ "metrics", 0, O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics") },
-	{ "metrics-any", 0, O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address") },
-	{ "keep", 0, O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt") },
-	{ "replace", 0, O_REPLACE, NULL, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)") },
-	{ "all", 0, O_ALL, NULL, HELP("every instance on the host, found from the kernel") },
-	{ "sockets", 0, O_SOCKETS, NULL, HELP("list the accelerated connections") },
-	{ "prometheus", 0, O_PROMETHEUS, NULL, HELP("Prometheus text format (node_exporter's textfile collector)") },
-	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded" },
-	{ "help", 'h', 0, NULL, "this command's usage" },
+	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)"), OFF(cgroup) },
+	{ "pin-dir", 0, O_PIN, "DIR", HELP("bpffs directory for the pins"), OFF(pin_dir) },
+	{ "port", 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)"), 0 },
+	{ "objects", 0, O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object"), OFF(objects) },
+	{ "type", 0, O_TYPE, "TYPE", HELP("program type for sections the table does not know"), OFF(type) },
+	{ "btf", 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)"), 0 },
+	{ "json", 'j', O_JSON, NULL, HELP("one JSON object on stdout"), OFF(json) },
+	{ "pretty", 'p', O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)"), OFF(json) },
+	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)"), 0 },
+	{ "disasm", 0, O_DISASM, NULL, HELP("disassemble every program"), OFF(disasm) },
+	{ "metrics", 0, O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics"), OFF(metrics) },
+	{ "metrics-any", 0, O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address"), OFF(metrics_any) },
+	{ "keep", 0, O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt"), OFF(keep) },
+	{ "replace", 0, O_REPLACE, NULL, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)"), OFF(replace) },
+	{ "all", 0, O_ALL, NULL, HELP("every instance on the host, found from the kernel"), OFF(all) },
+	{ "sockets", 0, O_SOCKETS, NULL, HELP("list the accelerated connections"), OFF(sockets) },
+	{ "prometheus", 0, O_PROMETHEUS, NULL, HELP("Prometheus text format (node_exporter's textfile collector)"), OFF(prometheus) },
+	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded", 0 },
+	{ "help", 'h', 0, NULL, "this command's usage", 0 },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -270,23 +276,16 @@ static const struct opt_def *find_opt(const char *arg, const char **value)
 static int set_opt(struct sa_args *a, const struct command *cmd,
 		   const struct opt_def *o, const char *v)
 {
-	switch (o->bit) {
-	case O_CGROUP: a->cgroup = v; break;
-	case O_PIN: a->pin_dir = v; break;
+	char *slot = (char *)a + o->slot - 1;
+
+	if (o->slot && o->arg)		/* a value: the string */
+		memcpy(slot, &v, sizeof(v));
+	else if (o->slot)		/* a flag */
+		*(int *)slot = 1;
+	else switch (o->bit) {
 	case O_PORT: return parse_port(a, v);
-	case O_OBJECTS: a->objects = v; break;
-	case O_TYPE: a->type = v; break;
-	case O_JSON: a->json = 1; break;
-	case O_DISASM: a->disasm = 1; break;
 	case O_MAPCOMPAT: break;
 	case O_BTF: sa_core_btf_path = v; break;
-	case O_METRICS: a->metrics = v; break;
-	case O_METRICS_ANY: a->metrics_any = 1; break;
-	case O_KEEP: a->keep = 1; break;
-	case O_REPLACE: a->replace = 1; break;
-	case O_ALL: a->all = 1; break;
-	case O_SOCKETS: a->sockets = 1; break;
-	case O_PROMETHEUS: a->prometheus = 1; break;
 	default:
 		if (o->shortname == 'h') {
 			if (cmd)
