@@ -84,7 +84,8 @@ static int prog(unsigned int type, int helper)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	char log[256];
+	/* Zeroed whole: valgrind does not know that bpf() writes the log. */
+	char log[256] = { 0 };
 	struct sys_prog_load_args a = {
 		.type = type, .license = "GPL", .insns = insns + !helper,
 		.insn_cnt = helper ? 3 : 2,
@@ -93,7 +94,6 @@ static int prog(unsigned int type, int helper)
 	};
 	int fd;
 
-	log[0] = 0;
 	fd = sys_prog_load(&a);
 	if (fd >= 0) {
 		close(fd);

@@ -28,7 +28,7 @@ TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-600}
 # made smaller), the generic loader on the test objects (every map style, global
 # data, subprograms, every section type, CO-RE), a verifier refusal, and
 # interrupted installs repaired.
-TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sections.t core_relo.t hostile_verifier.t hostile_interrupt.t"
+TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sections.t core_relo.t hostile_verifier.t hostile_interrupt.t net_attach.t semantics.t"
 # Before Linux 5.15 (no bpf_get_netns_cookie() for sock_ops): probe, the
 # refusal, and the generic loader's tests: every map style, global data and
 # subprograms carrying traffic (generic_accel), a verifier refusal.  Not

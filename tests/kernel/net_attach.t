@@ -50,6 +50,13 @@ in_ns() {
 	nsenter --net="/run/netns/$ns" "$@"
 }
 
+kernel_at_least() {	# kernel_at_least X.Y: the running kernel is X.Y or later
+	local v
+	v=$(uname -r)
+	v=${v%%-*}
+	[ "$(printf '%s\n' "$1" "$v" | sort -V | head -n 1)" = "$1" ]
+}
+
 netns_pins() {	# the pin directory `net attach` uses in namespace $1
 	echo "/sys/fs/bpf/sockaccel-net/$(stat -L -c %i "/run/netns/$1")"
 }
@@ -108,18 +115,25 @@ one() {
 	is "$?" 1 "[$L] detaching again fails"
 	check "[$L] ... saying it is not attached" grep -q "is not attached" <<<"$out"
 
-	# ---- tcx ingress (Linux 6.6) ----
-	out=$(in_ns "$nsB" "$B" net attach tcx_ingress pinned "$pin2/udp_drop_tc" dev sax1 2>&1)
-	is "$?" 0 "[$L] net attach tcx_ingress ($out)"
+	# ---- tcx ingress (Linux 6.6; before it, a refusal naming the version) ----
 	tc_id=$(bpftool -j prog show pinned "$pin2/udp_drop_tc" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
-	is "$(traffic 50 25)" "0 25" "[$L] tcx: port 7001 dropped, port 7002 delivered"
-	is "$(counter "$pin2" 0) $(counter "$pin2" 1)" "60 45" "[$L] tcx counters: +50 dropped, +25 passed"
-	check "[$L] net show lists the tcx link" \
-		grep -q "^sax1([0-9]*) tcx_ingress prog_id $tc_id " <(in_ns "$nsB" "$B" net show dev sax1)
-	out=$(in_ns "$nsB" "$B" net detach tcx_ingress dev sax1 2>&1)
-	is "$?" 0 "[$L] net detach tcx_ingress ($out)"
-	is "$(traffic 20 20)" "20 20" "[$L] after detach both ports get every datagram"
-	check "[$L] nothing of ours is left in the namespace's pin directory" test ! -e "$np"
+	out=$(in_ns "$nsB" "$B" net attach tcx_ingress pinned "$pin2/udp_drop_tc" dev sax1 2>&1)
+	rc=$?
+	if kernel_at_least 6.6; then
+		is "$rc" 0 "[$L] net attach tcx_ingress ($out)"
+		is "$(traffic 50 25)" "0 25" "[$L] tcx: port 7001 dropped, port 7002 delivered"
+		is "$(counter "$pin2" 0) $(counter "$pin2" 1)" "60 45" "[$L] tcx counters: +50 dropped, +25 passed"
+		check "[$L] net show lists the tcx link" \
+			grep -q "^sax1([0-9]*) tcx_ingress prog_id $tc_id " <(in_ns "$nsB" "$B" net show dev sax1)
+		out=$(in_ns "$nsB" "$B" net detach tcx_ingress dev sax1 2>&1)
+		is "$?" 0 "[$L] net detach tcx_ingress ($out)"
+		is "$(traffic 20 20)" "20 20" "[$L] after detach both ports get every datagram"
+		check "[$L] nothing of ours is left in the namespace's pin directory" test ! -e "$np"
+	else
+		is "$rc" 1 "[$L] tcx on Linux $(uname -r): refused"
+		check "[$L] ... naming the version it needs: $out" grep -q "tcx_ingress links need Linux 6.6" <<<"$out"
+		check "[$L] ... and leaving no pin" test ! -e "$np/sax1-tcx_ingress"
+	fi
 
 	# ---- refusals ----
 	out=$(in_ns "$nsB" "$B" net attach xdpgeneric pinned "$pin/udp_drop_tc" dev sax1 2>&1)
