@@ -90,19 +90,17 @@ static int ref_map(struct sa_args *a, const struct bo_object *o, const char *sel
 static void print_pins(const struct bo_object *o, const struct sa_loaded *l, const char *dir)
 {
 	char path[PATH_MAX];
-	size_t i;
+	size_t i, m;
 
-	for (i = 0; i < o->nmaps; i++) {
-		if (o->maps[i].tmpl)
+	for (i = 0; i < o->nmaps + o->nprogs; i++) {
+		const char *name = (m = i < o->nmaps) ? o->maps[i].name : o->progs[i - o->nmaps].name;
+
+		if (m && o->maps[i].tmpl)
 			continue;
-		sa_pin_path(path, sizeof(path), dir, o->maps[i].name);
-		printf("map %s (%s) %s %s\n", o->maps[i].name, bpf_map_type_name(o->maps[i].type),
-		       l->map_reused[i] ? "reused" : "pinned", path);
-	}
-	for (i = 0; i < o->nprogs; i++) {
-		sa_pin_path(path, sizeof(path), dir, o->progs[i].name);
-		printf("program %s (%s) pinned %s\n", o->progs[i].name,
-		       bpf_prog_type_name(o->progs[i].type), path);
+		sa_pin_path(path, sizeof(path), dir, name);
+		printf("%s %s (%s) %s %s\n", m ? "map" : "program", name,
+		       m ? bpf_map_type_name(o->maps[i].type) : bpf_prog_type_name(o->progs[i - o->nmaps].type),
+		       m && l->map_reused[i] ? "reused" : "pinned", path);
 	}
 }
 
