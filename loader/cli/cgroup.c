@@ -23,7 +23,7 @@ static int cgroup_attach_cmd(struct sa_args *a, int detach)
 	const struct bo_attach_def *d;
 	char canon[PATH_MAX], what[PATH_MAX + 8];
 	uint32_t flags = 0;
-	int cg, prog, err;
+	int cg, prog;
 
 	d = sa_attach_arg(a, a->argv[1], BO_ATTACH_CGROUP);
 	if (!d)
@@ -43,11 +43,7 @@ static int cgroup_attach_cmd(struct sa_args *a, int detach)
 	if (prog < 0)
 		return -prog;
 	cg = sa_cgroup_open(&a->ctx, a->argv[0], canon, sizeof(canon));
-	err = cg < 0 ? cg : sa_attach_fd(a, prog, what, d, cg, canon, detach, flags);
-	if (cg >= 0)
-		close(cg);
-	close(prog);
-	return err ? sa_report(a) : 0;
+	return sa_attach_fd(a, prog, what, d, cg, canon, detach, flags);
 }
 
 static int cgroup_attach(struct sa_args *a) { return cgroup_attach_cmd(a, 0); }

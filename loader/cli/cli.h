@@ -80,6 +80,8 @@ int sa_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids);
  * BPF_PROG_ATTACH (or DETACH) of prog to target as d, with flags.  Says
  * "already attached" / "not attached" (BPF_PROG_QUERY first), and warns when
  * an sk_msg/sk_skb program does not use the sockmap it is attached to.
+ * Closes prog and target (target < 0: its opener failed and said why);
+ * returns the exit code, the failure reported.
  */
 int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 		 const struct bo_attach_def *d, int target, const char *target_what,

@@ -141,7 +141,7 @@ int sa_httpd_open(struct sa_ctx *c, struct sa_httpd *h, const char *addr, int an
 				"--metrics '%s': not ADDR:PORT (127.0.0.1:9477, [::1]:9477)", addr);
 	if (!loopback && !any)
 		return sa_failx(c, -EPERM,
-				"--metrics '%s' is not a loopback address: anyone who can reach it reads the counters; add --metrics-any to mean it",
+				"--metrics '%s' is not a loopback address: anyone reaching it reads the counters; add --metrics-any to mean it",
 				addr);
 	/* The system calls, not musl's wrappers (their fallbacks for
 	 * kernels before 2.6.27 cost the static binary 400 bytes; the

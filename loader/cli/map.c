@@ -37,7 +37,7 @@ static void show_one(struct sa_args *a, int fd, int first)
 	if (map_info(fd, &mi))
 		return;
 	if (a->json) {
-		printf("%s{\"id\":%u,\"type\":\"%s\",\"name\":", first ? "" : ",", mi.id,
+		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, mi.id,
 		       sa_lower(bpf_map_type_name(mi.type)));
 		sa_json_str(stdout, mi.name);
 		printf(",\"flags\":%u,\"bytes_key\":%u,\"bytes_value\":%u,\"max_entries\":%u}",

@@ -72,7 +72,7 @@ static int net_usage(struct sa_args *a)
 
 static int no_dev(struct sa_args *a, const char *dev)
 {
-	sa_failx(&a->ctx, -ENODEV, "device '%s' not found in this network namespace (ip link shows them)",
+	sa_failx(&a->ctx, -ENODEV, "device '%s' not found in this netns (see ip link)",
 		 dev);
 	return sa_report(a);
 }
@@ -160,7 +160,7 @@ static int link_error(struct sa_args *a, int err, const struct net_type *t,
 								  : "'tc filter add dev DEV ingress bpf da pinned FILE'");
 	if (err == -EBUSY || err == -EEXIST)
 		return sa_failx(&a->ctx, err,
-				"device '%s' has an XDP program of another tool (ip link): detach it there first",
+				"device '%s' has another tool's XDP program: detach it with ip link first",
 				dev);
 	if (err == -EOPNOTSUPP && t->xdp_flags == XDP_FLAGS_DRV_MODE)
 		return sa_failx(&a->ctx, err, "device '%s' has no driver XDP: use xdpgeneric", dev);
@@ -246,7 +246,7 @@ static int net_detach(struct sa_args *a, const struct net_type *t, const char *d
 		return sa_report(a);
 	link = sys_obj_get(path);
 	if (link < 0) {
-		sa_failx(&a->ctx, link, "%s on '%s' is not attached (no link pinned at %s; see 'net show')",
+		sa_failx(&a->ctx, link, "%s on '%s' is not attached (no link at %s; see net show)",
 			 t->name, dev, path);
 		return sa_report(a);
 	}
@@ -314,7 +314,7 @@ static int net_show(struct sa_args *a)
 			if (i == NTYPES)
 				path[0] = '\0';
 			if (a->json) {
-				printf(first ? "{\"devname\":" : ",{\"devname\":");
+				printf(",{\"devname\":" + first);
 				sa_json_str(stdout, name);
 				printf(",\"ifindex\":%u,\"type\":\"%s\",\"prog_id\":%u,\"link_id\":%u,\"pinned\":",
 				       li.xdp.ifindex, tname, li.prog_id, li.id);

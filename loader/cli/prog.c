@@ -90,19 +90,17 @@ static int ref_map(struct sa_args *a, const struct bo_object *o, const char *sel
 static void print_pins(const struct bo_object *o, const struct sa_loaded *l, const char *dir)
 {
 	char path[PATH_MAX];
-	size_t i;
+	size_t i, m;
 
-	for (i = 0; i < o->nmaps; i++) {
-		if (o->maps[i].tmpl)
+	for (i = 0; i < o->nmaps + o->nprogs; i++) {
+		const char *name = (m = i < o->nmaps) ? o->maps[i].name : o->progs[i - o->nmaps].name;
+
+		if (m && o->maps[i].tmpl)
 			continue;
-		sa_pin_path(path, sizeof(path), dir, o->maps[i].name);
-		printf("map %s (%s) %s %s\n", o->maps[i].name, bpf_map_type_name(o->maps[i].type),
-		       l->map_reused[i] ? "reused" : "pinned", path);
-	}
-	for (i = 0; i < o->nprogs; i++) {
-		sa_pin_path(path, sizeof(path), dir, o->progs[i].name);
-		printf("program %s (%s) pinned %s\n", o->progs[i].name,
-		       bpf_prog_type_name(o->progs[i].type), path);
+		sa_pin_path(path, sizeof(path), dir, name);
+		printf("%s %s (%s) %s %s\n", m ? "map" : "program", name,
+		       m ? bpf_map_type_name(o->maps[i].type) : bpf_prog_type_name(o->progs[i - o->nmaps].type),
+		       m && l->map_reused[i] ? "reused" : "pinned", path);
 	}
 }
 
@@ -188,28 +186,27 @@ static void show_one(struct sa_args *a, int fd, int first)
 {
 	struct bpf_prog_info pi;
 	uint32_t ids[64], i;
+	int j = a->json;
 
 	if (sa_prog_info(fd, &pi, ids))
 		return;
-	if (a->json) {
-		printf("%s{\"id\":%u,\"type\":\"%s\",\"name\":", first ? "" : ",", pi.id,
+	if (j) {
+		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, pi.id,
 		       sa_lower(bpf_prog_type_name(pi.type)));
 		sa_json_str(stdout, pi.name);
-		printf(",\"tag\":\"");
+		fputs(",\"tag\":\"", stdout);
 	} else {
 		printf("%u: %s  name %s  tag ", pi.id, sa_lower(bpf_prog_type_name(pi.type)), pi.name);
 	}
 	for (i = 0; i < BPF_TAG_SIZE; i++)
 		printf("%02x", pi.tag[i]);
-	if (a->json)
-		printf("\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":[",
-		       pi.gpl_compatible ? "true" : "false", pi.xlated_prog_len, pi.jited_prog_len);
-	else
-		printf("%s\n\txlated %uB  jited %uB", pi.gpl_compatible ? "  gpl" : "",
-		       pi.xlated_prog_len, pi.jited_prog_len);
+	printf(j ? "\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":["
+		 : "%s\n\txlated %uB  jited %uB",
+	       j ? (pi.gpl_compatible ? "true" : "false") : pi.gpl_compatible ? "  gpl" : "",
+	       pi.xlated_prog_len, pi.jited_prog_len);
 	for (i = 0; i < pi.nr_map_ids && i < 64; i++)
-		printf(a->json ? "%s%u" : "%s%u", i ? "," : a->json ? "" : "  map_ids ", ids[i]);
-	printf(a->json ? "]}" : "\n");
+		printf("%s%u", i ? "," : j ? "" : "  map_ids ", ids[i]);
+	fputs(j ? "]}" : "\n", stdout);
 }
 
 static int prog_show(struct sa_args *a)
@@ -227,7 +224,7 @@ int sa_prog_attach_cmd(struct sa_args *a, int detach)
 {
 	const struct bo_attach_def *d;
 	char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
-	int prog, map, err;
+	int prog, map;
 
 	d = sa_attach_arg(a, a->argv[2], BO_ATTACH_MAP);
 	if (!d)
@@ -242,10 +239,7 @@ int sa_prog_attach_cmd(struct sa_args *a, int detach)
 		close(prog);
 		return -map;
 	}
-	err = sa_attach_fd(a, prog, pw, d, map, mw, detach, 0);
-	close(prog);
-	close(map);
-	return err ? sa_report(a) : 0;
+	return sa_attach_fd(a, prog, pw, d, map, mw, detach, 0);
 }
 
 static int prog_attach(struct sa_args *a) { return sa_prog_attach_cmd(a, 0); }
@@ -336,7 +330,7 @@ int cmd_unload(struct sa_args *a)
 	if (rmdir(a->pin_dir) < 0)
 		sa_info(&a->ctx, "pin directory %s kept: %s", a->pin_dir, strerror(errno));
 	close(lock);
-	printf("sockaccel: unpinned %d objects from %s (programs still attached stay until detached)\n",
+	printf("sockaccel: unpinned %d objects from %s (attached programs stay until detached)\n",
 	       n, a->pin_dir);
 	return 0;
 }

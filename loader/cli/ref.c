@@ -179,9 +179,9 @@ static void warn_unused_map(const struct bpf_prog_info *pi, const uint32_t *map_
 		prog_what, pi->name, map_what, mi.name);
 }
 
-int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
-		 const struct bo_attach_def *d, int target, const char *target_what,
-		 int detach, uint32_t flags)
+static int attach_fd(struct sa_args *a, int prog, const char *prog_what,
+		     const struct bo_attach_def *d, int target, const char *target_what,
+		     int detach, uint32_t flags)
 {
 	struct bpf_prog_info pi;
 	uint32_t map_ids[MAX_IDS];
@@ -203,4 +203,17 @@ int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 			       detach ? "BPF_PROG_DETACH from" : "BPF_PROG_ATTACH to",
 			       target_what, d->name);
 	return 0;
+}
+
+int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
+		 const struct bo_attach_def *d, int target, const char *target_what,
+		 int detach, uint32_t flags)
+{
+	int err = target < 0 ? target :
+		  attach_fd(a, prog, prog_what, d, target, target_what, detach, flags);
+
+	close(prog);
+	if (target >= 0)
+		close(target);
+	return err ? sa_report(a) : 0;
 }

@@ -141,14 +141,12 @@ static const char *fault(struct agent *g, char *why, size_t len)
 		say("the install in %s was replaced by another sockaccel (programs %u, %u); adopting it",
 		    g->o.pin_dir, g->ops_id, g->msg_id);
 	}
-	if (g->cg < 0 || sa_attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0)
-		snprintf(why, len, "program %s is not attached to %s %s (detached behind our back)",
-			 SA_PROG_SOCKOPS, "cgroup", g->cgroup);
-	else if (sa_attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id) == 0)
-		snprintf(why, len, "program %s is not attached to %s %s (detached behind our back)",
-			 SA_PROG_SKMSG, "map", SA_MAP_SOCKHASH);
-	else
+	other = g->cg < 0 || sa_attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0;
+	if (!other && sa_attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id))
 		return NULL;
+	snprintf(why, len, "program %s is not attached to %s %s (detached behind our back)",
+		 other ? SA_PROG_SOCKOPS : SA_PROG_SKMSG, other ? "cgroup" : "map",
+		 other ? g->cgroup : SA_MAP_SOCKHASH);
 	return why;
 }
 
