@@ -359,20 +359,16 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 {
 	struct sa_status st;
 	char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
-	int cg = -1, lock = -1, err;
+	int cg = -1, lock = -1, staged, err;
 
 	*res = SA_DONE;
 	err = check_object(c, o->obj);
 	if (err)
 		return err;
 	version_text(o->obj, version, sizeof(version));
-	if (o->cgroup) {
-		cg = sa_cgroup_open(c, o->cgroup, cgroup, sizeof(cgroup));
-	} else {
-		err = sa_cgroup_default(c, cgroup, sizeof(cgroup));
-		if (!err)
-			cg = sa_cgroup_open(c, cgroup, cgroup, sizeof(cgroup));
-	}
+	err = o->cgroup ? 0 : sa_cgroup_default(c, cgroup, sizeof(cgroup));
+	if (!err)
+		cg = sa_cgroup_open(c, o->cgroup ? o->cgroup : cgroup, cgroup, sizeof(cgroup));
 	if (err || cg < 0)
 		return err ? err : cg;
 
@@ -386,7 +382,8 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 	if (err)
 		goto out;
 	strcpy(cgroup_out, cgroup);
-	if (st.state == SA_INSTALLED && !sa_has_any_item(staging)) {
+	staged = sa_has_any_item(staging);
+	if (st.state == SA_INSTALLED && !staged) {
 		if (strcmp(st.cgroup, cgroup)) {
 			err = sa_failx(c, -EEXIST,
 				       "already installed on cgroup %s (pin directory %s); run 'sockaccel remove' first, or use another --pin-dir",
@@ -404,7 +401,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 		*res = SA_REPLACED;
 		goto out;
 	}
-	if (st.state != SA_NOT_INSTALLED || sa_has_any_item(staging)) {
+	if (st.state != SA_NOT_INSTALLED || staged) {
 		/* An install (or replace) that was interrupted: undo it first,
 		 * its staged programs included, then start over. */
 		sa_info(c, "cleaning up an incomplete install in %s", o->pin_dir);
