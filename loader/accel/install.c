@@ -284,7 +284,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
 		if (!err) {
 			sys_prog_detach(old_ops, cg, BPF_CGROUP_SOCK_OPS);
-			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program was "
+			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program "
 				"attached beside the old one, then the old one detached");
 		}
 	}
@@ -305,8 +305,8 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 			sa_warn(c, "pin %s not renamed to %s: %s", from, to, strerror(errno));
 	rmdir(dir);
 	if (!keep)
-		sa_warn(c, "maps not kept (%s): new ones were made; connections from before keep "
-			"the old ones until they close; counters start from zero", why);
+		sa_warn(c, "maps not kept (%s): new ones made; older connections keep the old "
+			"ones until closed; counters restart at zero", why);
 	goto out;
 
 undo:
@@ -386,7 +386,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 	if (st.state == SA_INSTALLED && !staged) {
 		if (strcmp(st.cgroup, cgroup)) {
 			err = sa_failx(c, -EEXIST,
-				       "already installed on cgroup %s (pin directory %s); run 'sockaccel remove' first, or use another --pin-dir",
+				       "already installed on cgroup %s (pins in %s); 'sockaccel remove' first, or another --pin-dir",
 				       st.cgroup, o->pin_dir);
 			goto out;
 		}
