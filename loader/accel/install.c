@@ -112,8 +112,9 @@ void sa_tag_hex(const uint8_t *tag, char *out)
 {
 	int i;
 
-	for (i = 0; i < 8; i++)
-		sprintf(out + 2 * i, "%02x", tag[i]);
+	for (i = 0; i < 16; i++)
+		out[i] = "0123456789abcdef"[tag[i / 2] >> (i & 1 ? 0 : 4) & 15];
+	out[16] = '\0';
 }
 
 static void port_list(char *buf, size_t len, const uint16_t *p, size_t n)
