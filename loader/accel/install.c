@@ -171,7 +171,7 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 
 	for (i = 0; i < SA_NITEMS; i++) {
 		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi), have[5];
+		uint32_t mlen = sizeof(mi), have;
 		const struct bo_map *m;
 		const char *name = fields;
 		int fd;
@@ -188,13 +188,13 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 			return 0;
 		}
 		close(fd);
-		have[0] = mi.type, have[1] = mi.key_size, have[2] = mi.value_size;
-		have[3] = mi.max_entries, have[4] = mi.map_flags;
+		/* bpf_map_info: type, id, then key_size ... map_flags in a row */
 		for (f = 0; f < 5; f++, name += strlen(name) + 1) {
 			k = (&m->type)[f];
-			if (have[f] != (uint32_t)k) {
+			have = f ? (&mi.key_size)[f - 1] : mi.type;
+			if (have != (uint32_t)k) {
 				snprintf(why, len, "map '%s' has %s %u, the new object wants %u",
-					 m->name, name, have[f], (uint32_t)k);
+					 m->name, name, have, (uint32_t)k);
 				return 0;
 			}
 		}
