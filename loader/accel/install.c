@@ -112,8 +112,9 @@ void sa_tag_hex(const uint8_t *tag, char *out)
 {
 	int i;
 
-	for (i = 0; i < 8; i++)
-		sprintf(out + 2 * i, "%02x", tag[i]);
+	for (i = 0; i < 16; i++)
+		out[i] = "0123456789abcdef"[tag[i / 2] >> (i & 1 ? 0 : 4) & 15];
+	out[16] = '\0';
 }
 
 static void port_list(char *buf, size_t len, const uint16_t *p, size_t n)
@@ -170,7 +171,7 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 
 	for (i = 0; i < SA_NITEMS; i++) {
 		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi), have[5];
+		uint32_t mlen = sizeof(mi), have;
 		const struct bo_map *m;
 		const char *name = fields;
 		int fd;
@@ -187,13 +188,13 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 			return 0;
 		}
 		close(fd);
-		have[0] = mi.type, have[1] = mi.key_size, have[2] = mi.value_size;
-		have[3] = mi.max_entries, have[4] = mi.map_flags;
+		/* bpf_map_info: type, id, then key_size ... map_flags in a row */
 		for (f = 0; f < 5; f++, name += strlen(name) + 1) {
 			k = (&m->type)[f];
-			if (have[f] != (uint32_t)k) {
+			have = f ? (&mi.key_size)[f - 1] : mi.type;
+			if (have != (uint32_t)k) {
 				snprintf(why, len, "map '%s' has %s %u, the new object wants %u",
-					 m->name, name, have[f], (uint32_t)k);
+					 m->name, name, have, (uint32_t)k);
 				return 0;
 			}
 		}
@@ -284,7 +285,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
 		if (!err) {
 			sys_prog_detach(old_ops, cg, BPF_CGROUP_SOCK_OPS);
-			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program was "
+			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program "
 				"attached beside the old one, then the old one detached");
 		}
 	}
@@ -305,8 +306,8 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 			sa_warn(c, "pin %s not renamed to %s: %s", from, to, strerror(errno));
 	rmdir(dir);
 	if (!keep)
-		sa_warn(c, "maps not kept (%s): new ones were made; connections from before keep "
-			"the old ones until they close; counters start from zero", why);
+		sa_warn(c, "maps not kept (%s): new ones made; older connections keep the old "
+			"ones until closed; counters restart at zero", why);
 	goto out;
 
 undo:
@@ -359,20 +360,16 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 {
 	struct sa_status st;
 	char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
-	int cg = -1, lock = -1, err;
+	int cg = -1, lock = -1, staged, err;
 
 	*res = SA_DONE;
 	err = check_object(c, o->obj);
 	if (err)
 		return err;
 	version_text(o->obj, version, sizeof(version));
-	if (o->cgroup) {
-		cg = sa_cgroup_open(c, o->cgroup, cgroup, sizeof(cgroup));
-	} else {
-		err = sa_cgroup_default(c, cgroup, sizeof(cgroup));
-		if (!err)
-			cg = sa_cgroup_open(c, cgroup, cgroup, sizeof(cgroup));
-	}
+	err = o->cgroup ? 0 : sa_cgroup_default(c, cgroup, sizeof(cgroup));
+	if (!err)
+		cg = sa_cgroup_open(c, o->cgroup ? o->cgroup : cgroup, cgroup, sizeof(cgroup));
 	if (err || cg < 0)
 		return err ? err : cg;
 
@@ -386,10 +383,11 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 	if (err)
 		goto out;
 	strcpy(cgroup_out, cgroup);
-	if (st.state == SA_INSTALLED && !sa_has_any_item(staging)) {
+	staged = sa_has_any_item(staging);
+	if (st.state == SA_INSTALLED && !staged) {
 		if (strcmp(st.cgroup, cgroup)) {
 			err = sa_failx(c, -EEXIST,
-				       "already installed on cgroup %s (pin directory %s); run 'sockaccel remove' first, or use another --pin-dir",
+				       "already installed on cgroup %s (pins in %s); 'sockaccel remove' first, or another --pin-dir",
 				       st.cgroup, o->pin_dir);
 			goto out;
 		}
@@ -404,7 +402,7 @@ int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *
 		*res = SA_REPLACED;
 		goto out;
 	}
-	if (st.state != SA_NOT_INSTALLED || sa_has_any_item(staging)) {
+	if (st.state != SA_NOT_INSTALLED || staged) {
 		/* An install (or replace) that was interrupted: undo it first,
 		 * its staged programs included, then start over. */
 		sa_info(c, "cleaning up an incomplete install in %s", o->pin_dir);

@@ -19,29 +19,29 @@ int sa_staging_dir(char *buf, size_t len, const char *pin_dir)
 	return sa_path(buf, len, pin_dir, "replacing");
 }
 
-void sa_unlink_items(const char *dir)
+/* Each item's path in dir: unlink it (del), or is any there? */
+static int each_item(const char *dir, int del)
 {
 	char path[PATH_MAX];
-	int i;
+	struct stat st;
+	int i, any = 0;
 
 	for (i = 0; i < SA_NITEMS; i++)
 		if (!sa_path(path, sizeof(path), dir, sa_items[i].name))
-			unlink(path);
+			any |= del ? unlink(path) : !lstat(path, &st);
+	return any;
+}
+
+void sa_unlink_items(const char *dir)
+{
+	each_item(dir, 1);
 }
 
 int sa_has_any_item(const char *dir)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	int i;
-
-	for (i = 0; i < SA_NITEMS; i++)
-		if (!sa_path(path, sizeof(path), dir, sa_items[i].name) && !lstat(path, &st))
-			return 1;
-	return 0;
+	return each_item(dir, 0);
 }
 
-/* Detach prog from the cgroup at path; not attached (ENOENT) is fine. */
 static int detach_cgroup(struct sa_ctx *c, int prog, const char *path)
 {
 	int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
@@ -65,10 +65,9 @@ static int detach_cgroup(struct sa_ctx *c, int prog, const char *path)
 /* Detach what the pins of dir hold from the cgroups rec and cgroup. */
 static int detach_dir(struct sa_ctx *c, const char *dir, const char *rec, const char *cgroup)
 {
-	int ops = sa_pin_get(dir, SA_PROG_SOCKOPS);
-	int msg = sa_pin_get(dir, SA_PROG_SKMSG);
-	int hash = sa_pin_get(dir, SA_MAP_SOCKHASH);
-	int err = 0;
+	int fd[3] = { sa_pin_get(dir, SA_PROG_SOCKOPS), sa_pin_get(dir, SA_PROG_SKMSG),
+		      sa_pin_get(dir, SA_MAP_SOCKHASH) };
+	int ops = fd[0], msg = fd[1], hash = fd[2], err = 0, i;
 
 	if (ops >= 0 && rec[0])
 		err = detach_cgroup(c, ops, rec);
@@ -81,12 +80,9 @@ static int detach_dir(struct sa_ctx *c, const char *dir, const char *rec, const 
 			err = sa_fail(c, r, "program '%s': BPF_PROG_DETACH from map '%s'",
 				      SA_PROG_SKMSG, SA_MAP_SOCKHASH);
 	}
-	if (ops >= 0)
-		close(ops);
-	if (msg >= 0)
-		close(msg);
-	if (hash >= 0)
-		close(hash);
+	for (i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
 	return err;
 }
 

@@ -47,25 +47,19 @@ static int cmp_u16(const void *a, const void *b)
 	return *(const uint16_t *)a - *(const uint16_t *)b;
 }
 
-/* Highest CPU number in a list like "0-3,8-11" (sysfs), plus one. */
+/* Highest CPU number in a list like "0-3,8-11" (sysfs), plus one: the
+ * ranges go up, so the highest is the last number. */
 static int possible_cpus(void)
 {
 	char *text, *p;
-	long n = sa_slurp("/sys/devices/system/cpu/possible", &text, 4096);
-	long max = -1;
+	long n = sa_slurp("/sys/devices/system/cpu/possible", &text, 4096), v = 0, max = -1;
 
 	if (n < 0)
 		return (int)n;
-	for (p = text; *p >= '0' && *p <= '9';) {
-		long v = 0;
-
-		while (*p >= '0' && *p <= '9' && v < 1000000)
-			v = v * 10 + (*p++ - '0');
-		if (v > max)
+	for (p = text; *p; p++) {
+		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
+		if (v || *p == '0')
 			max = v;
-		if (*p != '-' && *p != ',')
-			break;
-		p++;
 	}
 	free(text);
 	return max < 0 || max > 65535 ? -EINVAL : (int)max + 1;

@@ -218,23 +218,20 @@ static void print_conns(const struct sa_status *s, int json)
 
 	for (i = 0; i < s->nconns; i++) {
 		const struct sa_key *k = &s->conns[i];
-		const char *fam = k->family == AF_INET6 ? "ipv6" : "ipv4";
 
-		if (json) {
-			printf("%s{\"netns\":%" PRIu64 ",\"family\":\"%s\",\"local\":", i ? "," : "",
-			       (uint64_t)k->netns, fam);
-			print_end(k, k->local_ip, k->local_port, 1);
-			printf(",\"remote\":");
-			print_end(k, k->remote_ip, k->remote_port, 1);
-			printf("}");
-		} else {
-			printf("  netns %" PRIu64 " %s ", (uint64_t)k->netns, fam);
-			print_end(k, k->local_ip, k->local_port, 0);
-			printf(" -> ");
-			print_end(k, k->remote_ip, k->remote_port, 0);
-			printf("\n");
-		}
+		printf(json ? "%s{\"netns\":%" PRIu64 ",\"family\":\"%s\",\"local\":" :
+		       "%s  netns %" PRIu64 " %s ", json && i ? "," : "", (uint64_t)k->netns,
+		       k->family == AF_INET6 ? "ipv6" : "ipv4");
+		print_end(k, k->local_ip, k->local_port, json);
+		printf(json ? ",\"remote\":" : " -> ");
+		print_end(k, k->remote_ip, k->remote_port, json);
+		printf(json ? "}" : "\n");
 	}
+}
+
+static const char *tf(int x)
+{
+	return x ? "true" : "false";
 }
 
 static void status_json(const struct sa_status *s, const char *pin_dir, int conns)
@@ -245,13 +242,12 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 	int k, first;
 
 	printf("{\"state\":\"%s\",\"installed\":%s,\"partial\":%s,\"pin_dir\":",
-	       sa_state_names[s->state], s->state == SA_INSTALLED ? "true" : "false",
-	       s->state == SA_PARTIAL ? "true" : "false");
+	       sa_state_names[s->state], tf(s->state == SA_INSTALLED), tf(s->state == SA_PARTIAL));
 	sa_json_str(stdout, pin_dir);
 	printf(",\"cgroup\":");
 	json_str_or_null(s->cgroup);
-	printf(",\"attached\":%s,\"msg_attached\":%s,\"version\":", s->attached ? "true" : "false",
-	       s->msg_attached < 0 ? "null" : s->msg_attached ? "true" : "false");
+	printf(",\"attached\":%s,\"msg_attached\":%s,\"version\":", tf(s->attached),
+	       s->msg_attached < 0 ? "null" : tf(s->msg_attached));
 	if (sp)
 		printf("\"%.*s\",\"object\":\"%s\"", (int)(sp - s->version), s->version, sp + 1);
 	else
@@ -295,7 +291,7 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 		printf("null");
 	}
 	printf(",\"sockets\":%" PRIu64 ",\"port_filter\":%s,\"ports\":[", s->sockets,
-	       s->port_filter ? "true" : "false");
+	       tf(s->port_filter));
 	for (i = 0; i < s->nports; i++)
 		printf("%s%u", i ? "," : "", s->ports[i]);
 	printf("],\"counters\":{");
@@ -327,15 +323,14 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 	}
 	sa_tag_hex(s->tags[SA_OPS], tags[0]);
 	sa_tag_hex(s->tags[SA_MSG], tags[1]);
-	printf("installed: %s\nstate:     %s\n", says[s->state], sa_state_names[s->state]);
-	printf("cgroup:    %s (sockops %s)\n", s->cgroup[0] ? s->cgroup : "(unknown)",
-	       s->attached ? "attached" : "NOT attached");
-	printf("pin dir:   %s\nversion:   %s\n", pin_dir, s->version[0] ? s->version : "(unknown)");
-	printf("programs:  %s id %u tag %s, %s id %u tag %s (%s)\n", SA_PROG_SOCKOPS,
-	       s->ids[SA_OPS], tags[0], SA_PROG_SKMSG, s->ids[SA_MSG], tags[1],
+	printf("installed: %s\nstate:     %s\ncgroup:    %s (sockops %s)\npin dir:   %s\n"
+	       "version:   %s\nprograms:  " SA_PROG_SOCKOPS " id %u tag %s, " SA_PROG_SKMSG
+	       " id %u tag %s (%s)\nmaps:     ", says[s->state], sa_state_names[s->state],
+	       s->cgroup[0] ? s->cgroup : "(unknown)", s->attached ? "attached" : "NOT attached",
+	       pin_dir, s->version[0] ? s->version : "(unknown)",
+	       s->ids[SA_OPS], tags[0], s->ids[SA_MSG], tags[1],
 	       s->msg_attached < 0 ? "attachment to sock_hash not queryable on this kernel" :
 	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash");
-	printf("maps:     ");
 	for (i = 0; i < SA_NITEMS; i++)
 		if (sa_items[i].kind == SA_K_MAP)
 			printf("%s %s id %u", i ? "," : "", sa_items[i].name, s->ids[i]);
