@@ -274,21 +274,12 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		goto undo;
 	}
 	msg_on = 1;
-	/* ALLOW_MULTI: programs other tools attached to this cgroup stay. */
+	/* ALLOW_MULTI: programs other tools attached to this cgroup stay.
+	 * BPF_F_REPLACE came in Linux 5.6; install's pre-check demands 5.15
+	 * (bpf_get_netns_cookie() in sock_ops), so every kernel that gets
+	 * this far has it. */
 	err = sys_prog_attach_replace(ops, cg, BPF_CGROUP_SOCK_OPS,
 				      BPF_F_ALLOW_MULTI | (st ? BPF_F_REPLACE : 0), st ? old_ops : 0);
-	if (st && err == -EINVAL) {
-		/* Before Linux 5.6 (no BPF_F_REPLACE): attach beside the old
-		 * program, then detach it.  No gap; for that moment a new
-		 * connection may meet both, and the second insert into a
-		 * sockhash fails (counted in sockets_add_failed). */
-		err = sys_prog_attach(ops, cg, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
-		if (!err) {
-			sys_prog_detach(old_ops, cg, BPF_CGROUP_SOCK_OPS);
-			sa_warn(c, "no BPF_F_REPLACE (Linux 5.6): the new sockops program "
-				"attached beside the old one, then the old one detached");
-		}
-	}
 	if (err) {
 		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'", SA_PROG_SOCKOPS,
 			cgroup);

@@ -64,11 +64,15 @@ static const struct opt_def {
 	{ "port", 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)"), 0 },
 	{ "objects", 0, O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object"), OFF(objects) },
 	{ "type", 0, O_TYPE, "TYPE", HELP("program type for sections the table does not know"), OFF(type) },
+#ifndef SOCKACCEL_NO_CORE	/* no CO-RE in the static build: nothing to target */
 	{ "btf", 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)"), 0 },
+#endif
 	{ "json", 'j', O_JSON, NULL, HELP("one JSON object on stdout"), OFF(json) },
 	{ "pretty", 'p', O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)"), OFF(json) },
 	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)"), 0 },
+#ifndef SOCKACCEL_NO_INSPECT	/* inspect's only */
 	{ "disasm", 0, O_DISASM, NULL, HELP("disassemble every program"), OFF(disasm) },
+#endif
 	{ "metrics", 0, O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics"), OFF(metrics) },
 	{ "metrics-any", 0, O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address"), OFF(metrics_any) },
 	{ "keep", 0, O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt"), OFF(keep) },

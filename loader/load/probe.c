@@ -55,15 +55,22 @@ const struct sa_feature sa_features[] = {
 };
 const unsigned int sa_nfeatures = sizeof(sa_features) / sizeof(sa_features[0]);
 
+/* How each row is asked; the static build (96 KiB) leaves the words out
+ * ("how": "" in --json), the README's Kernels section has them. */
+#ifdef SOCKACCEL_SMALL
+#define HOW(s) ""
+#else
+#define HOW(s) s
+#endif
 const char *const sa_probe_how[] = {
-	[SA_P_PROG] = "BPF_PROG_LOAD of 'return 1'",
-	[SA_P_MAP] = "BPF_MAP_CREATE",
-	[SA_P_HELPER] = "BPF_PROG_LOAD calling it, verifier log",
-	[SA_P_FLAG] = "BPF_PROG_ATTACH with the flag and no program: EBADF, not EINVAL",
-	[SA_P_BTF] = "BPF_BTF_LOAD of 3 types",
-	[SA_P_KBTF] = "the file exists",
-	[SA_P_LINK] = "BPF_LINK_CREATE with no program: EBADF, not EINVAL",
-	[SA_P_MEMCG] = "BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)",
+	[SA_P_PROG] = HOW("BPF_PROG_LOAD of 'return 1'"),
+	[SA_P_MAP] = HOW("BPF_MAP_CREATE"),
+	[SA_P_HELPER] = HOW("BPF_PROG_LOAD calling it, verifier log"),
+	[SA_P_FLAG] = HOW("BPF_PROG_ATTACH with the flag and no program: EBADF, not EINVAL"),
+	[SA_P_BTF] = HOW("BPF_BTF_LOAD of 3 types"),
+	[SA_P_KBTF] = HOW("the file exists"),
+	[SA_P_LINK] = HOW("BPF_LINK_CREATE with no program: EBADF, not EINVAL"),
+	[SA_P_MEMCG] = HOW("BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)"),
 };
 
 /* Is w in s?  (Not strstr: musl's brings 350 bytes for two words.) */
