@@ -219,11 +219,28 @@ static __always_inline void conn_id(struct sa_sk_state *st, const struct sa_key 
  * them to the global TCP memory only (sk_wmem_schedule() on the peer), never
  * to its receive buffer: nothing makes the writer wait for a reader that
  * does not read, until the host's TCP memory runs out and the writer gets
- * ENOMEM.  So we count what each socket was sent by redirect and has not
- * read (unread[key]), and a writer whose peer is more than
- * config.unread_max_kib behind goes to the stack, where TCP's windows make it wait (EAGAIN or a
- * blocking send(), as for any TCP socket).  Moving is order-safe in that
- * direction (see small_write_stream()).
+ * ENOMEM.  So we count what each socket was sent and has not read
+ * (unread[key]: every byte its peer wrote, redirected or through the stack,
+ * minus what it read), and a writer whose peer is more than
+ * config.unread_max_kib behind goes to the stack (SA_STACK_BEHIND), where
+ * TCP's windows make it wait (EAGAIN or a blocking send(), as for any TCP
+ * socket).  It comes back to the redirect at its first write that finds
+ * unread[peer] at 0.
+ *
+ * Why neither move reorders the stream.  tcp_bpf_recvmsg() (Linux 4.20 to
+ * 6.18 alike) reads the sk_msg queue first and the TCP receive queue only
+ * when the sk_msg queue is empty.  To the stack: what was redirected waits
+ * in the sk_msg queue and is read before anything the stack brings.  Back:
+ * at 0 every byte the writer wrote has been read, the stack's included, so
+ * the TCP receive queue holds none of it and the next redirected byte is
+ * the next one read.  The counts can only err high, which keeps a writer on
+ * the stack, never sends it back early: a write is counted in the verdict,
+ * before its bytes can be read (a write that then fails stays counted); a
+ * read is counted after it (sock_recvmsg(), MSG_PEEK left out).  Readers
+ * that bypass sock_recvmsg() (splice(), tcp_read_sock()) are not counted:
+ * their writer stays on the stack.  Every write reaches the sk_msg program:
+ * sendfile()/splice() to the socket too (tcp_bpf_sendpage() before 6.5,
+ * MSG_SPLICE_PAGES into tcp_bpf_sendmsg() since).
  *
  * Seeing the reads.  The unread bytes are visible nowhere a socket program
  * can look: no UAPI context field (sk_msg_md, bpf_sock, bpf_tcp_sock,
@@ -245,12 +262,9 @@ static __always_inline void conn_id(struct sa_sk_state *st, const struct sa_key 
  * socket address is the key: sockops records readers[address] = the key
  * at ESTABLISHED and forgets it at CLOSE (storing an address needs
  * CAP_PERFMON, which loading these programs needs anyway).
- *  - The writer's sk_msg program adds each redirected message to
- *    unread[peer key] (exact: one count per verdict).
- *  - sockaccel_read subtracts what the reader got.  Bytes it read from the
- *    TCP queue count too: a socket gets no stack bytes from a peer that
- *    still redirects (its first stack write ends its redirects), so that
- *    only lowers a count nobody checks any more.
+ *  - The writer's sk_msg program adds each message to unread[peer key]
+ *    (one count per verdict, redirected or passed).
+ *  - sockaccel_read subtracts what the reader got, from either queue.
  * config.unread_max_kib is set once the tracepoint program is attached;
  * while it is 0 (a kernel before 6.3) unread[] is not trusted and nothing
  * is moved: the redirect is unbounded, as before.
@@ -455,21 +469,30 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	if (sk->state != BPF_TCP_ESTABLISHED && sk->state != BPF_TCP_CLOSE_WAIT)
 		return SK_PASS;
 	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
-	if (!st || st->stack_only)
+	if (!st || st->stack_only == SA_STACK_ALWAYS)
 		goto pass;
-	if (small_write_stream(st, size)) {
-		st->stack_only = 1;
-		count(SA_SOCK_TO_STACK, 1);
-		goto pass;
-	}
-
 #if SA_BACKPRESSURE
-	/* No count: the peer is not in the sockhash (the redirect fails). */
+	/* No count: the peer is not in the sockhash (the redirect fails).
+	 * A bound of 0 (the tracepoint is not attached): no count either. */
 	max = unread_max();
 	if (max)
 		unread_n = bpf_map_lookup_elem(&unread, &st->peer);
+	/* Back from the stack once the reader has read every byte written
+	 * (see "Backpressure"); the bound gone (0): stay. */
+	if (st->stack_only) {
+		if (!unread_n || *unread_n)
+			goto pass;
+		st->stack_only = 0;
+	}
+#endif
+	if (small_write_stream(st, size)) {
+		st->stack_only = SA_STACK_ALWAYS;
+		count(SA_SOCK_TO_STACK, 1);
+		goto pass;
+	}
+#if SA_BACKPRESSURE
 	if (unread_n && *unread_n > max) {
-		st->stack_only = 1;
+		st->stack_only = SA_STACK_BEHIND;
 		count(SA_SOCK_BACKPRESSURE, 1);
 		goto pass;
 	}
@@ -485,8 +508,12 @@ int sockaccel_msg(struct sk_msg_md *msg)
 		count(SA_BYTES_REDIRECTED, size);
 		return SK_PASS;
 	}
-	st->stack_only = 1;
+	st->stack_only = SA_STACK_ALWAYS;
 pass:
+#if SA_BACKPRESSURE
+	if (unread_n)
+		__sync_fetch_and_add(unread_n, (__s64)size);
+#endif
 	count(SA_MSG_PASSED, 1);
 	count(SA_BYTES_PASSED, size);
 	return SK_PASS;

@@ -37,13 +37,16 @@ struct sa_key {
 /* Per-socket state kept in BPF_MAP_TYPE_SK_STORAGE (freed with the socket). */
 struct sa_sk_state {
 	/*
-	 * Set when one message of this socket went through the TCP stack
-	 * because its peer was not in the sockhash.  From then on every
-	 * message takes the stack: a later redirect could overtake bytes still
-	 * sitting in the peer's TCP receive queue (the peer reads its sk_msg
-	 * queue first), and that would reorder the stream.
+	 * SA_STACK_ALWAYS once one message of this socket went through the TCP
+	 * stack because its peer was not in the sockhash (or a small-write
+	 * stream): from then on every message takes the stack, a later
+	 * redirect could overtake bytes still sitting in the peer's TCP
+	 * receive queue (the peer reads its sk_msg queue first), and that
+	 * would reorder the stream.  SA_STACK_BEHIND (backpressure): the same
+	 * until the peer has read every byte written, which the unread count
+	 * tells (sockaccel.bpf.c "Backpressure").
 	 */
-	__u32 stack_only;
+	__u32 stack_only;	/* 0 or SA_STACK_* */
 	__u32 side;		/* which end of the connection: SA_SIDE_* */
 	__u64 conn;		/* the connection's id: its key in "streak" */
 	struct sa_key peer;	/* the key the peer socket is stored under */
@@ -64,6 +67,10 @@ struct sa_streak {
 #define SA_SIDE_LOW	1	/* the end whose half of the key hashes lower */
 #define SA_SIDE_HIGH	2
 
+/* sa_sk_state.stack_only: for good, or until the reader caught up. */
+#define SA_STACK_ALWAYS	1
+#define SA_STACK_BEHIND	2	/* SA_BACKPRESSURE builds */
+
 /* Index into the per-CPU counter array. */
 enum sa_counter {
 	SA_SOCK_ADDED,		/* sockets put into the sockhash */
@@ -75,8 +82,9 @@ enum sa_counter {
 	SA_MSG_PASSED,		/* sendmsg calls that went through the stack */
 	SA_BYTES_PASSED,
 	SA_SOCK_TO_STACK,	/* sockets moved to the stack: a small-write stream */
-	SA_SOCK_BACKPRESSURE,	/* sockets moved to the stack: their peer had more
-				 * than config.unread_max_kib KiB unread */
+	SA_SOCK_BACKPRESSURE,	/* moves to the stack: the peer had more than
+				 * config.unread_max_kib KiB unread (a socket
+				 * comes back once it read all; moves again) */
 	SA_COUNTER_MAX
 };
 
@@ -120,7 +128,7 @@ enum sa_counter {
  * backpressure build with bpftool.
  */
 #ifndef SA_BACKPRESSURE
-#define SA_BACKPRESSURE	0
+#define SA_BACKPRESSURE	1
 #endif
 #define SA_UNREAD_MAX_KIB	2048
 

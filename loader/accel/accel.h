@@ -30,16 +30,22 @@
 /* ---- the install's maps, programs and records: one table ---- */
 enum sa_item_id {
 	SA_SOCKHASH, SA_COUNTERS, SA_CONFIG, SA_PORTS, SA_SKSTATE, SA_STREAK,
+	SA_UNREAD, SA_READERS,
 	SA_OPS, SA_MSG,
+	SA_READ,
 	SA_REC_CGROUP, SA_REC_VERSION,
+	/* Last, and the only one an install may lack: the tracepoint
+	 * sock:sock_recv_length is Linux 6.3 (no backpressure before). */
+	SA_READ_LINK,
 	SA_NITEMS
 };
-enum sa_item_kind { SA_K_MAP, SA_K_PROG, SA_K_RECORD };
+#define SA_REQUIRED ((1u << SA_READ_LINK) - 1)	/* bits of the items every install has */
+enum sa_item_kind { SA_K_MAP, SA_K_PROG, SA_K_RECORD, SA_K_LINK };
 
 struct sa_item {
 	const char *name;	/* pin name, and the kernel object's name */
 	uint8_t kind;		/* enum sa_item_kind */
-	uint8_t type;		/* BPF_MAP_TYPE_* or BPF_PROG_TYPE_* */
+	uint8_t type;		/* BPF_MAP_TYPE_*, BPF_PROG_TYPE_* or BPF_LINK_TYPE_* */
 	/*
 	 * The largest key and value status reads the map with: the kernel
 	 * writes key_size and value_size bytes (per CPU for per-CPU maps) into
@@ -84,6 +90,7 @@ struct sa_status {
 	uint64_t sockets;	/* entries in sock_hash now */
 	uint64_t counters[SA_COUNTER_MAX];
 	int port_filter;
+	uint32_t unread_max_kib;	/* config's backpressure bound; 0: none */
 	uint16_t ports[SA_PORTS_MAX];
 	size_t nports;
 	/* SA_READ_SOCKETS: the keys of sock_hash (at most sockhash_max). */

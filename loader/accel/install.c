@@ -14,6 +14,7 @@
 #include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/fs.h"
+#include "sys/readfile.h"
 
 /* The object's identity in the version record: FNV-1a over what shapes
  * the programs and maps (names, types, instructions, map definitions). */
@@ -82,11 +83,12 @@ static int has_port(const uint16_t *ports, size_t n, uint16_t p)
 	return 0;
 }
 
-/* Ports into the config and ports maps; ports not asked for leave (replace). */
+/* Ports into the config and ports maps; ports not asked for leave (replace).
+ * kib: the backpressure bound (bpf/sockaccel.bpf.c "Backpressure"). */
 static int write_config(struct sa_ctx *c, const struct sa_loaded *l,
-			const struct sa_accel_opts *o)
+			const struct sa_accel_opts *o, uint32_t kib)
 {
-	struct sa_config cfg = { .port_filter = o->nports > 0 };
+	struct sa_config cfg = { o->nports > 0, kib };
 	int pfd = sa_map_fd(l, SA_MAP_PORTS), err;
 	uint32_t zero = 0, one = 1, port, old[SA_PORTS_MAX];
 	size_t i, n = 0;
@@ -203,6 +205,42 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 }
 
 /*
+ * sockaccel_read on the tracepoint sock:sock_recv_length (Linux 6.3), its
+ * link pinned in dir; old: the pin directory of the install it replaces,
+ * whose link goes first (two programs counting each read would send a
+ * writer back early; a read neither counts keeps it on the stack).
+ * Returns the bound on a reader's unread bytes, in KiB: half the largest
+ * send buffer TCP gives a writer (net.ipv4.tcp_wmem's max, this network
+ * namespace), which a stalled reader's writer then queues again through
+ * the stack: 2 MiB on Linux's defaults.  0 without the tracepoint: then
+ * the sk_msg program moves no stream for backpressure.
+ */
+static uint32_t read_link(struct sa_ctx *c, const struct sa_loaded *l, const char *dir,
+			  const char *old)
+{
+	const char *name = sa_items[SA_READ_LINK].name;
+	char path[PATH_MAX];
+	long wmem;
+	int fd, err;
+
+	if (old && !sa_path(path, sizeof(path), old, name))
+		unlink(path);
+	fd = sys_raw_tp_open(sa_prog_fd(l, SA_PROG_READ), "sock_recv_length");
+	err = fd < 0 ? fd : sa_path(path, sizeof(path), dir, name);
+	if (!err)
+		err = sys_obj_pin(fd, path);
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		sa_warn(c, "tracepoint sock:sock_recv_length (Linux 6.3): %s: no backpressure",
+			strerror(-err));
+		return 0;
+	}
+	wmem = sa_last_number("/proc/sys/net/ipv4/tcp_wmem");
+	return wmem > 2048 ? (uint32_t)(wmem >> 11) : 2048;
+}
+
+/*
  * Load the object and attach it: a fresh install (st NULL), or a replace
  * of the attached install st without a gap.  A fresh install pins into the
  * pin directory, records the version and the cgroup, then attaches.
@@ -224,6 +262,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
 	int keep = 0, old_ops = -1, old_msg = -1, created = 0, pinned = 0, msg_on = 0;
 	int hash = -1, ops, msg, i, err;
+	uint32_t kib = 0;
 
 	if (st)
 		keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
@@ -257,8 +296,10 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		err = write_record(c, dir, SA_REC_VERSION, version);
 	if (!err && !st)
 		err = write_record(c, dir, SA_REC_CGROUP, cgroup);
+	if (!err)
+		kib = read_link(c, &l, dir, st ? o->pin_dir : NULL);
 	if (!err)	/* kept maps: the old programs see the new ports from here */
-		err = write_config(c, &l, o);
+		err = write_config(c, &l, o, kib);
 	if (err)
 		goto undo;
 	hash = sa_map_fd(&l, SA_MAP_SOCKHASH);
@@ -305,13 +346,13 @@ undo:
 	if (keep && hash >= 0) {	/* the old programs, as they were */
 		before.ports = st->ports;
 		before.nports = st->port_filter ? st->nports : 0;
-		write_config(c, &l, &before);
+		write_config(c, &l, &before, 0);	/* their read link is gone */
 		if (old_msg >= 0)
 			sys_prog_attach(old_msg, hash, BPF_SK_MSG_VERDICT, 0);
 	} else if (msg_on) {
 		sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
 	}
-	for (i = SA_REC_CGROUP; i <= SA_REC_VERSION; i++)
+	for (i = SA_REC_CGROUP; i < SA_NITEMS; i++)
 		if (!sa_path(from, sizeof(from), dir, sa_items[i].name))
 			unlink(from);
 	if (pinned)

@@ -32,7 +32,7 @@ static const char *const counter_help[SA_COUNTER_MAX] = {
 	[SA_MSG_PASSED] = PHELP("sendmsg calls that went through the TCP/IP stack."),
 	[SA_BYTES_PASSED] = PHELP("Bytes that went through the TCP/IP stack."),
 	[SA_SOCK_TO_STACK] = PHELP("Sockets moved to the stack (a long run of small one-way writes)."),
-	[SA_SOCK_BACKPRESSURE] = PHELP("Sockets moved to the stack (their peer had too much redirected data unread)."),
+	[SA_SOCK_BACKPRESSURE] = PHELP("Moves of a socket to the stack because its peer had too much unread (it comes back once the peer read all)."),
 };
 
 struct out {

@@ -36,6 +36,7 @@ static int read_ports(int cfg_fd, int ports_fd, struct sa_status *s)
 	if (err)
 		return err;
 	s->port_filter = cfg.port_filter != 0;
+	s->unread_max_kib = cfg.unread_max_kib;
 	while (s->nports < SA_PORTS_MAX &&
 	       !sys_map_get_next_key(ports_fd, s->nports ? &key : NULL, &next))
 		s->ports[s->nports++] = (uint16_t)(key = next);
@@ -51,17 +52,8 @@ static int cmp_u16(const void *a, const void *b)
  * ranges go up, so the highest is the last number. */
 static int possible_cpus(void)
 {
-	char *text, *p;
-	long n = sa_slurp("/sys/devices/system/cpu/possible", &text, 4096), v = 0, max = -1;
+	long max = sa_last_number("/sys/devices/system/cpu/possible");
 
-	if (n < 0)
-		return (int)n;
-	for (p = text; *p; p++) {
-		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
-		if (v || *p == '0')
-			max = v;
-	}
-	free(text);
 	return max < 0 || max > 65535 ? -EINVAL : (int)max + 1;
 }
 
@@ -119,15 +111,14 @@ static int open_item(const char *dir, int i, struct sa_status *s)
 	if (fd < 0)
 		return fd;
 	memset(&info, 0, sizeof(info));
-	if (sys_obj_get_info_by_fd(fd, &info, &len) ||
-	    (it->kind == SA_K_MAP && (info.m.type != it->type ||
-				      (it->key_max && info.m.key_size > it->key_max) ||
-				      (it->value_max && info.m.value_size > it->value_max))) ||
-	    (it->kind == SA_K_PROG && info.p.type != it->type)) {
+	/* type is the first field of the map, program and link infos */
+	if (sys_obj_get_info_by_fd(fd, &info, &len) || info.m.type != it->type ||
+	    (it->kind == SA_K_MAP && ((it->key_max && info.m.key_size > it->key_max) ||
+				      (it->value_max && info.m.value_size > it->value_max)))) {
 		close(fd);
 		return -EINVAL;
 	}
-	/* id is the first field of both infos */
+	/* id is the second field of all three */
 	s->ids[i] = info.m.id;
 	if (it->kind == SA_K_PROG)
 		memcpy(s->tags[i], info.p.tag, 8);
@@ -191,7 +182,7 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 	}
 	if (!s->present)
 		return 0;
-	if (s->present != (1u << SA_NITEMS) - 1) {
+	if ((s->present & SA_REQUIRED) != SA_REQUIRED) {
 		s->state = SA_PARTIAL;
 	} else {
 		cg = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

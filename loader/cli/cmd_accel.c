@@ -294,7 +294,7 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 	       tf(s->port_filter));
 	for (i = 0; i < s->nports; i++)
 		printf("%s%u", i ? "," : "", s->ports[i]);
-	printf("],\"counters\":{");
+	printf("],\"unread_max_kib\":%u,\"counters\":{", s->unread_max_kib);
 	for (i = 0; i < SA_COUNTER_MAX; i++)
 		printf("%s\"%s\":%" PRIu64, i ? "," : "", sa_counter_names[i], s->counters[i]);
 	printf("}");
@@ -343,7 +343,8 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 		printf("all");
 	for (i = 0; s->port_filter && i < s->nports; i++)
 		printf("%s%u", i ? " " : "", s->ports[i]);
-	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\n", s->sockets, s->sockhash_max);
+	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\nbound:     %u KiB unread "
+	       "(0: no backpressure, Linux < 6.3)\n", s->sockets, s->sockhash_max, s->unread_max_kib);
 	if (conns)
 		print_conns(s, 0);
 	printf("counters:\n");

@@ -289,6 +289,16 @@ int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flag
 	return sys_bpf_fd(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
 }
 
+int sys_raw_tp_open(int prog_fd, const char *name)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, ATTR_SIZE(raw_tracepoint.prog_fd));
+	a.raw_tracepoint.name = (uint64_t)(uintptr_t)name;
+	a.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
+	return sys_bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &a, ATTR_SIZE(raw_tracepoint.prog_fd));
+}
+
 int sys_link_update(int link_fd, int new_prog_fd)
 {
 	union bpf_attr a;

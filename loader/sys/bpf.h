@@ -71,6 +71,8 @@ int sys_prog_get_next_id(uint32_t id, uint32_t *next);
 int sys_map_get_next_id(uint32_t id, uint32_t *next);
 /* target: an ifindex (XDP, tcx) or an fd, as the attach type says. */
 int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
+/* BPF_RAW_TRACEPOINT_OPEN (Linux 4.17; a link to pin since 5.7): link fd or -errno. */
+int sys_raw_tp_open(int prog_fd, const char *name);
 int sys_link_update(int link_fd, int new_prog_fd);
 int sys_link_detach(int link_fd);
 /* 0 with *next set, -ENOENT after the last. */

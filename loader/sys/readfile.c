@@ -101,3 +101,19 @@ long sa_slurp(const char *path, char **buf, size_t max)
 	return (long)len;
 }
 
+
+long sa_last_number(const char *path)
+{
+	char *text, *p;
+	long n = sa_slurp(path, &text, 4096), v = 0, last = -EINVAL;
+
+	if (n < 0)
+		return n;
+	for (p = text; *p; p++) {
+		v = *p >= '0' && *p <= '9' && v < (1L << 40) ? v * 10 + (*p - '0') : 0;
+		if (v || *p == '0')
+			last = v;
+	}
+	free(text);
+	return last;
+}

@@ -352,9 +352,13 @@ static const char *fmt(const char *f, ...)
 
 static void emit_bytes(const char *name, const uint8_t *b, size_t len, const char *expect)
 {
-	char path[4096];
+	char path[4096], *p;
 	FILE *f;
 
+	/* a case named after a section ("raw_tracepoint/NAME"): one file */
+	name = fmt("%s", name);
+	for (p = (char *)name; (p = strchr(p, '/')); )
+		*p = '_';
 	snprintf(path, sizeof(path), "%s/%s.o", outdir, name);
 	f = fopen(path, "wb");
 	if (!f || fwrite(b, 1, len, f) != len || fclose(f))

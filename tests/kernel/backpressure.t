@@ -3,33 +3,26 @@
 # writer, must not let a redirect queue without bound.
 #  - Plain TCP first, on this kernel: what a writer queues for a stalled
 #    reader (both directions) and for a rate-limited one (20 MiB/s).
-#  - The backpressure build of our programs (SA_BACKPRESSURE), loaded with
-#    bpftool and pinned where `status` reads (the built-in loader cannot
-#    attach its raw tracepoint program yet, see bpf/sockaccel.h):
+#  - The shipped install, by each binary (status shows the bound it set:
+#    half of net.ipv4.tcp_wmem's max; its read link is pinned):
 #    stalled reader, IPv4 and IPv6: the writer queues at most twice what
 #    plain TCP queued, sees only EAGAIN (never ENOMEM), and once the reader
 #    reads every byte arrives in order (SHA-256 on both ends, both ways);
 #    rate-limited reader for 10 s: the largest (sent - read) stays within
-#    twice plain TCP's, every byte intact.
+#    twice plain TCP's, every byte intact.  A writer goes back to the
+#    redirect once its reader read everything, so moves are counted, at
+#    least one per writer, and bytes were redirected after a move.
 #  - With config's bound at 0 (what an install sets on a kernel without the
 #    tracepoint sock:sock_recv_length, before 6.3), nothing is moved: the
-#    redirect is unbounded, as with the shipped programs.  On such a kernel
-#    only this part and plain TCP's run.
-#  - The counters (both binaries' status): sockets were redirected first,
-#    then moved for backpressure; the unread/readers maps are empty once
-#    the connections are closed (nothing leaks).
+#    redirect is unbounded, as before.  On such a kernel only this part and
+#    plain TCP's run.
+#  - The unread/readers maps are empty once the connections are closed
+#    (nothing leaks); remove takes the tracepoint link with it.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 BL=$TOOLS/backlog
-OBJ=$BUILD/tests/data/backpressure/sockaccel.bpf.o
-for f in "$BL" "$TOOLS/pin_link" "$OBJ"; do
-	[ -e "$f" ] || bail "$f is not built (run make test)"
-done
+[ -e "$BL" ] || bail "$BL is not built (run make test)"
 command -v bpftool >/dev/null || bail "bpftool is not installed (tests/deps.sh test)"
-
-# The bound an install sets (bpf/sockaccel.h), as config's 4 bytes.
-KIB=$(sed -n 's/^#define SA_UNREAD_MAX_KIB[[:space:]]*//p' "$TOP/bpf/sockaccel.h")
-kib_bytes() { echo $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 
 val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
@@ -46,16 +39,6 @@ intact() {	# intact LABEL LINE DIRS
 }
 
 new_cgroup cg
-new_pin_dir pin
-
-# ---- the backpressure build, by bpftool (the cgroup's sockets are not
-# in its sockhash until sockops is attached, below) ----
-bpftool prog loadall "$OBJ" "$pin" pinmaps "$pin" || bail "bpftool cannot load $OBJ"
-# The tracepoint is Linux 6.3: before, an install sets no bound and the
-# redirect stays unbounded, which the last part checks.
-tp=1
-"$TOOLS/pin_link" "$pin/sockaccel_read" "$pin/sockaccel_read_link" sock_recv_length || tp=0
-[ $tp = 1 ] || diag "no tracepoint sock:sock_recv_length (Linux 6.3) on $(uname -r): only the unbounded case"
 
 # ---- plain TCP on this kernel ----
 plain=$(in_cg "$cg" "$BL" stall -T 60); rc=$?
@@ -64,69 +47,81 @@ prate=$(in_cg "$cg" "$BL" rate -d 4 -T 60); rc=$?
 intact "plain rate" "$prate" 0
 diag "plain TCP: stalled reader queued $(val "$plain" queued0) / $(val "$plain" queued1) bytes; rate-limited reader max $(val "$prate" maxq)"
 
-# config[0] = { port_filter 0, unread_max_kib SA_UNREAD_MAX_KIB }, as an
-# install sets it once the tracepoint program is attached.
-[ $tp = 0 ] || bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 $(kib_bytes "$KIB") ||
-	bail "cannot set the bound"
-bpftool prog attach pinned "$pin/sockaccel_msg" msg_verdict pinned "$pin/sock_hash" &&
-	bpftool cgroup attach "$cg" sock_ops pinned "$pin/sockaccel_ops" multi ||
-	bail "cannot attach the backpressure build"
+# The bound an install sets: half of tcp_wmem's max, in KiB.
+KIB=$(( $(awk '{ print $3 }' /proc/sys/net/ipv4/tcp_wmem) >> 11 ))
 
-counter() { json_get "$("$1" status --pin-dir "$pin" --json)" "$2"; }
-B=${SA_BINS%% *}
+run_binary() {	# run_binary BIN LABEL
+	local b=$1 L=$2 pin js tp=1 fam opt m m0 r0 d q p out read_id
+	new_pin_dir pin
+	"$b" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
+	counter() { json_get "$("$b" status --pin-dir "$pin" --json)" "$1"; }
+	js=$("$b" status --pin-dir "$pin" --json)
+	read_id=$(status_id "$js" sockaccel_read)
+	if [ -e "$pin/read_link" ]; then
+		is "$(json_get "$js" unread_max_kib)" "$KIB" "[$L] status: the bound is half of tcp_wmem's max ($KIB KiB)"
+		check "[$L] status: the bound by name" \
+			sh -c "'$b' status --pin-dir '$pin' | grep -q '^bound: *$KIB KiB'"
+	else
+		tp=0
+		is "$(json_get "$js" unread_max_kib)" 0 "[$L] no tracepoint sock:sock_recv_length (Linux 6.3): no bound"
+		diag "$(uname -r) has no sock:sock_recv_length: only the unbounded case"
+	fi
 
-for fam in 4 6; do
-	[ $tp = 1 ] || break
-	opt=; [ $fam = 6 ] && opt=-6
-	m0=$(counter "$B" sockets_moved_backpressure)
-	r0=$(counter "$B" bytes_redirected)
-	out=$(in_cg "$cg" "$BL" stall $opt -T 60); rc=$?
-	intact "IPv$fam stall, accelerated" "$out" "0 1"
-	for d in 0 1; do
-		q=$(val "$out" queued$d)
-		p=$(val "$plain" queued$d)
-		check "IPv$fam stall: direction $d queued $q <= 2 x plain $p" test "$q" -le $((2 * p))
+	for fam in 4 6; do
+		[ $tp = 1 ] || break
+		opt=; [ $fam = 6 ] && opt=-6
+		m0=$(counter sockets_moved_backpressure)
+		r0=$(counter bytes_redirected)
+		out=$(in_cg "$cg" "$BL" stall $opt -T 60); rc=$?
+		intact "[$L] IPv$fam stall, accelerated" "$out" "0 1"
+		for d in 0 1; do
+			q=$(val "$out" queued$d)
+			p=$(val "$plain" queued$d)
+			check "[$L] IPv$fam stall: direction $d queued $q <= 2 x plain $p" test "$q" -le $((2 * p))
+		done
+		check "[$L] IPv$fam stall: redirected first ($(( $(counter bytes_redirected) - r0 )) bytes)" \
+			test "$(counter bytes_redirected)" -gt "$r0"
+		# Each writer moved at least once; one may come back once its
+		# reader read everything (it sends on after the stall), and move again.
+		m=$(( $(counter sockets_moved_backpressure) - m0 ))
+		check "[$L] IPv$fam stall: both writers moved for backpressure ($m moves)" test "$m" -ge 2
 	done
-	check "IPv$fam stall: redirected first ($(( $(counter "$B" bytes_redirected) - r0 )) bytes)" \
-		test "$(counter "$B" bytes_redirected)" -gt "$r0"
-	is "$(( $(counter "$B" sockets_moved_backpressure) - m0 ))" 2 \
-		"IPv$fam stall: both writers moved for backpressure"
-done
 
-if [ $tp = 1 ]; then
-	m0=$(counter "$B" sockets_moved_backpressure)
-	out=$(in_cg "$cg" "$BL" rate -d 10 -T 60); rc=$?
-	intact "rate-limited reader, 10 s, accelerated" "$out" 0
-	check "rate: max queue $(val "$out" maxq) <= 2 x plain $(val "$prate" maxq)" \
-		test "$(val "$out" maxq)" -le $((2 * $(val "$prate" maxq)))
-	is "$(( $(counter "$B" sockets_moved_backpressure) - m0 ))" 1 "rate: the writer moved for backpressure"
-fi
+	if [ $tp = 1 ]; then
+		m0=$(counter sockets_moved_backpressure)
+		out=$(in_cg "$cg" "$BL" rate -d 10 -T 60); rc=$?
+		intact "[$L] rate-limited reader, 10 s, accelerated" "$out" 0
+		check "[$L] rate: max queue $(val "$out" maxq) <= 2 x plain $(val "$prate" maxq)" \
+			test "$(val "$out" maxq)" -le $((2 * $(val "$prate" maxq)))
+		m=$(( $(counter sockets_moved_backpressure) - m0 ))
+		check "[$L] rate: the writer moved for backpressure ($m moves)" test "$m" -ge 1
+	fi
 
-# With no bound set (what an install leaves on a kernel without the
-# tracepoint), nothing is moved: the redirect is unbounded, as before.
-# backlog stops itself at 16 MiB queued.
-bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 0 0 0 0
-m0=$(counter "$B" sockets_moved_backpressure)
-r0=$(counter "$B" bytes_redirected)
-out=$(in_cg "$cg" "$BL" stall -c $((16 << 20)) -T 60); rc=$?
-intact "no bound: stall" "$out" "0 1"
-check "no bound: the writer queued up to the tool's 16 MiB cap ($(val "$out" queued0))" \
-	test "$(val "$out" queued0)" -ge $((16 << 20))
-r=$(( $(counter "$B" bytes_redirected) - r0 ))
-check "no bound: the queued bytes were redirected ($r bytes)" test "$r" -ge $((16 << 20))
-is "$(( $(counter "$B" sockets_moved_backpressure) - m0 ))" 0 "no bound: nothing moved"
+	# With no bound set (what an install leaves on a kernel without the
+	# tracepoint), nothing is moved: the redirect is unbounded, as before.
+	# backlog stops itself at 16 MiB queued.
+	bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 0 0 0 0 ||
+		bail "[$L] cannot clear the bound"
+	m0=$(counter sockets_moved_backpressure)
+	r0=$(counter bytes_redirected)
+	out=$(in_cg "$cg" "$BL" stall -c $((16 << 20)) -T 60); rc=$?
+	intact "[$L] no bound: stall" "$out" "0 1"
+	check "[$L] no bound: the writer queued up to the tool's 16 MiB cap ($(val "$out" queued0))" \
+		test "$(val "$out" queued0)" -ge $((16 << 20))
+	r=$(( $(counter bytes_redirected) - r0 ))
+	check "[$L] no bound: the queued bytes were redirected ($r bytes)" test "$r" -ge $((16 << 20))
+	is "$(( $(counter sockets_moved_backpressure) - m0 ))" 0 "[$L] no bound: nothing moved"
+	check "[$L] status: the counter by name" \
+		sh -c "'$b' status --pin-dir '$pin' | grep -Eq '^  sockets_moved_backpressure +$(counter sockets_moved_backpressure)\$'"
 
-# Both binaries read and name the new counter.
-for b in $SA_BINS; do
-	n=$(counter "$b" sockets_moved_backpressure)
-	check "$(basename "$b") status --json: sockets_moved_backpressure = $n ($((5 * tp)) moves)" \
-		test "$n" = $((5 * tp))
-	check "$(basename "$b") status: the counter by name" \
-		sh -c "'$b' status --pin-dir '$pin' | grep -Eq '^  sockets_moved_backpressure +$n\$'"
-done
-
-# Every connection is closed: their entries went with them.
-empty() { [ "$(bpftool -j map dump pinned "$pin/$1")" = "[]" ]; }
-check "unread is empty after the connections closed" eventually empty unread
-check "readers is empty after the connections closed" eventually empty readers
+	# Every connection is closed: their entries went with them.
+	empty() { [ "$(bpftool -j map dump pinned "$pin/$1")" = "[]" ]; }
+	check "[$L] unread is empty after the connections closed" eventually empty unread
+	check "[$L] readers is empty after the connections closed" eventually empty readers
+	"$b" remove --pin-dir "$pin" >/dev/null || bail "[$L] remove failed"
+	nolink() { ! bpftool link show | grep -qw "prog $read_id"; }
+	check "[$L] remove: no link of $SA_PROG_READ (id $read_id) is left" eventually nolink
+}
+SA_PROG_READ=sockaccel_read
+for_each_binary run_binary
 done_testing
