@@ -453,7 +453,7 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	struct bpf_sock *sk = msg->sk;
 	__u64 size = msg->size;
 #if SA_BACKPRESSURE
-	__s64 *unread_n = 0, max;
+	__s64 *unread_n = 0, max, behind = 0;
 #endif
 
 	if (!sk)
@@ -477,10 +477,14 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	max = unread_max();
 	if (max)
 		unread_n = bpf_map_lookup_elem(&unread, &st->peer);
+	/* Counted now, before its bytes can be read, whichever way they go
+	 * (a failed redirect passes them). */
+	if (unread_n)
+		behind = __sync_fetch_and_add(unread_n, (__s64)size);
 	/* Back from the stack once the reader has read every byte written
-	 * (see "Backpressure"); the bound gone (0): stay. */
+	 * before this one (see "Backpressure"); the bound gone (0): stay. */
 	if (st->stack_only) {
-		if (!unread_n || *unread_n)
+		if (!unread_n || behind)
 			goto pass;
 		st->stack_only = 0;
 	}
@@ -491,7 +495,7 @@ int sockaccel_msg(struct sk_msg_md *msg)
 		goto pass;
 	}
 #if SA_BACKPRESSURE
-	if (unread_n && *unread_n > max) {
+	if (behind > max) {
 		st->stack_only = SA_STACK_BEHIND;
 		count(SA_SOCK_BACKPRESSURE, 1);
 		goto pass;
@@ -500,20 +504,12 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	/* The peer's key, as sockops stored it: this very connection's peer. */
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &st->peer, BPF_F_INGRESS) ==
 	    SK_PASS) {
-#if SA_BACKPRESSURE
-		if (unread_n)
-			__sync_fetch_and_add(unread_n, (__s64)size);
-#endif
 		count(SA_MSG_REDIRECTED, 1);
 		count(SA_BYTES_REDIRECTED, size);
 		return SK_PASS;
 	}
 	st->stack_only = SA_STACK_ALWAYS;
 pass:
-#if SA_BACKPRESSURE
-	if (unread_n)
-		__sync_fetch_and_add(unread_n, (__s64)size);
-#endif
 	count(SA_MSG_PASSED, 1);
 	count(SA_BYTES_PASSED, size);
 	return SK_PASS;
