@@ -1,7 +1,8 @@
 #!/bin/bash
 # bench/backpressure.sh: what backpressure (issue 17, bpf/sockaccel.bpf.c
 # "Backpressure") costs: 64 KiB streams and 64 B round trips, client and
-# server on different CPUs, through plain TCP, the shipped install ("bp":
+# server on different CPUs, through plain TCP, an install of the
+# backpressure build (`install --objects build/bpf/backpressure`; "bp":
 # the bound it sets from tcp_wmem) and the same install with no bound
 # ("nobound": config's bound at 4 TiB, so it counts but never moves, as
 # the programs behaved before), with how often each run moved a socket to
@@ -21,7 +22,8 @@ SECS=${BENCH_SECS:-2}
 REPS=${BENCH_REPS:-3}
 NB=$BUILD/bench/netbench
 SA=$BUILD/sockaccel
-for f in "$NB" "$SA"; do
+BP=$BUILD/bpf/backpressure
+for f in "$NB" "$SA" "$BP/sockaccel.bpf.o"; do
 	[ -e "$f" ] || { echo "bench: $f is not built (make all bench)" >&2; exit 1; }
 done
 kib_bytes() { echo $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
@@ -34,7 +36,7 @@ new_cgroup cg_bp
 new_pin_dir pin_nobound
 new_pin_dir pin_bp
 for sc in nobound bp; do
-	eval "\"\$SA\" install --cgroup \"\$cg_$sc\" --pin-dir \"\$pin_$sc\"" >/dev/null || exit 1
+	eval "\"\$SA\" install --cgroup \"\$cg_$sc\" --pin-dir \"\$pin_$sc\" --objects \"\$BP\"" >/dev/null || exit 1
 done
 bpftool map update pinned "$pin_nobound/config" key 0 0 0 0 value 0 0 0 0 $(kib_bytes $(((1 << 32) - 1))) || exit 1
 [ -z "${SA_UNREAD_MAX_KIB:-}" ] ||

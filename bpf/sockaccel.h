@@ -114,23 +114,23 @@ enum sa_counter {
 
 /*
  * Backpressure (see sockaccel.bpf.c): a socket whose peer has more than
- * config.unread_max_kib KiB of redirected bytes it has not read yet is
- * moved to the stack, where TCP's windows make its writer wait.  Plain TCP
- * lets a writer queue about 4 MiB for a reader that stops (send and
- * receive buffers on loopback, Linux 6.18, default sysctls); after the move
- * the stack queues up to that much again, so SA_UNREAD_MAX_KIB, the value
- * an install should set, is 2 MiB: the total stays below twice what TCP
- * alone would queue.
+ * config.unread_max_kib KiB written and not read yet goes through the
+ * stack, where TCP's windows make its writer wait, until the peer has read
+ * everything.  Plain TCP lets a writer queue about 4 MiB for a reader that
+ * stops (send and receive buffers on loopback, Linux 6.18, default
+ * sysctls); after the move the stack queues that much again, so an install
+ * sets half of net.ipv4.tcp_wmem's max (2 MiB by default): the total stays
+ * below twice what TCP alone would queue.
  *
- * SA_BACKPRESSURE=1 builds it in.  It needs a raw tracepoint program, which
- * the built-in loader cannot load and attach yet, so the shipped object is
- * built without it (and behaves as before); the tests load the
- * backpressure build with bpftool.
+ * SA_BACKPRESSURE=1 builds it in: `make` builds that object as
+ * build/bpf/backpressure/sockaccel.bpf.o, for `install --objects`.  The
+ * built-in object leaves it out: it slows down bulk streams whose writer
+ * outpaces its reader (README "Backpressure"), and loading it needs
+ * CAP_PERFMON (a raw tracepoint program; kernel addresses in a map).
  */
 #ifndef SA_BACKPRESSURE
-#define SA_BACKPRESSURE	1
+#define SA_BACKPRESSURE	0
 #endif
-#define SA_UNREAD_MAX_KIB	2048
 
 /* config[0]: install-time settings. */
 struct sa_config {

@@ -30,16 +30,15 @@
 /* ---- the install's maps, programs and records: one table ---- */
 enum sa_item_id {
 	SA_SOCKHASH, SA_COUNTERS, SA_CONFIG, SA_PORTS, SA_SKSTATE, SA_STREAK,
-	SA_UNREAD, SA_READERS,
 	SA_OPS, SA_MSG,
-	SA_READ,
 	SA_REC_CGROUP, SA_REC_VERSION,
-	/* Last, and the only one an install may lack: the tracepoint
-	 * sock:sock_recv_length is Linux 6.3 (no backpressure before). */
-	SA_READ_LINK,
+	/* Last, what only an object built with backpressure has (bpf/sockaccel.h
+	 * SA_BACKPRESSURE); its read link, only on Linux 6.3 and later (the
+	 * tracepoint sock:sock_recv_length). */
+	SA_UNREAD, SA_READERS, SA_READ, SA_READ_LINK,
 	SA_NITEMS
 };
-#define SA_REQUIRED ((1u << SA_READ_LINK) - 1)	/* bits of the items every install has */
+#define SA_REQUIRED ((1u << SA_UNREAD) - 1)	/* bits of the items every install has */
 enum sa_item_kind { SA_K_MAP, SA_K_PROG, SA_K_RECORD, SA_K_LINK };
 
 struct sa_item {

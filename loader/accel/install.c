@@ -67,6 +67,8 @@ static int check_object(struct sa_ctx *c, const struct bo_object *obj)
 			k = bo_find_prog(obj, it->name);
 		else
 			continue;
+		if (k < 0 && i >= SA_UNREAD)	/* built without backpressure */
+			continue;
 		if (k < 0 || (it->kind == SA_K_MAP ? obj->maps[k].type : obj->progs[k].type) != it->type)
 			return sa_failx(c, -EINVAL,
 					"object %s: no %s '%s' of the right type (not a sockaccel object?)",
@@ -178,9 +180,10 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 		const char *name = fields;
 		int fd;
 
-		if (sa_items[i].kind != SA_K_MAP)
+		k = bo_find_map(obj, sa_items[i].name);
+		if (sa_items[i].kind != SA_K_MAP || k < 0)
 			continue;
-		m = &obj->maps[bo_find_map(obj, sa_items[i].name)];
+		m = &obj->maps[k];
 		memset(&mi, 0, sizeof(mi));
 		fd = sa_pin_get(dir, sa_items[i].name);
 		if (fd < 0 || sys_obj_get_info_by_fd(fd, &mi, &mlen)) {
@@ -225,7 +228,10 @@ static uint32_t read_link(struct sa_ctx *c, const struct sa_loaded *l, const cha
 
 	if (old && !sa_path(path, sizeof(path), old, name))
 		unlink(path);
-	fd = sys_raw_tp_open(sa_prog_fd(l, SA_PROG_READ), "sock_recv_length");
+	fd = sa_prog_fd(l, SA_PROG_READ);
+	if (fd < 0)	/* an object built without backpressure */
+		return 0;
+	fd = sys_raw_tp_open(fd, "sock_recv_length");
 	err = fd < 0 ? fd : sa_path(path, sizeof(path), dir, name);
 	if (!err)
 		err = sys_obj_pin(fd, path);

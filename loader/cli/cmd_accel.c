@@ -234,6 +234,13 @@ static const char *tf(int x)
 	return x ? "true" : "false";
 }
 
+/* Every install has the items before SA_UNREAD; the backpressure ones
+ * only when its object had them. */
+static int has_item(const struct sa_status *s, size_t i)
+{
+	return i < SA_UNREAD || (s->present >> i & 1);
+}
+
 static void status_json(const struct sa_status *s, const char *pin_dir, int conns)
 {
 	const char *sp = strchr(s->version, ' ');
@@ -256,7 +263,7 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 	for (k = SA_K_MAP; k <= SA_K_PROG; k++) {
 		printf(",\"%s\":[", k == SA_K_MAP ? "maps" : "programs");
 		for (i = 0, first = 1; i < SA_NITEMS; i++) {
-			if (sa_items[i].kind != k)
+			if (sa_items[i].kind != k || !has_item(s, i))
 				continue;
 			printf("%s{\"name\":\"%s\",\"type\":\"", first ? "" : ",", sa_items[i].name);
 			lower(k == SA_K_MAP ? bpf_map_type_name(sa_items[i].type) :
@@ -275,7 +282,8 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 	}
 	printf(",\"pins\":[");
 	for (i = 0; i < SA_NITEMS; i++)
-		printf("%s\"%s\"", i ? "," : "", sa_items[i].name);
+		if (has_item(s, i))
+			printf("%s\"%s\"", i ? "," : "", sa_items[i].name);
 	printf("],\"other_programs\":[");
 	for (i = 0; i < s->nothers; i++) {
 		printf("%s{\"id\":%u,\"name\":", i ? "," : "", s->others[i]);
@@ -332,7 +340,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 	       s->msg_attached < 0 ? "attachment to sock_hash not queryable on this kernel" :
 	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash");
 	for (i = 0; i < SA_NITEMS; i++)
-		if (sa_items[i].kind == SA_K_MAP)
+		if (sa_items[i].kind == SA_K_MAP && has_item(s, i))
 			printf("%s %s id %u", i ? "," : "", sa_items[i].name, s->ids[i]);
 	printf("\nothers:    ");
 	for (i = 0; i < s->nothers; i++)
@@ -344,7 +352,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 	for (i = 0; s->port_filter && i < s->nports; i++)
 		printf("%s%u", i ? " " : "", s->ports[i]);
 	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\nbound:     %u KiB unread "
-	       "(0: no backpressure, Linux < 6.3)\n", s->sockets, s->sockhash_max, s->unread_max_kib);
+	       "(0: no backpressure)\n", s->sockets, s->sockhash_max, s->unread_max_kib);
 	if (conns)
 		print_conns(s, 0);
 	printf("counters:\n");

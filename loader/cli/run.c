@@ -120,7 +120,7 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	struct stat st;
 	int i, fd, other;
 
-	for (i = 0; i < SA_READ_LINK; i++) {	/* every pin an install leaves */
+	for (i = 0; i < SA_UNREAD; i++) {	/* every pin an install leaves */
 		if (sa_path(path, sizeof(path), g->o.pin_dir, sa_items[i].name) ||
 		    lstat(path, &st) < 0) {
 			snprintf(why, len, "pin %s is gone (deleted behind our back)", path);

@@ -3,8 +3,9 @@
 # writer, must not let a redirect queue without bound.
 #  - Plain TCP first, on this kernel: what a writer queues for a stalled
 #    reader (both directions) and for a rate-limited one (20 MiB/s).
-#  - The shipped install, by each binary (status shows the bound it set:
-#    half of net.ipv4.tcp_wmem's max; its read link is pinned):
+#  - The install of the backpressure build (install --objects
+#    build/bpf/backpressure), by each binary (status shows the bound it
+#    set: half of net.ipv4.tcp_wmem's max; its read link is pinned):
 #    stalled reader, IPv4 and IPv6: the writer queues at most twice what
 #    plain TCP queued, sees only EAGAIN (never ENOMEM), and once the reader
 #    reads every byte arrives in order (SHA-256 on both ends, both ways);
@@ -18,10 +19,15 @@
 #    plain TCP's run.
 #  - The unread/readers maps are empty once the connections are closed
 #    (nothing leaks); remove takes the tracepoint link with it.
+#  - The built-in object has no backpressure: status shows bound 0 and
+#    none of its pins.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 BL=$TOOLS/backlog
-[ -e "$BL" ] || bail "$BL is not built (run make test)"
+BP=$BUILD/bpf/backpressure
+for f in "$BL" "$BP/sockaccel.bpf.o"; do
+	[ -e "$f" ] || bail "$f is not built (run make test)"
+done
 command -v bpftool >/dev/null || bail "bpftool is not installed (tests/deps.sh test)"
 
 val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -53,7 +59,7 @@ KIB=$(( $(awk '{ print $3 }' /proc/sys/net/ipv4/tcp_wmem) >> 11 ))
 run_binary() {	# run_binary BIN LABEL
 	local b=$1 L=$2 pin js tp=1 fam opt m m0 r0 d q p out read_id
 	new_pin_dir pin
-	"$b" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
+	"$b" install --cgroup "$cg" --pin-dir "$pin" --objects "$BP" >/dev/null || bail "[$L] install failed"
 	counter() { json_get "$("$b" status --pin-dir "$pin" --json)" "$1"; }
 	js=$("$b" status --pin-dir "$pin" --json)
 	read_id=$(status_id "$js" sockaccel_read)
@@ -121,6 +127,16 @@ run_binary() {	# run_binary BIN LABEL
 	"$b" remove --pin-dir "$pin" >/dev/null || bail "[$L] remove failed"
 	nolink() { ! bpftool link show | grep -qw "prog $read_id"; }
 	check "[$L] remove: no link of $SA_PROG_READ (id $read_id) is left" eventually nolink
+
+	# The built-in object: no backpressure, none of its items.
+	"$b" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
+	js=$("$b" status --pin-dir "$pin" --json)
+	is "$(json_get "$js" unread_max_kib)/$(json_get "$js" state)" 0/installed \
+		"[$L] built-in object: installed, bound 0 (no backpressure)"
+	check "[$L] built-in object: no unread, readers, $SA_PROG_READ, read_link pins, none listed" \
+		sh -c "! ls '$pin' | grep -Eq '^(unread|readers|$SA_PROG_READ|read_link)\$' &&
+			! printf '%s' '$js' | grep -Eq '\"(unread|readers|$SA_PROG_READ|read_link)\"'"
+	"$b" remove --pin-dir "$pin" >/dev/null || bail "[$L] remove failed"
 }
 SA_PROG_READ=sockaccel_read
 for_each_binary run_binary

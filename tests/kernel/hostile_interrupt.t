@@ -53,21 +53,19 @@ pins_present() {
 }
 
 # status after a cut: works (exit 0, or the exit status of its state), and
-# "partial" exactly when some pins exist.  read_link (the backpressure
-# tracepoint's link, Linux 6.3) is the one pin an install may lack: not
-# counted here.
+# "partial" exactly when some pins exist.
 status_agrees() {
 	local st n rc
 	st=$("$B" status --pin-dir "$pin" --json)
 	rc=$?
-	n=$(PINS=${PINS/read_link/} pins_present)
+	n=$(pins_present)
 	case "$(json_get "$st" state)/$rc" in
 	installed/0 | not_installed/3 | partial/4 | detached/5) ;;
 	*) return 1 ;;
 	esac
 	case $n in
 	0) [ "$(json_get "$st" state)" = not_installed ] ;;
-	$((NPINS - 1))) [ "$(json_get "$st" state)" = installed ] || [ "$(json_get "$st" state)" = detached ] ;;
+	"$NPINS") [ "$(json_get "$st" state)" = installed ] || [ "$(json_get "$st" state)" = detached ] ;;
 	*) [ "$(json_get "$st" state)" = partial ] ;;
 	esac
 }
@@ -144,8 +142,8 @@ interrupted() {
 	st=$("$B" status --pin-dir /sys/fs/bpf/sockaccel-test-none --json)
 	PROGS=$(grep -o '"programs":\[[^]]*' <<<"$st" | grep -o '"name":"[a-z_]*' | cut -d'"' -f4 | tr '\n' ' ')
 	MAPS=$(grep -o '"maps":\[[^]]*' <<<"$st" | grep -o '"name":"[a-z_]*' | cut -d'"' -f4 | tr '\n' ' ')
-	is "$NPINS" 14 "[$L] the binary lists the 14 pins an install makes: $PINS"
-	is "$(wc -w <<<"$PROGS $MAPS")" 11 "[$L] ... 3 programs and 8 maps: $PROGS$MAPS"
+	is "$NPINS" 10 "[$L] the binary lists the 10 pins an install makes: $PINS"
+	is "$(wc -w <<<"$PROGS $MAPS")" 8 "[$L] ... 2 programs and 6 maps: $PROGS$MAPS"
 	new_cgroup cg
 	new_pin_dir pin
 
