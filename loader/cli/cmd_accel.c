@@ -351,8 +351,8 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 		printf("all");
 	for (i = 0; s->port_filter && i < s->nports; i++)
 		printf("%s%u", i ? " " : "", s->ports[i]);
-	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\nbound:     %u KiB unread "
-	       "(0: no backpressure)\n", s->sockets, s->sockhash_max, s->unread_max_kib);
+	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\nbound:     %u KiB unread\n",
+	       s->sockets, s->sockhash_max, s->unread_max_kib);
 	if (conns)
 		print_conns(s, 0);
 	printf("counters:\n");
