@@ -80,12 +80,13 @@ pin_bp=$pin_nobound
 in_cg "$cg_nobound" "$NB" -m stream -s 65536 -f tcp4 -t 3 $CPUS -q 5 >"$T_TMP/nb" &
 peak=0
 while kill -0 $! 2>/dev/null; do
-	# The values as little-endian bytes (the maps carry no BTF): the largest.
-	v=$(bpftool -j map dump pinned "$pin_bp/unread" | python3 -c '
-import json, sys
-print(max([int.from_bytes(bytes(int(b, 16) for b in e["value"]), "little", signed=True)
-           for e in json.load(sys.stdin)] + [0]))')
-	[ "$v" -gt "$peak" ] && peak=$v
+	# The values as 8 little-endian bytes "0x..": the maps carry no BTF.
+	for v in $(bpftool -j map dump pinned "$pin_bp/unread" |
+		   grep -o '"value":\[[^]]*' | sed 's/.*\[//; s/"//g'); do
+		IFS=, read -r b0 b1 b2 b3 b4 b5 b6 b7 <<<"$v"
+		v=$((b0 | b1 << 8 | b2 << 16 | b3 << 24 | b4 << 32 | b5 << 40 | b6 << 48 | b7 << 56))
+		[ "$v" -gt "$peak" ] && peak=$v
+	done
 	sleep 0.1
 done
 echo "no bound: $(sed 's/.*\(mbps=[0-9.]*\).*/\1/' "$T_TMP/nb"), largest unread while streaming: $((peak >> 20)) MiB"

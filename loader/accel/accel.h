@@ -8,6 +8,9 @@
  * "version" -> the sockaccel version and object that installed it.  Two
  * attachments: sockaccel_msg on sock_hash (BPF_SK_MSG_VERDICT) and
  * sockaccel_ops on the cgroup (BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI).
+ * The backpressure build adds two maps, a program and, on Linux 6.3 and
+ * later, the pinned link of that program on the tracepoint
+ * sock:sock_recv_length ("read_link"; removing the pin detaches it).
  * Creation, pinning, status, repair and removal all walk that table.
  *
  * Order, and why it makes every interrupted install repairable: pins first,
