@@ -227,7 +227,7 @@ static __always_inline void conn_id(struct sa_sk_state *st, const struct sa_key 
  * socket).  It comes back to the redirect at its first write that finds
  * unread[peer] at 0.
  *
- * Why neither move reorders the stream.  tcp_bpf_recvmsg() (Linux 4.20 to
+ * Why neither move reorders the stream.  tcp_bpf_recvmsg() (Linux 5.15 to
  * 6.18 alike) reads the sk_msg queue first and the TCP receive queue only
  * when the sk_msg queue is empty.  To the stack: what was redirected waits
  * in the sk_msg queue and is read before anything the stack brings.  Back:

@@ -336,12 +336,17 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		SA_PROG_SKMSG, SA_MAP_SOCKHASH);
 	if (!st)
 		goto out;
-	/* The new pins into place: rename() over the old ones (bpffs: simple_rename). */
-	for (i = 0; i < SA_NITEMS; i++)
-		if (!sa_path(from, sizeof(from), dir, sa_items[i].name) &&
-		    !sa_path(to, sizeof(to), o->pin_dir, sa_items[i].name) &&
-		    rename(from, to) < 0 && errno != ENOENT)
+	/* The new pins into place: rename() over the old ones (bpffs:
+	 * simple_rename).  Backpressure items the new object lacks go. */
+	for (i = 0; i < SA_NITEMS; i++) {
+		if (sa_path(from, sizeof(from), dir, sa_items[i].name) ||
+		    sa_path(to, sizeof(to), o->pin_dir, sa_items[i].name) || !rename(from, to))
+			continue;
+		if (errno != ENOENT)
 			sa_warn(c, "pin %s not renamed to %s: %s", from, to, strerror(errno));
+		else if (i >= SA_UNREAD)
+			unlink(to);
+	}
 	rmdir(dir);
 	if (!keep)
 		sa_warn(c, "maps not kept (%s): new ones made; older connections keep the old "
