@@ -169,6 +169,41 @@ int socket(int domain, int type, int protocol)
 {
 	return (int)syscall(SYS_socket, domain, type, protocol);
 }
+
+/* ---- start-up: no thread-local storage ---- */
+/*
+ * musl's start-up (__init_libc, __init_tls: 1.3 KiB) reads the aux vector,
+ * copies the TLS image into a thread control block and seeds the stack
+ * protector.  sockaccel is one thread with no thread-local variables, and
+ * its C library calls need only two things of the thread pointer: errno,
+ * a plain int below, and the canary that musl's syscall() and readlink()
+ * check at %fs:0x28 (the x86_64 ABI's slot), which a static block holds.
+ * musl opens /dev/null on closed fds 0-2 for set-id programs; here always,
+ * so that no file sockaccel opens ever receives what it prints.
+ */
+static int err_no;
+
+int *__errno_location(void)
+{
+	return &err_no;
+}
+int *___errno_location(void) __attribute__((const, alias("__errno_location")));	/* musl's own name */
+
+_Noreturn void exit(int);
+
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv)
+{
+	static unsigned long tcb[6];
+	long r;
+	int fd;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(SYS_arch_prctl), "D"(0x1002 /* ARCH_SET_FS */), "S"(tcb)
+			 : "rcx", "r11", "memory");
+	for (fd = 0; fd < 3; fd++)
+		if (syscall(SYS_fcntl, fd, F_GETFD) < 0)
+			syscall(SYS_open, "/dev/null", O_RDWR);
+	exit(main(argc, argv, argv + argc + 1));
+}
 #endif
 
 /* ---- malloc: bump allocation from mmap'd arenas ---- */
