@@ -92,6 +92,20 @@ PLAIN int TINY(strcmp)(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+/* A byte loop: musl's two-way search is 1 KiB; the static build looks
+ * for a few words in a verifier log. */
+PLAIN char *TINY(strstr)(const char *s, const char *w)
+{
+	size_t n = TINY(strlen)(w);
+
+	for (;; s++) {
+		if (!TINY(strncmp)(s, w, n))
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
 static int lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;

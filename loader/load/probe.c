@@ -73,17 +73,6 @@ const char *const sa_probe_how[] = {
 	[SA_P_MEMCG] = HOW("BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)"),
 };
 
-/* Is w in s?  (Not strstr: musl's brings 350 bytes for two words.) */
-static int has(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; *s; s++)
-		if (!strncmp(s, w, n))
-			return 1;
-	return 0;
-}
-
 static int prog(unsigned int type, int helper)
 {
 	const struct bpf_insn insns[] = {
@@ -111,7 +100,7 @@ static int prog(unsigned int type, int helper)
 	if (!helper)
 		return 0;
 	log[sizeof(log) - 1] = 0;
-	return !has(log, "unknown func") && !has(log, "invalid func");
+	return !strstr(log, "unknown func") && !strstr(log, "invalid func");
 }
 
 static int map(unsigned int type)

@@ -19,6 +19,7 @@ char *tiny_strcpy(char *d, const char *s);
 char *tiny_strncpy(char *d, const char *s, size_t n);
 int tiny_strncmp(const char *a, const char *b, size_t n);
 int tiny_strcmp(const char *a, const char *b);
+char *tiny_strstr(const char *s, const char *w);
 int tiny_strcasecmp(const char *a, const char *b);
 void *tiny_memchr(const void *s, int c, size_t n);
 void *tiny_memset(void *d, int c, size_t n);
@@ -76,6 +77,13 @@ int main(void)
 					sign(strncmp(strs[i], strs[j], k));
 		}
 	ok(good, "strcmp, strcasecmp, strncmp (n from 0 to 5): the same sign");
+
+	good = 1;
+	for (i = 0; i < N; i++)
+		for (j = 0; j < N; j++)
+			good &= tiny_strstr(strs[i], strs[j]) == strstr(strs[i], strs[j]);
+	good &= tiny_strstr(strs[24] + 1, "cc") == strstr(strs[24] + 1, "cc");
+	ok(good, "strstr: the same match, the empty string included");
 
 	good = 1;
 	for (i = 0; i < N; i++) {
