@@ -80,14 +80,15 @@ int sa_btf_load_min(uint32_t value_size)
 /*
  * The number of possible CPUs: one more than the highest in
  * /sys/devices/system/cpu/possible ("0-3", "0,2-5"), the indexes a per-CPU
- * map or a perf event array must cover.  1 if it cannot be read.
+ * map or a perf event array must cover; fallback if it cannot be read
+ * (1 to size a map; status passes -errno: a per-CPU lookup into too small
+ * a buffer would overrun it).
  */
-uint32_t sa_possible_cpus(void)
+int sa_possible_cpus(int fallback)
 {
-	static uint32_t n;
-	char buf[256] = "", *p;
-	uint32_t v = 0;
-	int fd;
+	static int n;
+	char buf[4096] = "", *p;
+	int v = 0, fd;
 
 	if (n)
 		return n;
@@ -99,11 +100,11 @@ uint32_t sa_possible_cpus(void)
 	}
 	/* The ranges go up: the highest CPU is the last number. */
 	for (p = buf; *p; p++) {
-		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (uint32_t)(*p - '0') : 0;
+		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
 		if (v || *p == '0')
 			n = v + 1;
 	}
-	return n ? n : (n = 1);
+	return n ? n : fallback;
 }
 
 /* max_entries as the kernel gets it: libbpf sizes a perf event array
@@ -111,7 +112,7 @@ uint32_t sa_possible_cpus(void)
 uint32_t sa_max_entries(const struct bo_map *m)
 {
 	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
-		return sa_possible_cpus();
+		return (uint32_t)sa_possible_cpus(1);
 	return m->max_entries;
 }
 
