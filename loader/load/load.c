@@ -125,6 +125,7 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m, int inner_fd)
 		.inner_map_fd = inner_fd,
 	};
 	int fd, btf = -1, zero = 0, err;
+	const char *what;
 
 	a.name = m->name;	/* the kernel keeps 15 bytes of [A-Za-z0-9_.] */
 	if (needs_btf(m->type)) {
@@ -142,19 +143,16 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m, int inner_fd)
 	if (fd < 0)
 		return sa_fail(c, fd, "map '%s' (%s): BPF_MAP_CREATE", m->name,
 			       bpf_map_type_name(m->type));
-	if (m->origin == BO_MAP_DATA && m->init) {
-		err = sys_map_update_elem(fd, &zero, m->init, BPF_ANY);
-		if (err) {
-			close(fd);
-			return sa_fail(c, err, "map '%s': initial value", m->name);
-		}
-	}
-	if (m->frozen) {
+	what = "initial value";
+	err = m->origin == BO_MAP_DATA && m->init ?
+	      sys_map_update_elem(fd, &zero, m->init, BPF_ANY) : 0;
+	if (!err && m->frozen) {
+		what = "BPF_MAP_FREEZE";
 		err = sys_map_freeze(fd);	/* Linux 5.2 */
-		if (err) {
-			close(fd);
-			return sa_fail(c, err, "map '%s': BPF_MAP_FREEZE", m->name);
-		}
+	}
+	if (err) {
+		close(fd);
+		return sa_fail(c, err, "map '%s': %s", m->name, what);
 	}
 	return fd;
 }
@@ -172,18 +170,19 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 	if (err)
 		return sa_fail(c, err, "map '%s': pinned at %s: BPF_OBJ_GET_INFO_BY_FD",
 			       m->name, path);
-	const struct { const char *field; uint32_t pinned, ours; } f[] = {
-		{ "type", info.type, m->type },
-		{ "key_size", info.key_size, m->key_size },
-		{ "value_size", info.value_size, m->value_size },
-		{ "max_entries", info.max_entries, sa_max_entries(m) },
-		{ "map_flags", info.map_flags, m->flags },
-	};
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (f[i].pinned != f[i].ours)
+	/* struct bpf_map_info opens with type, id, key_size, value_size,
+	 * max_entries, map_flags (Linux 4.13): all but the id must match. */
+	const uint32_t ours[] = { m->type, info.id, m->key_size, m->value_size,
+				  sa_max_entries(m), m->flags };
+	const uint32_t *pinned = (const uint32_t *)&info;
+	const char *field = "type\0id\0key_size\0value_size\0max_entries\0map_flags";
+
+	_Static_assert(offsetof(struct bpf_map_info, map_flags) == 5 * 4, "bpf_map_info");
+	for (i = 0; i < 6; i++, field += strlen(field) + 1)
+		if (pinned[i] != ours[i])
 			return sa_failx(c, -EEXIST,
 					"map '%s': pinned at %s with %s %u, the object wants %u (remove the pin or rename the map)",
-					m->name, path, f[i].field, f[i].pinned, f[i].ours);
+					m->name, path, field, pinned[i], ours[i]);
 	return 0;
 }
 
@@ -439,19 +438,19 @@ int sa_pin(struct sa_ctx *c, struct sa_loaded *l, const struct sa_pins *p)
 		int is_map = done < o->nmaps;
 		size_t k = is_map ? done : done - o->nmaps;
 		const char *name = is_map ? o->maps[k].name : o->progs[k].name;
+		const char *kind = is_map ? "map" : "program";
 
 		r = pin_path_of(l, p, done, path, sizeof(path));
 		if (r < 0)
-			err = sa_fail(c, r, "%s '%s': pin path", is_map ? "map" : "program", name);
+			err = sa_fail(c, r, "%s '%s': pin path", kind, name);
 		if (r <= 0)
 			continue;
 		err = sys_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
 		if (err == -EEXIST)
 			sa_failx(c, err, "%s '%s': %s exists already (unload what is pinned there first)",
-				 is_map ? "map" : "program", name, path);
+				 kind, name, path);
 		else if (err)
-			sa_fail(c, err, "%s '%s': BPF_OBJ_PIN %s", is_map ? "map" : "program",
-				name, path);
+			sa_fail(c, err, "%s '%s': BPF_OBJ_PIN %s", kind, name, path);
 	}
 	if (!err)
 		return 0;
