@@ -213,18 +213,19 @@ static int fill_slots(struct sa_ctx *c, struct sa_loaded *l)
 static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *share_dir,
 		      const struct sa_given *g)
 {
-	char path[4104];
+	char buf[4096];
+	const char *path = buf;
 	int fd, err;
 
 	if (g) {
+		path = g->what;
 		fd = sys_dup_cloexec(g->fd);
 		if (fd < 0)
-			return sa_fail(c, fd, "map '%s': %s", m->name, g->what);
-		memcpy(path, g->what, sizeof(path));
+			return sa_fail(c, fd, "map '%s': %s", m->name, path);
 	} else {
 		if (!share_dir || m->pinning != BO_PIN_BY_NAME)
 			return -ENOENT;
-		err = sa_pin_path(path, sizeof(path), share_dir, m->name);
+		err = sa_pin_path(buf, sizeof(buf), share_dir, m->name);
 		if (err)
 			return sa_fail(c, err, "map '%s': pin path", m->name);
 		fd = sys_obj_get(path);
