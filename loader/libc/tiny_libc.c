@@ -170,6 +170,13 @@ int socket(int domain, int type, int protocol)
 	return (int)syscall(SYS_socket, domain, type, protocol);
 }
 
+/* musl's readlink() adds a one-byte buffer for a size of 0 (Linux says
+ * EINVAL); sockaccel never passes 0. */
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t len)
+{
+	return syscall(SYS_readlink, path, buf, len);
+}
+
 /* ---- start-up: no thread-local storage ---- */
 /*
  * musl's start-up (__init_libc, __init_tls: 1.3 KiB) reads the aux vector,
