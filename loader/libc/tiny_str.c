@@ -49,6 +49,18 @@ PLAIN char *TINY(strchr)(const char *s, int c)
 	}
 }
 
+PLAIN char *TINY(strrchr)(const char *s, int c)
+{
+	const char *r = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			r = s;
+		if (!*s)
+			return (char *)r;
+	}
+}
+
 PLAIN size_t TINY(strcspn)(const char *s, const char *reject)
 {
 	size_t i = 0;
@@ -65,6 +77,14 @@ PLAIN char *TINY(strcpy)(char *d, const char *s)
 	while ((*d++ = *s++))
 		;
 	return r;
+}
+
+/* The end of the copy: its NUL. */
+PLAIN char *TINY(stpcpy)(char *d, const char *s)
+{
+	while ((*d = *s++))
+		d++;
+	return d;
 }
 
 PLAIN char *TINY(strncpy)(char *d, const char *s, size_t n)
