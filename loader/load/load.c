@@ -252,22 +252,20 @@ int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
 		       const char *share_dir, const struct sa_given *g, int ng)
 {
-	size_t i, n = o->nmaps ? o->nmaps : 1;
+	size_t i, n = o->nmaps;
 	int fd, pass, k;
 
+	/* One block: the map fds, the programs' fds, then map_reused. */
 	memset(l, 0, sizeof(*l));
-	l->obj = o;
-	l->map_fds = malloc(n * sizeof(int));
-	l->map_reused = calloc(n, sizeof(int));
-	l->prog_fds = malloc((o->nprogs ? o->nprogs : 1) * sizeof(int));
-	if (!l->map_fds || !l->map_reused || !l->prog_fds) {
-		sa_loaded_close(l);
+	l->map_fds = malloc((2 * n + o->nprogs + 1) * sizeof(int));
+	if (!l->map_fds)
 		return sa_failx(c, -ENOMEM, "out of memory");
-	}
-	for (i = 0; i < o->nmaps; i++)
+	l->obj = o;
+	l->prog_fds = l->map_fds + n;
+	l->map_reused = l->prog_fds + o->nprogs;
+	for (i = 0; i < n + o->nprogs; i++)
 		l->map_fds[i] = -1;
-	for (i = 0; i < o->nprogs; i++)
-		l->prog_fds[i] = -1;
+	memset(l->map_reused, 0, n * sizeof(int));
 
 	/* Maps of maps last: their inner map (the template) must exist. */
 	for (pass = 0; pass < 2; pass++) {
@@ -480,9 +478,7 @@ void sa_loaded_close(struct sa_loaded *l)
 			if (l->prog_fds[i] >= 0)
 				close(l->prog_fds[i]);
 	}
-	free(l->map_fds);
-	free(l->map_reused);
-	free(l->prog_fds);
+	free(l->map_fds);	/* and prog_fds, map_reused: one block */
 	memset(l, 0, sizeof(*l));
 }
 
