@@ -46,16 +46,13 @@ int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 		return sa_fail(c, (int)n, "/proc/self/mountinfo (is /proc mounted?)");
 	/* id parent major:minor root mountpoint options [optional...] - fstype ... */
 	for (line = text; !found && line && *line; line = next) {
-		char *mp, *sep;
+		char *mp;
 		int i;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		for (sep = line; (sep = strchr(sep, ' ')); sep++)
-			if (!strncmp(sep, " - cgroup2 ", 11))
-				break;
-		if (!sep)
+		if (!strstr(line, " - cgroup2 "))
 			continue;
 		mp = line;
 		for (i = 0; i < 4 && mp; i++) {
