@@ -39,41 +39,38 @@ static int needs_btf(uint32_t type)
 #define BTF_INFO(kind, vlen)	((uint32_t)(kind) << 24 | (vlen))
 #define BTF_INT(enc, bits)	((uint32_t)(enc) << 24 | (bits))
 
+#define STRS "\0int\0unsigned char"
+struct min_btf {
+	struct btf_header h;
+	struct btf_type t_int;
+	uint32_t int_enc;
+	struct btf_type t_uchar;
+	uint32_t uchar_enc;
+	struct btf_type t_arr;
+	struct btf_array arr;
+	char strs[sizeof(STRS)];
+} __attribute__((packed));
+
 int sa_btf_load_min(uint32_t value_size)
 {
-	static const char strs[] = "\0int\0unsigned char";
-	struct {
-		struct btf_header h;
-		struct btf_type t_int;
-		uint32_t int_enc;
-		struct btf_type t_uchar;
-		uint32_t uchar_enc;
-		struct btf_type t_arr;
-		struct btf_array arr;
-		char strs[sizeof(strs)];
-	} __attribute__((packed)) b;
+	static const struct min_btf tmpl = {
+		.h = {
+			.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(struct btf_header),
+			.type_off = 0, .type_len = offsetof(struct min_btf, strs) - sizeof(struct btf_header),
+			.str_off = offsetof(struct min_btf, strs) - sizeof(struct btf_header),
+			.str_len = sizeof(STRS),
+		},
+		.t_int = { .name_off = 1, .info = BTF_INFO(BTF_KIND_INT, 0), .size = 4 },	/* "int" */
+		.int_enc = BTF_INT(BTF_INT_SIGNED, 32),
+		.t_uchar = { .name_off = 5, .info = BTF_INFO(BTF_KIND_INT, 0), .size = 1 },	/* "unsigned char" */
+		.uchar_enc = BTF_INT(0, 8),
+		.t_arr = { .info = BTF_INFO(BTF_KIND_ARRAY, 0) },
+		.arr = { .type = 2, .index_type = 1 },
+		.strs = STRS,
+	};
+	struct min_btf b = tmpl;
 
-	memset(&b, 0, sizeof(b));
-	b.h.magic = BTF_MAGIC;
-	b.h.version = BTF_VERSION;
-	b.h.hdr_len = sizeof(b.h);
-	b.h.type_off = 0;
-	b.h.type_len = offsetof(typeof(b), strs) - sizeof(b.h);
-	b.h.str_off = b.h.type_len;
-	b.h.str_len = sizeof(strs);
-	b.t_int.name_off = 1;		/* "int" */
-	b.t_int.info = BTF_INFO(BTF_KIND_INT, 0);
-	b.t_int.size = 4;
-	b.int_enc = BTF_INT(BTF_INT_SIGNED, 32);
-	b.t_uchar.name_off = 5;		/* "unsigned char" */
-	b.t_uchar.info = BTF_INFO(BTF_KIND_INT, 0);
-	b.t_uchar.size = 1;
-	b.uchar_enc = BTF_INT(0, 8);
-	b.t_arr.info = BTF_INFO(BTF_KIND_ARRAY, 0);
-	b.arr.type = 2;
-	b.arr.index_type = 1;
 	b.arr.nelems = value_size;
-	memcpy(b.strs, strs, sizeof(strs));
 	return sys_btf_load(&b, sizeof(b));
 }
 
