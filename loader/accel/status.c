@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "accel/accel.h"
+#include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/fs.h"
-#include "sys/readfile.h"
 
 /* Is program id attached to target (cgroup or map) for this attach type? */
 static int is_attached(int target_fd, uint32_t type, uint32_t id)
@@ -47,27 +47,9 @@ static int cmp_u16(const void *a, const void *b)
 	return *(const uint16_t *)a - *(const uint16_t *)b;
 }
 
-/* Highest CPU number in a list like "0-3,8-11" (sysfs), plus one: the
- * ranges go up, so the highest is the last number. */
-static int possible_cpus(void)
-{
-	char *text, *p;
-	long n = sa_slurp("/sys/devices/system/cpu/possible", &text, 4096), v = 0, max = -1;
-
-	if (n < 0)
-		return (int)n;
-	for (p = text; *p; p++) {
-		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
-		if (v || *p == '0')
-			max = v;
-	}
-	free(text);
-	return max < 0 || max > 65535 ? -EINVAL : (int)max + 1;
-}
-
 static int read_counters(int fd, uint64_t *out)
 {
-	int ncpu = possible_cpus();
+	int ncpu = sa_possible_cpus(-ENOENT);
 	uint64_t *vals;
 	uint32_t k;
 	int i, err = 0;

@@ -144,7 +144,7 @@ static int map_dump(struct sa_args *a)
 		sa_fail(&a->ctx, err, "map %s", what);
 		return sa_report(a);
 	}
-	ncpu = percpu(mi.type) ? sa_possible_cpus() : 1;
+	ncpu = percpu(mi.type) ? sa_possible_cpus(1) : 1;
 	vs = percpu(mi.type) ? (mi.value_size + 7) / 8 * 8 : mi.value_size;
 	key = calloc(2 * (size_t)mi.key_size + 8, 1);
 	val = calloc((size_t)vs * ncpu + 8, 1);

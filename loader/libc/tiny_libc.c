@@ -169,6 +169,70 @@ int socket(int domain, int type, int protocol)
 {
 	return (int)syscall(SYS_socket, domain, type, protocol);
 }
+
+/*
+ * syscall() moves its arguments into the kernel's registers (the number in
+ * %rax, the 4th argument in %r10, the 6th from the stack) and lets musl's
+ * __syscall_ret() turn -4095..-1 into errno.  musl's own also takes the
+ * arguments through va_arg and checks a stack canary: 0.1 KiB.
+ */
+__attribute__((naked)) long syscall(long n __attribute__((unused)), ...)
+{
+	__asm__("mov %rdi, %rax\n\t"
+		"mov %rsi, %rdi\n\t"
+		"mov %rdx, %rsi\n\t"
+		"mov %rcx, %rdx\n\t"
+		"mov %r8, %r10\n\t"
+		"mov %r9, %r8\n\t"
+		"mov 8(%rsp), %r9\n\t"
+		"syscall\n\t"
+		"mov %rax, %rdi\n\t"
+		"jmp __syscall_ret");
+}
+
+/* musl's readlink() adds a one-byte buffer for a size of 0 (Linux says
+ * EINVAL); sockaccel never passes 0. */
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t len)
+{
+	return syscall(SYS_readlink, path, buf, len);
+}
+
+/* ---- start-up: no thread-local storage ---- */
+/*
+ * musl's start-up (__init_libc, __init_tls: 1.3 KiB) reads the aux vector,
+ * copies the TLS image into a thread control block and seeds the stack
+ * protector.  sockaccel is one thread with no thread-local variables, and
+ * its C library calls need only two things of the thread pointer: errno,
+ * a plain int below, and the canary that Debian's musl, built with the
+ * stack protector, checks at %fs:0x28 (the x86_64 ABI's slot) in functions
+ * with arrays on the stack (its syscall() and readlink() did, before ours
+ * above): a static block holds it, so a musl function added later works.
+ * musl opens /dev/null on closed fds 0-2 for set-id programs; here always,
+ * so that no file sockaccel opens ever receives what it prints.
+ */
+static int err_no;
+
+int *__errno_location(void)
+{
+	return &err_no;
+}
+int *___errno_location(void) __attribute__((const, alias("__errno_location")));	/* musl's own name */
+
+_Noreturn void exit(int);
+
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv)
+{
+	static unsigned long tcb[6];
+	long r;
+	int fd;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(SYS_arch_prctl), "D"(0x1002 /* ARCH_SET_FS */), "S"(tcb)
+			 : "rcx", "r11", "memory");
+	for (fd = 0; fd < 3; fd++)
+		if (syscall(SYS_fcntl, fd, F_GETFD) < 0)
+			syscall(SYS_open, "/dev/null", O_RDWR);
+	exit(main(argc, argv, argv + argc + 1));
+}
 #endif
 
 /* ---- malloc: bump allocation from mmap'd arenas ---- */

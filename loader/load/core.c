@@ -161,17 +161,6 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	return err;
 }
 
-/* strstr() without musl's two-way search (1 KiB of the static binary). */
-static const char *find(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; *s; s++)
-		if (!strncmp(s, w, n))
-			return s;
-	return NULL;
-}
-
 void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p)
 {
 	const struct bo_core_relo *r;
@@ -180,14 +169,14 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 	char what[200], at[32];
 	size_t i;
 
-	if (!npoisoned || !log || !find(log, "unknown#195896080") ||
+	if (!npoisoned || !log || !strstr(log, "unknown#195896080") ||
 	    btf_open(&local, o->btf, o->btf_len, NULL, NULL))
 		return;
 	/* The verifier prints "N: (85) call unknown#195896080" first; a
 	 * relocation beyond the ones kept: the first (-v lists them all). */
 	for (i = npoisoned; i-- > 1;) {
 		snprintf(at, sizeof(at), "\n%u: (85) call unknown#", p->core[poisoned[i] / 2].insn);
-		if (find(log, at))
+		if (strstr(log, at))
 			break;
 	}
 	r = &p->core[poisoned[i] / 2];
