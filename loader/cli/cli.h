@@ -90,6 +90,10 @@ int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 int sa_prog_attach_cmd(struct sa_args *a, int detach);
 /* map.c: `show` of one (argv) or all programs/maps, each with show(). */
 int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, int, int));
+/* The start of show's line: "7: hash  name m" or ,{"id":7,"type":"hash","name":"m"
+ * (no comma when first). */
+void sa_show_head(const struct sa_args *a, int first, uint32_t id, const char *type,
+		  const char *name);
 /* `pin {id ID | pinned FILE} FILE` of a program or map. */
 int sa_pin_ref(struct sa_args *a, int is_map);
 

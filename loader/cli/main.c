@@ -362,7 +362,7 @@ static int parse_opts(struct sa_args *a, const struct command *cmd, int argc,
 static int distance(const char *s, const char *t)
 {
 	size_t n = strlen(s), m = strlen(t), i, j;
-	unsigned char d[3][17];
+	unsigned char d[17][17];
 
 	if (n > 16 || m > 16)
 		return 3;
@@ -373,19 +373,19 @@ static int distance(const char *s, const char *t)
 			if (!i || !j) {
 				v = (unsigned int)(i + j);
 			} else {
-				v = d[(i - 1) % 3][j - 1] + (s[i - 1] != t[j - 1]);
-				if (d[(i - 1) % 3][j] + 1u < v)
-					v = d[(i - 1) % 3][j] + 1u;
-				if (d[i % 3][j - 1] + 1u < v)
-					v = d[i % 3][j - 1] + 1u;
+				v = d[i - 1][j - 1] + (s[i - 1] != t[j - 1]);
+				if (d[i - 1][j] + 1u < v)
+					v = d[i - 1][j] + 1u;
+				if (d[i][j - 1] + 1u < v)
+					v = d[i][j - 1] + 1u;
 				if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1] &&
-				    d[(i - 2) % 3][j - 2] + 1u < v)
-					v = d[(i - 2) % 3][j - 2] + 1u;
+				    d[i - 2][j - 2] + 1u < v)
+					v = d[i - 2][j - 2] + 1u;
 			}
-			d[i % 3][j] = (unsigned char)(v > 3 ? 3 : v);
+			d[i][j] = (unsigned char)(v > 3 ? 3 : v);
 		}
 	}
-	return d[n % 3][m];
+	return d[n][m];
 }
 
 static int unknown_command(struct sa_args *a, const char *word)
@@ -443,10 +443,8 @@ int main(int argc, char **argv)
 		const struct opt_def *o;
 		const char *v;
 
-		if (!strcmp(argv[i], "--version")) {
-			printf("sockaccel %s (%s)\n", SOCKACCEL_VERSION, BUILD_KIND);
-			return 0;
-		}
+		if (!strcmp(argv[i], "--version"))
+			goto version;
 		o = find_opt(argv[i], &v);
 		if (!o)
 			return sa_usage_error(&a, "unknown option '%s'", argv[i]);
@@ -464,6 +462,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[i], "version")) {
+version:
 		printf("sockaccel %s (%s)\n", SOCKACCEL_VERSION, BUILD_KIND);
 		return 0;
 	}
@@ -474,7 +473,7 @@ int main(int argc, char **argv)
 		return unknown_command(&a, argv[i]);
 	a.cmd = commands[c].name;
 	if (a.json && !(commands[c].opts & O_JSON))
-		return sa_usage_error(&a, "--json does not apply here");
+		return sa_usage_error(&a, "--%s does not apply here", "json");
 	ret = parse_opts(&a, &commands[c], argc - i, argv + i);
 	if (ret)
 		return ret;

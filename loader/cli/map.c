@@ -26,6 +26,17 @@ static int map_info(int fd, struct bpf_map_info *mi)
 	return sys_obj_get_info_by_fd(fd, mi, &len);
 }
 
+void sa_show_head(const struct sa_args *a, int first, uint32_t id, const char *type,
+		  const char *name)
+{
+	if (a->json) {
+		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, id, sa_lower(type));
+		sa_json_str(stdout, name);
+	} else {
+		printf("%u: %s  name %s", id, sa_lower(type), name);
+	}
+}
+
 /*
  * 7749: sockhash  name sock_hash  flags 0x0
  *	key 56B  value 8B  max_entries 65536
@@ -36,17 +47,10 @@ static void show_one(struct sa_args *a, int fd, int first)
 
 	if (map_info(fd, &mi))
 		return;
-	if (a->json) {
-		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, mi.id,
-		       sa_lower(bpf_map_type_name(mi.type)));
-		sa_json_str(stdout, mi.name);
-		printf(",\"flags\":%u,\"bytes_key\":%u,\"bytes_value\":%u,\"max_entries\":%u}",
-		       mi.map_flags, mi.key_size, mi.value_size, mi.max_entries);
-		return;
-	}
-	printf("%u: %s  name %s  flags 0x%x\n\tkey %uB  value %uB  max_entries %u\n", mi.id,
-	       sa_lower(bpf_map_type_name(mi.type)), mi.name, mi.map_flags, mi.key_size,
-	       mi.value_size, mi.max_entries);
+	sa_show_head(a, first, mi.id, bpf_map_type_name(mi.type), mi.name);
+	printf(a->json ? ",\"flags\":%u,\"bytes_key\":%u,\"bytes_value\":%u,\"max_entries\":%u}"
+		       : "  flags 0x%x\n\tkey %uB  value %uB  max_entries %u\n",
+	       mi.map_flags, mi.key_size, mi.value_size, mi.max_entries);
 }
 
 /* show: one map, or every map the kernel holds (BPF_MAP_GET_NEXT_ID). */

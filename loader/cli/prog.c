@@ -168,13 +168,8 @@ out:
 	return err;
 }
 
-static int prog_load_cmd(struct sa_args *a, int all)
-{
-	return load_cmd(a, all, NULL);
-}
-
-static int prog_load(struct sa_args *a) { return prog_load_cmd(a, 0); }
-static int prog_loadall(struct sa_args *a) { return prog_load_cmd(a, 1); }
+static int prog_load(struct sa_args *a) { return load_cmd(a, 0, NULL); }
+static int prog_loadall(struct sa_args *a) { return load_cmd(a, 1, NULL); }
 
 /* ---- prog show / pin / attach / detach ---- */
 
@@ -190,14 +185,8 @@ static void show_one(struct sa_args *a, int fd, int first)
 
 	if (sa_prog_info(fd, &pi, ids))
 		return;
-	if (j) {
-		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, pi.id,
-		       sa_lower(bpf_prog_type_name(pi.type)));
-		sa_json_str(stdout, pi.name);
-		fputs(",\"tag\":\"", stdout);
-	} else {
-		printf("%u: %s  name %s  tag ", pi.id, sa_lower(bpf_prog_type_name(pi.type)), pi.name);
-	}
+	sa_show_head(a, first, pi.id, bpf_prog_type_name(pi.type), pi.name);
+	fputs(j ? ",\"tag\":\"" : "  tag ", stdout);
 	for (i = 0; i < BPF_TAG_SIZE; i++)
 		printf("%02x", pi.tag[i]);
 	printf(j ? "\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":["

@@ -38,9 +38,15 @@ struct agent {
 	struct sa_accel_opts o;
 	char cgroup[PATH_MAX];
 	/* What we run, held open: if its pins are deleted, these still
-	 * name the programs to detach. */
-	int ops, msg, hash, cg;
-	uint32_t ops_id, msg_id;
+	 * name the programs to detach.  The first three are pins (pinned[]). */
+	union {
+		int fd[4];
+		struct { int ops, msg, hash, cg; };
+	};
+	union {
+		uint32_t id[2];		/* of ops and msg */
+		struct { uint32_t ops_id, msg_id; };
+	};
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
 	struct sa_status st;
@@ -76,15 +82,16 @@ static int pin_open(const struct agent *g, const char *name)
 	return sa_path(path, sizeof(path), g->o.pin_dir, name) ?: sys_obj_get(path);
 }
 
+static const char *const pinned[] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG, SA_MAP_SOCKHASH };
+
 static void release(struct agent *g)
 {
-	int *fds[] = { &g->ops, &g->msg, &g->hash, &g->cg };
 	size_t i;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
+	for (i = 0; i < 4; i++) {
+		if (g->fd[i] >= 0)
+			close(g->fd[i]);
+		g->fd[i] = -1;
 	}
 	g->ops_id = g->msg_id = 0;
 }
@@ -92,10 +99,11 @@ static void release(struct agent *g)
 /* Hold what the pins name now. */
 static void grab(struct agent *g)
 {
+	size_t i;
+
 	release(g);
-	g->ops = pin_open(g, SA_PROG_SOCKOPS);
-	g->msg = pin_open(g, SA_PROG_SKMSG);
-	g->hash = pin_open(g, SA_MAP_SOCKHASH);
+	for (i = 0; i < 3; i++)
+		g->fd[i] = pin_open(g, pinned[i]);
 	g->cg = open(g->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g->ops_id = id_of(g->ops);
 	g->msg_id = id_of(g->msg);
@@ -131,8 +139,8 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	 * replaced the install (an agent beside us during an upgrade).  A
 	 * working install is adopted, not fought over. */
 	for (i = other = 0; i < 2; i++) {
-		fd = pin_open(g, i ? SA_PROG_SKMSG : SA_PROG_SOCKOPS);
-		other |= id_of(fd) != (i ? g->msg_id : g->ops_id);
+		fd = pin_open(g, pinned[i]);
+		other |= id_of(fd) != g->id[i];
 		if (fd >= 0)
 			close(fd);
 	}
