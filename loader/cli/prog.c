@@ -5,13 +5,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
@@ -272,11 +270,10 @@ int cmd_load(struct sa_args *a)
 int cmd_unload(struct sa_args *a)
 {
 	char path[PATH_MAX];
-	char buf[2048] __attribute__((aligned(8)));
 	struct dirent *de;
 	struct stat st;
-	long got, off;
-	int n = 0, r, lock, d;
+	int n = 0, r, lock;
+	DIR *d;
 
 	if (!a->pin_dir)
 		return sa_usage_error(a, "--pin-dir is required");
@@ -298,24 +295,21 @@ int cmd_unload(struct sa_args *a)
 	lock = sa_lock(&a->ctx, a->pin_dir);
 	if (lock < 0)
 		return sa_report(a);
-	/* getdents64, not opendir(): 200 bytes less of musl in the static
-	 * binary; "." and ".." fail unlink() as subdirectories do. */
-	d = open(a->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d < 0) {
+	/* "." and ".." fail unlink() as subdirectories do.  (opendir():
+	 * accel/instances.c walks bpffs with it already.) */
+	d = opendir(a->pin_dir);
+	if (!d) {
 		sa_fail(&a->ctx, -errno, "pin directory '%s'", a->pin_dir);
 		close(lock);
 		return sa_report(a);
 	}
-	while ((got = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < got; off += de->d_reclen) {
-			de = (struct dirent *)(buf + off);
-			if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
-				continue;	/* subdirectories are not ours */
-			sa_info(&a->ctx, "unpinned %s", path);
-			n++;
-		}
+	while ((de = readdir(d))) {
+		if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
+			continue;	/* subdirectories are not ours */
+		sa_info(&a->ctx, "unpinned %s", path);
+		n++;
 	}
-	close(d);
+	closedir(d);
 	if (rmdir(a->pin_dir) < 0)
 		sa_info(&a->ctx, "pin directory %s kept: %s", a->pin_dir, strerror(errno));
 	close(lock);
