@@ -202,6 +202,7 @@ static const char *reason(int code)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
 	default: return "Bad Request";
 	}
 }
@@ -216,13 +217,12 @@ static void answer(struct sa_httpd *h, int code, int head, uint64_t now)
 	if (!body) {
 		if (code == 200)
 			code = 500;
-		body = NULL;
 		blen = 0;
 	}
 	hlen = (size_t)snprintf(hdr, sizeof(hdr),
 				"HTTP/1.1 %d %s\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
 				"Content-Length: %zu\r\nConnection: close\r\n\r\n",
-				code, code == 500 ? "Internal Server Error" : reason(code), blen);
+				code, reason(code), blen);
 	if (head)
 		blen = 0;
 	h->resp = malloc(hlen + blen);

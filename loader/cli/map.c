@@ -193,9 +193,9 @@ out:
 /* map create FILE type TYPE key N value N entries N name NAME [flags F] [inner_map MAP] */
 static int map_create(struct sa_args *a)
 {
-	static const char *const words[] = { "type", "key", "value", "entries", "name", "flags" };
+	static const char *const words[] = { "type", "key", "value", "entries", "flags", "name" };
 	struct sys_map_create_args c = { 0 };
-	uint32_t *num[] = { NULL, &c.key_size, &c.value_size, &c.max_entries, NULL, &c.flags };
+	uint32_t num[5] = { 0 };	/* by words[] (1-4) */
 	char what[PATH_MAX + 8];
 	int i, k, fd, inner = -1, err, type = -1;
 
@@ -221,9 +221,9 @@ static int map_create(struct sa_args *a)
 					     a->argv[i + 1]);
 			goto out;
 		}
-		if (k == 4)
+		if (k == 5)
 			c.name = a->argv[i + 1];
-		if (num[k] && sa_parse_u32(a->argv[i + 1], UINT32_MAX, num[k])) {
+		if (k && k < 5 && sa_parse_u32(a->argv[i + 1], UINT32_MAX, &num[k])) {
 			err = sa_usage_error(a, "%s '%s' is not a number", words[k], a->argv[i + 1]);
 			goto out;
 		}
@@ -233,6 +233,10 @@ static int map_create(struct sa_args *a)
 		goto out;
 	}
 	c.type = (uint32_t)type;
+	c.key_size = num[1];
+	c.value_size = num[2];
+	c.max_entries = num[3];
+	c.flags = num[4];
 	c.inner_map_fd = inner < 0 ? 0 : inner;
 	err = sa_check_caps(&a->ctx, a->cmd);
 	fd = err ? err : sys_map_create(&c);
