@@ -32,6 +32,8 @@ struct sa_args {
 struct bo_attach_def;
 
 int sa_report(struct sa_args *a);
+/* Print "sockaccel: <cmd>: warning: <line>" for each warning, then forget them. */
+void sa_warnings(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

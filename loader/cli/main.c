@@ -224,6 +224,14 @@ int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void sa_warnings(struct sa_args *a)
+{
+	for (char *w = a->ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "sockaccel: %s: warning: %.*s\n", a->cmd, (int)(nl - w), w);
+	a->ctx.warn_len = 0;
+	a->ctx.warn[0] = '\0';
+}
+
 int sa_report(struct sa_args *a)
 {
 	if (a->ctx.vlog && a->ctx.vlog[0]) {
@@ -481,8 +489,7 @@ version:
 		sa_memlock_raise(&a.ctx);
 	ret = commands[c].verbs ? run_verb(&a, a.cmd, commands[c].verbs) : commands[c].fn(&a);
 	/* Warnings: after the output, apart from the error that decided ret. */
-	for (char *w = a.ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)
-		fprintf(stderr, "sockaccel: %s: warning: %.*s\n", a.cmd, (int)(nl - w), w);
+	sa_warnings(&a);
 	sa_ctx_free(&a.ctx);
 	return ret;
 }

@@ -164,18 +164,6 @@ static const char *result_words(enum sa_result r)
 	       r == SA_REPAIRED ? "cleaned up an incomplete install; installed" : "installed";
 }
 
-/* Warnings of the last call, one line each, then forgotten (the agent
- * keeps one context for its whole life). */
-static void say_warnings(struct agent *g)
-{
-	char *w, *nl;
-
-	for (w = g->a->ctx.warn; (nl = strchr(w, '\n')); w = nl + 1)
-		say("warning: %.*s", (int)(nl - w), w);
-	g->a->ctx.warn_len = 0;
-	g->a->ctx.warn[0] = '\0';
-}
-
 /*
  * Install, adopt an install of the same programs and ports (the version
  * record says which object installed it), or replace another version's
@@ -192,7 +180,7 @@ static int install(struct agent *g)
 	if (!err && res == SA_REPLACED)
 		say("the install on cgroup %s has other programs or maps than this sockaccel's; replacing it",
 		    g->cgroup);
-	say_warnings(g);
+	sa_warnings(g->a);	/* the agent keeps one context for its whole life */
 	if (err < 0)
 		return err;
 	grab(g);
