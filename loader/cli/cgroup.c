@@ -63,7 +63,7 @@ static int cgroup_show(struct sa_args *a)
 	if (a->json)
 		putchar('[');
 	else
-		printf("%-8s %-15s %-15s %-15s\n", "ID", "AttachType", "AttachFlags", "Name");
+		fputs("ID       AttachType      AttachFlags     Name           \n", stdout);
 	for (i = 0; i < bo_attach_count(); i++) {
 		const struct bo_attach_def *d = bo_attach_nth(i);
 		uint32_t ids[64], cnt = 64, fl = 0, k;
