@@ -277,7 +277,7 @@ int cmd_run(struct sa_args *a)
 {
 	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .cg = -1 };
 	struct signalfd_siginfo si = { .ssi_signo = 0 };
-	struct pollfd p[2];
+	struct pollfd p[2] = { { .fd = -1 } };
 	char why[PATH_MAX + 128];
 	uint64_t now, next;
 	struct bo_object obj;
@@ -293,8 +293,8 @@ int cmd_run(struct sa_args *a)
 	/* The metrics address first: a mistake there changes nothing. */
 	if (a->metrics && sa_httpd_open(&a->ctx, &g.http, a->metrics, a->metrics_any,
 					metrics_body, &g)) {
-		bo_object_free(&obj);
-		return sa_report(a);
+		ret = sa_report(a);
+		goto out;
 	}
 	/* SIGTERM and SIGINT arrive as reads from a signalfd, polled with the
 	 * rest: no handler, nothing lost between a check and the wait.  The
