@@ -62,7 +62,7 @@ static int cgroup_show(struct sa_args *a)
 		return sa_report(a);
 	if (a->json)
 		putchar('[');
-	else
+	else	/* the columns of the rows' format */
 		fputs("ID       AttachType      AttachFlags     Name           \n", stdout);
 	for (i = 0; i < bo_attach_count(); i++) {
 		const struct bo_attach_def *d = bo_attach_nth(i);

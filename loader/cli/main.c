@@ -438,7 +438,6 @@ static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *
 			      a->argc ? a->argv[0] : noun);
 }
 
-
 int main(int argc, char **argv)
 {
 	struct sa_args a;
@@ -451,8 +450,10 @@ int main(int argc, char **argv)
 		const struct opt_def *o;
 		const char *v;
 
-		if (!strcmp(argv[i], "--version"))
-			goto version;
+		if (!strcmp(argv[i], "--version")) {
+			printf("sockaccel %s (%s)\n", SOCKACCEL_VERSION, BUILD_KIND);
+			return 0;
+		}
 		o = find_opt(argv[i], &v);
 		if (!o)
 			return sa_usage_error(&a, "unknown option '%s'", argv[i]);
@@ -470,7 +471,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[i], "version")) {
-version:
 		printf("sockaccel %s (%s)\n", SOCKACCEL_VERSION, BUILD_KIND);
 		return 0;
 	}
