@@ -100,9 +100,17 @@ STATIC_INC := $(BUILD)/static/include
 # One LTO partition, points-to analysis across files, no inlining of
 # "small" functions called more than once: -0.4 KiB.  No SSE registers
 # (nothing here uses floating point): variadic functions stop saving
-# %xmm0-7 and struct copies use plain moves: -0.8 KiB.
+# %xmm0-7 and struct copies use plain moves: -0.8 KiB.  No jump threading
+# (and no dominator optimisations, which thread too): gcc otherwise copies a
+# function's cleanup tail (close(), rmdir(), the error report) into every
+# path that reaches it with a known value: -0.8 KiB.  -Oz still runs a few
+# passes that trade bytes for speed (if-conversion to cmov sequences, shrink
+# wrapping's duplicated prologues, loop-invariant motion and loop
+# canonicalisation, value-range specialisation); off: -0.5 KiB.
 STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-functions \
-              -fno-jump-tables -mgeneral-regs-only
+              -fno-jump-tables -mgeneral-regs-only -fno-thread-jumps -fno-tree-dominator-opts \
+              -fno-if-conversion -fno-shrink-wrap -fno-tree-loop-im -fno-move-loop-invariants \
+              -fno-tree-loop-ivcanon -fno-tree-vrp
 STATIC_CFLAGS := $(STATIC_OPT) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                  -fno-ident $(SIZEFLAGS) -isystem $(STATIC_INC) -DSOCKACCEL_NO_INSPECT -DSOCKACCEL_NO_CORE -DSOCKACCEL_SMALL
 STATIC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ELF_SRCS) $(LOADER_SRCS) $(LIBC_SRCS))
