@@ -19,6 +19,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,21 +263,35 @@ static int parse_license(struct parse *ps, uint32_t sec)
 	return 0;
 }
 
+/*
+ * The index of the first of n names (each at the start of a size-byte
+ * element: struct bo_map and struct bo_prog begin with theirs) equal to
+ * name, or -ENOENT.
+ */
+static int name_at(const void *base, size_t n, size_t size, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp((const char *)base + i * size, name))
+			return (int)i;
+	return -ENOENT;
+}
+_Static_assert(offsetof(struct bo_map, name) == 0 && offsetof(struct bo_prog, name) == 0,
+	       "name_at() reads names at the start of each element");
+
 static int check_unique(struct bo_object *o)
 {
-	size_t i, j;
+	size_t i;
 
 	if (bo_charge(o, ((uint64_t)o->nmaps * o->nmaps + (uint64_t)o->nprogs * o->nprogs) / 2))
 		return -E2BIG;
 	for (i = 0; i < o->nmaps; i++)
-		for (j = i + 1; j < o->nmaps; j++)
-			if (!strcmp(o->maps[i].name, o->maps[j].name))
-				return bo_fail(o, -EINVAL, "two maps named '%s'", o->maps[i].name);
+		if (name_at(o->maps, i, sizeof(*o->maps), o->maps[i].name) >= 0)
+			return bo_fail(o, -EINVAL, "two maps named '%s'", o->maps[i].name);
 	for (i = 0; i < o->nprogs; i++)
-		for (j = i + 1; j < o->nprogs; j++)
-			if (!strcmp(o->progs[i].name, o->progs[j].name))
-				return bo_fail(o, -EINVAL, "two programs named '%s'",
-					       o->progs[i].name);
+		if (name_at(o->progs, i, sizeof(*o->progs), o->progs[i].name) >= 0)
+			return bo_fail(o, -EINVAL, "two programs named '%s'", o->progs[i].name);
 	return 0;
 }
 
@@ -378,16 +393,17 @@ int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 
 void bo_object_free(struct bo_object *o)
 {
-	size_t i;
+	/* What a program owns: insns, relocs, ranges, .BTF.ext's records. */
+	static const uint8_t owned[] = {
+		offsetof(struct bo_prog, insns), offsetof(struct bo_prog, relocs),
+		offsetof(struct bo_prog, ranges), offsetof(struct bo_prog, func_info),
+		offsetof(struct bo_prog, line_info), offsetof(struct bo_prog, core),
+	};
+	size_t i, k;
 
-	for (i = 0; i < o->nprogs; i++) {
-		free(o->progs[i].insns);
-		free(o->progs[i].relocs);
-		free(o->progs[i].ranges);
-		free(o->progs[i].func_info);
-		free(o->progs[i].line_info);
-		free(o->progs[i].core);
-	}
+	for (i = 0; i < o->nprogs; i++)
+		for (k = 0; k < sizeof(owned); k++)
+			free(*(void **)((uint8_t *)&o->progs[i] + owned[k]));
 	free(o->btf);
 	o->btf = NULL;
 	for (i = 0; i < o->nmaps; i++) {
@@ -403,20 +419,10 @@ void bo_object_free(struct bo_object *o)
 
 int bo_find_map(const struct bo_object *o, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < o->nmaps; i++)
-		if (!strcmp(o->maps[i].name, name))
-			return (int)i;
-	return -ENOENT;
+	return name_at(o->maps, o->nmaps, sizeof(*o->maps), name);
 }
 
 int bo_find_prog(const struct bo_object *o, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < o->nprogs; i++)
-		if (!strcmp(o->progs[i].name, name))
-			return (int)i;
-	return -ENOENT;
+	return name_at(o->progs, o->nprogs, sizeof(*o->progs), name);
 }
