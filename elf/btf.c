@@ -262,12 +262,9 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
  */
 static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t maps_sec)
 {
-	const struct ev_relsec *rs = NULL;
+	const struct ev_relsec *rs = bo_relocs_for(v, maps_sec);
 	size_t i, k, j;
 
-	for (i = 0; i < v->nrelsec; i++)
-		if (v->relsec[i].target == maps_sec)
-			rs = &v->relsec[i];
 	if (!rs)
 		return 0;
 	if (bo_charge(o, (uint64_t)rs->count * 2 * o->nmaps))

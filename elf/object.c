@@ -31,7 +31,7 @@ int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(o->err, sizeof(o->err), fmt, ap);
+	err = bo_fail_at(o, err, 0, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -171,6 +171,18 @@ size_t bo_symbols_in(const struct elf_view *v, uint32_t sec, int want_type,
 	return n;
 }
 
+int bo_check_func(struct bo_object *o, const struct ev_section *s,
+		  const struct ev_symbol *f, int bad)
+{
+	/* !s->data: a section of SHT_NOBITS has no bytes to copy. */
+	if (bad || !f->size || f->value % INSN_SZ || f->size % INSN_SZ || !s->data ||
+	    !ev_in_bounds(f->value, f->size, s->size))
+		return bo_failn(o, -EINVAL, "section", s->name,
+			       "function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
+			       f->name, (unsigned long long)f->value, (unsigned long long)f->size);
+	return 0;
+}
+
 static int set_prog_type(struct parse *ps, struct bo_prog *p)
 {
 	const struct bo_sec_def *d = bo_sec_def_find(p->section);
@@ -216,14 +228,9 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 		const char *name = n ? fn[i]->name : s->name;
 		struct bo_prog *p;
 
-		if (n && (!fn[i]->size || start % INSN_SZ || fn[i]->size % INSN_SZ ||
-			  !ev_in_bounds(start, fn[i]->size, s->size) ||
-			  (i > 0 && start < fn[i - 1]->value + fn[i - 1]->size))) {
-			err = bo_failn(o, -EINVAL, "section", s->name,
-				      "function '%s' (offset %llu, size %llu) is not whole instructions inside the section", name, (unsigned long long)start,
-				      (unsigned long long)fn[i]->size);
+		if (n && (err = bo_check_func(o, s, fn[i], i > 0 && start < fn[i - 1]->value +
+								  fn[i - 1]->size)))
 			break;
-		}
 		err = bo_check_name(o, "program", name);
 		if (err)
 			break;
