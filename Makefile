@@ -72,6 +72,16 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 	@# to a loader; dropping them makes the embedded object 20% smaller.
 	$(Q)$(LLVM_OBJCOPY) --discard-all --remove-section=.llvm_addrsig $@
 
+# The copy built into the binary (loader/accel/embed.S) also leaves out what
+# no reader of ours looks at: the FILE symbol, the license's symbol (the
+# license is read from its section) and an empty .text (-128 B).  A .text
+# that holds code stays (llvm-objcopy refuses to remove it: the fallback).
+EMBED_OBJ := $(BUILD)/bpf/sockaccel.embed.o
+EMBED_STRIP := -N sockaccel.bpf.c -N _license
+$(EMBED_OBJ): $(BUILD)/bpf/sockaccel.bpf.o
+	$(Q)$(LLVM_OBJCOPY) $(EMBED_STRIP) --remove-section=.text $< $@ 2>/dev/null || \
+		$(LLVM_OBJCOPY) $(EMBED_STRIP) $< $@
+
 # ---- the default build: libelf ----
 DYN_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ELF_SRCS) $(LIBELF_SRCS) $(LOADER_SRCS) $(INSPECT_SRCS))
 
@@ -80,10 +90,10 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF $(CFLAGS) $(SIZEFLAGS) -c $< -o $@
 
-$(BUILD)/obj/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
+$(BUILD)/obj/embed.o: $(EMBED_S) $(EMBED_OBJ)
 	@mkdir -p $(@D)
 	$(call msg,AS,$@)
-	$(Q)$(CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
+	$(Q)$(CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
 
 $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 	$(call msg,LINK,$@)
@@ -127,9 +137,9 @@ $(BUILD)/static/%.o: %.c $(HEADERS) $(STATIC_INC)/.done
 	$(call msg,MUSLCC,$@)
 	$(Q)$(MUSL_CC) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -c $< -o $@
 
-$(BUILD)/static/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
+$(BUILD)/static/embed.o: $(EMBED_S) $(EMBED_OBJ)
 	@mkdir -p $(@D)
-	$(Q)$(MUSL_CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
+	$(Q)$(MUSL_CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
 
 # Link: no build id, no RELRO page, code and read-only data in one segment;
 # and a small "common page size": with 4 KiB, ld pads the file up to the
@@ -316,9 +326,9 @@ $(ASAN)/obj/%.o: %.c $(HEADERS)
 	$(call msg,ASANCC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/obj/embed.o: $(EMBED_S) $(BUILD)/bpf/sockaccel.bpf.o
+$(ASAN)/obj/embed.o: $(EMBED_S) $(EMBED_OBJ)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -DSA_EMBED_OBJ='"$(BUILD)/bpf/sockaccel.bpf.o"' -c $< -o $@
+	$(Q)$(CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
 
 $(ASAN)/sockaccel: $(ASAN_OBJS) $(ASAN)/obj/embed.o
 	$(call msg,LINK,$@)

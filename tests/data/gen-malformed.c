@@ -839,7 +839,7 @@ static void maps(void)
 		{ "map-value-huge", 2, 0xffffffff,
 		  "map 'sock_hash': value_size 4294967295 is larger than 16777216" },
 		{ "map-max-zero", 3, 0, "map 'sock_hash': max_entries is 0" },
-		{ "map-max-huge", 3, 0xffffffff, "map 'sock_hash': max_entries 4294967295 is too large" },
+		{ "map-max-huge", 3, 0xffffffff, "map 'sock_hash': max_entries 4294967295 is larger than 16777216" },
 	};
 	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state", "streak" };
 	struct obj *o;
