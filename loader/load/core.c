@@ -220,7 +220,7 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 }
 #endif
 
-#ifndef SOCKACCEL_NO_CORE
+#ifndef SOCKACCEL_NO_PROG_BTF
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		      struct sys_prog_load_args *a)
 {
@@ -261,7 +261,7 @@ int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
 	return fd2;
 }
 
-#else	/* the static build: o->btf is never set (elf/btf_ext.c) */
+#else	/* no program BTF (SOCKACCEL_NO_PROG_BTF, or no CO-RE): programs load without it */
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		      struct sys_prog_load_args *a)
 {
