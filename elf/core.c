@@ -123,6 +123,28 @@ static uint32_t xw(const struct btf *b, uint32_t id, size_t off)
 	return v;
 }
 
+/* The vlen records of a struct, union or enum, each starting with its
+ * name: btf_enum 8 bytes; btf_member and btf_enum64 12. */
+static uint32_t rec_size(const struct btf_type *t)
+{
+	return kind_of(t) == BTF_KIND_ENUM ? 8 : 12;
+}
+
+/* The first record of type id (t) named name: enumerators by their
+ * essential names, members exactly.  Its index, or -1. */
+static int find_rec(const struct btf *b, uint32_t id, const struct btf_type *t, const char *name)
+{
+	uint32_t j;
+
+	for (j = 0; j < BTF_INFO_VLEN(t->info); j++) {
+		const char *n = str_at(b, xw(b, id, j * rec_size(t)));
+
+		if (is_enum(t) ? same_essential(name, n) : name && n && !strcmp(name, n))
+			return (int)j;
+	}
+	return -1;
+}
+
 static uint32_t int_enc(const struct btf *b, uint32_t id)
 {
 	return xw(b, id, 0);
@@ -178,7 +200,7 @@ static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *
 
 		if (!is_enum(&t) || s->nraw != 1 || s->raw[0] >= BTF_INFO_VLEN(t.info))
 			return -EINVAL;
-		e = xw(b, id, s->raw[0] * (kind_of(&t) == BTF_KIND_ENUM ? 8 : 12));
+		e = xw(b, id, s->raw[0] * rec_size(&t));
 		s->a[0] = (struct acc){ id, s->raw[0], str_at(b, e) };
 		s->n = 1;
 		return s->a[0].name && *s->a[0].name ? 0 : -EINVAL;
@@ -286,7 +308,8 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		      int mode, int depth)
 {
 	struct btf_type lt, tt;
-	uint32_t i, j, lv, tv, k, lx, tx;
+	uint32_t i, lv, tv, k, lx;
+	int j;
 	const char *ln, *tn;
 
 	if (depth > MAX_CHAIN || ++work > WORK_MAX ||
@@ -327,20 +350,14 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
 	if (!is_composite(&lt) && !is_enum(&lt))
 		return 0;
-	/* MATCH of a struct, union or enum: each local name in the target. */
-	lx = k == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum; btf_enum64, btf_member */
-	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;
+	/* MATCH of a struct, union or enum: each local name in the target;
+	 * a member's type too (struct btf_member: name_off, type, offset). */
+	lx = rec_size(&lt);
 	for (i = 0; i < lv; i++) {
-		const char *a = str_at(lb, xw(lb, lid, i * lx)), *b;
-
-		for (j = 0; j < tv; j++) {
-			b = str_at(tb, xw(tb, tid, j * tx));
-			if (is_enum(&lt) ? same_essential(a, b) : a && b && !strcmp(a, b))
-				break;
-		}
-		if (j == tv || (!is_enum(&lt) &&
-				!types_walk(lb, xw(lb, lid, i * lx + 4), tb, xw(tb, tid, j * tx + 4),
-					    MATCH, depth + 1)))
+		j = find_rec(tb, tid, &tt, str_at(lb, xw(lb, lid, i * lx)));
+		if (j < 0 || (!is_enum(&lt) &&
+			      !types_walk(lb, xw(lb, lid, i * lx + 4), tb, xw(tb, tid, (uint32_t)j * 12 + 4),
+					  MATCH, depth + 1)))
 			return 0;
 	}
 	return 1;
@@ -362,24 +379,15 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 				  kind == BPF_CORE_TYPE_MATCHES ? MATCH : COMPAT, 0);
 	if (is_enumval(kind)) {
 		struct btf_type t;
-		size_t es;
 
 		if (skip_mods(tb, cand, &tid))
 			return 0;
 		t = type_at(tb, tid);
-		if (!is_enum(&t))
+		if (!is_enum(&t) || (i = find_rec(tb, tid, &t, ls->a[0].name)) < 0)
 			return 0;
-		es = kind_of(&t) == BTF_KIND_ENUM ? sizeof(struct btf_enum) : sizeof(struct btf_enum64);
-		for (i = 0; i < (int)BTF_INFO_VLEN(t.info); i++) {
-			const char *n = str_at(tb, xw(tb, tid, (size_t)i * es));
-
-			if (same_essential(ls->a[0].name, n)) {
-				ts->a[0] = (struct acc){ tid, (uint32_t)i, n };
-				ts->n = 1;
-				return 1;
-			}
-		}
-		return 0;
+		ts->a[0] = (struct acc){ tid, (uint32_t)i, ls->a[0].name };
+		ts->n = 1;
+		return 1;
 	}
 	for (i = 0; i < ls->n; i++) {
 		const struct acc *la = &ls->a[i];
@@ -548,10 +556,10 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 
 	memset(res, 0, sizeof(*res));
 	work = 0;
-	if (parse_spec(local, r, &ls)) {
-		*why = "the access string does not fit the local type";
+	/* The object's side: one message for every way it can be wrong. */
+	*why = "the object's BTF does not fit it (rebuild the object)";
+	if (parse_spec(local, r, &ls))
 		return -EINVAL;
-	}
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
 		res->orig = res->val = r->type_id;
 		res->validate = 1;
@@ -559,15 +567,11 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	}
 	lt = type_at(local, r->type_id);
 	lname = name_of(local, r->type_id);
-	if (!essential_len(lname)) {
-		*why = "the local type has no name to look up";
+	if (!essential_len(lname) || calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate) < 0)
 		return -EINVAL;
-	}
-	e = calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate);
-	if (e < 0) {
-		*why = "the kind does not apply to this access";
-		return e;
-	}
+	/* The kernel's side: a type no search should take that long, or a
+	 * bitfield no load reaches. */
+	*why = "the kernel's type nests too deep, or no load reaches its field";
 	for (k = 0; k < ntarg; k++) {
 		struct btf *tb = targ[k];
 
@@ -578,17 +582,12 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 			if (!kinds_compat(&t, &lt) || !same_essential(lname, str_at(tb, t.name_off)))
 				continue;
 			e = match_spec(&ls, r->kind, tb, id, &ts);
-			if (e < 0 || work > WORK_MAX) {
-				*why = "the kernel's type nests too deep";
+			if (e < 0 || work > WORK_MAX)
 				return -E2BIG;
-			}
 			if (!e)
 				continue;
-			e = calc(&ts, r->kind, &v, &sz, &ttid, &e2);
-			if (e < 0) {
-				*why = "the kernel's field cannot be read (a bitfield wider than 8 bytes?)";
-				return e;
-			}
+			if (calc(&ts, r->kind, &v, &sz, &ttid, &e2) < 0)
+				return -EINVAL;
 			if (found && v != res->val) {
 				*why = "ambiguous: kernel types of that name disagree";
 				return -EINVAL;
@@ -619,10 +618,9 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	uint64_t cur;
 	int cls, alu, ld;
 
-	if (r->insn >= cnt) {
-		*why = "the instruction is outside the program";
+	*why = "no such instruction, or not one a relocation can change (rebuild the object)";
+	if (r->insn >= cnt)
 		return -EINVAL;
-	}
 	in = insns + r->insn;
 	cls = BPF_CLASS(in->code);
 	alu = cls == BPF_ALU || cls == BPF_ALU64;
@@ -630,41 +628,33 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	/* An immediate (ALU with K, ld_imm64 whole) or a load/store offset. */
 	if (alu ? BPF_SRC(in->code) != BPF_K :
 	    ld ? in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt :
-	    cls != BPF_LDX && cls != BPF_ST && cls != BPF_STX) {
-		*why = "this instruction cannot take a relocation";
+	    cls != BPF_LDX && cls != BPF_ST && cls != BPF_STX)
 		return -EINVAL;
-	}
 	if (res->poison)
 		goto poison;
 	cur = alu ? (uint32_t)in->imm :
 	      ld ? (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm :
 	      (uint64_t)(int64_t)in->off;
-	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig)) {
-		*why = "the instruction does not hold the value the object's BTF gives";
+	*why = "the instruction does not hold the value the object's BTF gives (rebuild the object)";
+	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig))
 		return -EINVAL;
-	}
+	*why = "the kernel's value does not fit the instruction";
 	if (ld) {
 		in[0].imm = (int32_t)(uint32_t)res->val;
 		in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
 		return 0;
 	}
 	if (alu) {
-		if (res->val > UINT32_MAX && res->val != (uint64_t)(int64_t)(int32_t)res->val) {
-			*why = "the value does not fit an instruction's immediate";
+		if (res->val > UINT32_MAX && res->val != (uint64_t)(int64_t)(int32_t)res->val)
 			return -ERANGE;
-		}
 		in->imm = (int32_t)res->val;
 		return 0;
 	}
-	if (res->val > INT16_MAX) {
-		*why = "the offset does not fit a load or store";
+	if (res->val > INT16_MAX)
 		return -ERANGE;
-	}
 	if (res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
-		if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
-			*why = "the load or store does not have the field's size";
+		if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0)
 			return -EINVAL;
-		}
 		/* signed or other fields that changed size: poisoned, as libbpf does */
 		if (res->size_bad)
 			goto poison;
@@ -702,20 +692,14 @@ void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf
 	}
 	n = (size_t)snprintf(buf, len, "%s%s", kw, *name_of(local, r->type_id) ?
 			     name_of(local, r->type_id) : "(anon)");
-	if (is_enumval(r->kind)) {
-		snprintf(buf + n, len - n, "::%s", s.a[0].name);
-		return;
-	}
-	if (!is_field(r->kind))
-		return;
-	if (s.raw[0] && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "[%u]", s.raw[0]);
-	for (i = 1; i < s.n && n < len; i++) {
+	/* Type kinds have no accessors; an enumerator is "enum e::V"; a
+	 * field's root [0] is left out: "struct s.a[2].b". */
+	for (i = 0; i < s.n && n < len; i++)
 		if (s.a[i].name)
-			n += (size_t)snprintf(buf + n, len - n, ".%s", s.a[i].name);
-		else
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", is_enumval(r->kind) ? "::" : ".",
+					      s.a[i].name);
+		else if (i || s.a[i].idx)
 			n += (size_t)snprintf(buf + n, len - n, "[%u]", s.a[i].idx);
-	}
 }
 
 #endif
