@@ -43,15 +43,20 @@ struct spec {
 	uint64_t bit_off;
 };
 
-static const char kind_names[][18] = {	/* a table of 13 pointers costs more */
-	"field byte offset", "field byte size", "field exists", "field signed",
-	"field lshift_u64", "field rshift_u64", "type id local", "type id target",
-	"type exists", "type size", "enum value exists", "enum value", "type matches",
-};
+/* By enum bpf_core_relo_kind, one after another: a table of 13 pointers,
+ * or of 13 names padded to the longest, costs more. */
+static const char kind_names[] =
+	"field byte offset\0field byte size\0field exists\0field signed\0"
+	"field lshift_u64\0field rshift_u64\0type id local\0type id target\0"
+	"type exists\0type size\0enum value exists\0enum value\0type matches\0?";
 
 const char *bo_core_kind_name(uint32_t kind)
 {
-	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "?";
+	const char *s = kind_names;
+
+	for (; kind && *s != '?'; kind--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 static int is_field(uint32_t k) { return k <= BPF_CORE_FIELD_RSHIFT_U64; }
