@@ -168,12 +168,13 @@ static int add_elems(struct spec *s, uint32_t id, uint64_t idx)
 	return s->bit_off > (UINT64_MAX >> 8) ? -EINVAL : 0;
 }
 
+static int walk(struct spec *s, const struct spec *ls);
+
 /* Local side: the access string against the object's own BTF. */
 static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *s)
 {
 	const char *p = str_at(b, r->access_off);
 	uint32_t id;
-	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->b = b;
@@ -210,42 +211,7 @@ static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *
 		s->n = 1;
 		return s->a[0].name && *s->a[0].name ? 0 : -EINVAL;
 	}
-	s->a[s->n++] = (struct acc){ id, s->raw[0], NULL };
-	if (add_elems(s, id, s->raw[0]))
-		return -EINVAL;
-	for (i = 1; i < s->nraw; i++) {
-		uint32_t idx = s->raw[i];
-		struct btf_type t;
-
-		if (skip_mods(b, id, &id))
-			return -EINVAL;
-		t = type_at(b, id);
-		if (is_composite(&t)) {
-			struct btf_member m;
-			const char *name;
-
-			if (idx >= BTF_INFO_VLEN(t.info))
-				return -EINVAL;
-			m = member_at(b, id, idx);
-			s->bit_off += member_bit_off(&t, &m);
-			name = str_at(b, m.name_off);
-			if (name && *name)
-				s->a[s->n++] = (struct acc){ id, idx, name };
-			id = m.type;
-		} else if (kind_of(&t) == BTF_KIND_ARRAY) {
-			struct btf_array a;
-
-			memcpy(&a, btf_extra(b, id), sizeof(a));
-			if (skip_mods(b, a.type, &id) || (a.nelems && idx >= a.nelems))
-				return -EINVAL;
-			s->a[s->n++] = (struct acc){ id, idx, NULL };
-			if (add_elems(s, id, idx))
-				return -EINVAL;
-		} else {
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return walk(s, NULL) == 1 ? 0 : -EINVAL;
 }
 
 enum { FIELD, COMPAT, MATCH, MATCH_PTR };	/* types_walk() modes */
@@ -368,13 +334,73 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	return 1;
 }
 
+/*
+ * A field's accessors from s->root on: the local access string's numbers
+ * (ls NULL: members by index, anonymous ones not kept), or the local
+ * accessors ls found again in s->b (members by name, through anonymous
+ * ones).  1 done, 0 no match, -errno.
+ */
+static int walk(struct spec *s, const struct spec *ls)
+{
+	struct btf *b = s->b;
+	uint32_t id = s->root;
+	int i, n = ls ? ls->n : s->nraw, r;
+
+	for (i = 0; i < n; i++) {
+		const struct acc *la = ls ? &ls->a[i] : NULL;
+		uint32_t idx = la ? la->idx : s->raw[i];
+		struct btf_type t;
+
+		if (skip_mods(b, id, &id))
+			return -EINVAL;
+		t = type_at(b, id);
+		if (la && la->name) {
+			r = match_member(ls->b, la, s, id, &id);
+			if (r <= 0)
+				return r;
+			continue;
+		}
+		if (i && !la && is_composite(&t)) {
+			struct btf_member m;
+			const char *name;
+
+			if (idx >= BTF_INFO_VLEN(t.info))
+				return -EINVAL;
+			m = member_at(b, id, idx);
+			s->bit_off += member_bit_off(&t, &m);
+			name = str_at(b, m.name_off);
+			if (name && *name)
+				s->a[s->n++] = (struct acc){ id, idx, name };
+			id = m.type;
+			continue;
+		}
+		if (i) {	/* an array element; i == 0: the root, p[idx] */
+			struct btf_array a;
+
+			if (kind_of(&t) != BTF_KIND_ARRAY)
+				return 0;
+			memcpy(&a, btf_extra(b, id), sizeof(a));
+			if (a.nelems && idx >= a.nelems)
+				return 0;
+			if (skip_mods(b, a.type, &id))
+				return -EINVAL;
+		}
+		if (s->n == SPEC_MAX)
+			return -E2BIG;
+		s->a[s->n++] = (struct acc){ id, idx, NULL };
+		if (add_elems(s, id, idx))
+			return -EINVAL;
+	}
+	return 1;
+}
+
 /* Target side: the local spec again in candidate type cand of tb.
  * 1 matched (ts filled in), 0 not, -errno. */
 static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint32_t cand,
 		      struct spec *ts)
 {
 	uint32_t tid = cand;
-	int i, r;
+	int i;
 
 	memset(ts, 0, sizeof(*ts));
 	ts->b = tb;
@@ -394,36 +420,7 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 		ts->n = 1;
 		return 1;
 	}
-	for (i = 0; i < ls->n; i++) {
-		const struct acc *la = &ls->a[i];
-
-		if (skip_mods(tb, tid, &tid))
-			return -EINVAL;
-		if (la->name) {
-			r = match_member(ls->b, la, ts, tid, &tid);
-			if (r <= 0)
-				return r;
-			continue;
-		}
-		if (i > 0) {
-			struct btf_type t = type_at(tb, tid);
-			struct btf_array a;
-
-			if (kind_of(&t) != BTF_KIND_ARRAY)
-				return 0;
-			memcpy(&a, btf_extra(tb, tid), sizeof(a));
-			if (a.nelems && la->idx >= a.nelems)
-				return 0;
-			if (skip_mods(tb, a.type, &tid))
-				return -EINVAL;
-		}
-		if (ts->n == SPEC_MAX)
-			return -E2BIG;
-		ts->a[ts->n++] = (struct acc){ tid, la->idx, NULL };
-		if (add_elems(ts, tid, la->idx))
-			return -EINVAL;
-	}
-	return 1;
+	return walk(ts, ls);
 }
 
 /* The value a spec gives (s NULL: not found).  1: poison, 0, -errno.
