@@ -124,7 +124,7 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 				uint32_t sec;
 
 				if (len - pos < 8)
-					return efail(o, pn, "records beyond the part");
+					return efail(o, pn, "records or section name beyond the part");
 				memcpy(h, d + pos, 8);
 				pos += 8;
 				name = str_at(b, h[0]);
