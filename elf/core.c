@@ -18,6 +18,11 @@
 
 #ifndef SOCKACCEL_NO_CORE	/* the static build leaves CO-RE out (loader/load/core.c) */
 
+/* Whatever is wrong on the object's side (the access string, the local
+ * type, the instruction): one message, whose fix is the same. */
+#define BO_CORE_OBJ_BAD \
+	"the object's BTF does not fit it, or the instruction does not hold its value (rebuild the object)"
+
 #define SPEC_MAX 64	/* as libbpf's BPF_CORE_SPEC_MAX_LEN */
 /*
  * Steps one relocation may take.  A hostile target BTF (--btf FILE) can
@@ -559,7 +564,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	memset(res, 0, sizeof(*res));
 	work = 0;
 	/* The object's side: one message for every way it can be wrong. */
-	*why = "the object's BTF does not fit it (rebuild the object)";
+	*why = BO_CORE_OBJ_BAD;
 	if (parse_spec(local, r, &ls))
 		return -EINVAL;
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
@@ -620,7 +625,7 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	uint64_t cur;
 	int cls, alu, ld;
 
-	*why = "no such instruction, or not one a relocation can change (rebuild the object)";
+	*why = BO_CORE_OBJ_BAD;
 	if (r->insn >= cnt)
 		return -EINVAL;
 	in = insns + r->insn;
@@ -637,7 +642,6 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	cur = alu ? (uint32_t)in->imm :
 	      ld ? (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm :
 	      (uint64_t)(int64_t)in->off;
-	*why = "the instruction does not hold the value the object's BTF gives (rebuild the object)";
 	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig))
 		return -EINVAL;
 	*why = "the kernel's value does not fit the instruction";

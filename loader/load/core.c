@@ -79,8 +79,8 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 	}
 	if (ntarg)
 		return 0;
-	return sa_failx(c, targ_err, "program '%s': CO-RE needs BTF: %s: %s (a kernel built with "
-			"CONFIG_DEBUG_INFO_BTF=y has it; or give --btf FILE)", p->name, path,
+	return sa_failx(c, targ_err, "program '%s': CO-RE needs BTF: %s: %s (a kernel with "
+			"CONFIG_DEBUG_INFO_BTF=y has it; or --btf FILE)", p->name, path,
 			targ_err == -EINVAL ? "not BTF, or malformed" : strerror(-targ_err));
 }
 
