@@ -682,22 +682,20 @@ void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf
 	struct spec s;
 	size_t n = 0;
 	uint32_t id = r->type_id;
-	const char *kw = "";
+	const char *kw = "", *name;
+	struct btf_type t;
 	int i;
 
-	buf[0] = '\0';
 	if (parse_spec(local, r, &s)) {
 		snprintf(buf, len, "[%u] %s", r->type_id, str_at(local, r->access_off) ?: "?");
 		return;
 	}
-	if (!skip_mods(local, id, &id)) {
-		struct btf_type t = type_at(local, id);
-
-		kw = is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ? "union " : "struct ") :
-		     is_enum(&t) ? "enum " : "";
-	}
-	n = (size_t)snprintf(buf, len, "%s%s", kw, *name_of(local, r->type_id) ?
-			     name_of(local, r->type_id) : "(anon)");
+	skip_mods(local, id, &id);	/* failing, id stays r->type_id (in range) */
+	t = type_at(local, id);
+	kw = is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ? "union " : "struct ") :
+	     is_enum(&t) ? "enum " : "";
+	name = name_of(local, r->type_id);
+	n = (size_t)snprintf(buf, len, "%s%s", kw, *name ? name : "(anon)");
 	/* Type kinds have no accessors; an enumerator is "enum e::V"; a
 	 * field's root [0] is left out: "struct s.a[2].b". */
 	for (i = 0; i < s.n && n < len; i++)
