@@ -124,7 +124,7 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 				uint32_t sec;
 
 				if (len - pos < 8)
-					return efail(o, pn, "records beyond the part");
+					return efail(o, pn, "records or section name beyond the part");
 				memcpy(h, d + pos, 8);
 				pos += 8;
 				name = str_at(b, h[0]);
@@ -210,7 +210,8 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		/* Without .BTF.ext nothing needs it: load as before, without. */
 		return es ? bo_fail(o, err, "section '.BTF': %s", b.why) : 0;
 	}
-	fix_datasecs(ps, &b, (uint8_t *)b.types);
+	if (PROG_BTF)	/* only the kernel's BPF_BTF_LOAD needs them */
+		fix_datasecs(ps, &b, (uint8_t *)b.types);
 	err = 0;
 	if (es) {
 		memset(&h, 0, sizeof(h));
@@ -220,7 +221,8 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 			err = bo_failn(o, -EINVAL, "section", ".BTF.ext", "bad magic, version or header length");
 		if (!err && h.hdr_len < sizeof(h))	/* no core_relo part */
 			h.off_len[2][0] = h.off_len[2][1] = 0;
-		for (part = 0; !err && part < 3; part++) {
+		/* Without program BTF, func_info and line_info are not read. */
+		for (part = PROG_BTF ? 0 : 2; !err && part < 3; part++) {
 			uint64_t rest = es->size - h.hdr_len;
 
 			if (h.off_len[part][0] > rest || h.off_len[part][1] > rest - h.off_len[part][0])

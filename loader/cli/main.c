@@ -22,8 +22,12 @@
 #endif
 #ifdef SOCKACCEL_HAVE_LIBELF
 #define BUILD_KIND "libelf"
-#else
+#elif defined(SOCKACCEL_NO_CORE)
 #define BUILD_KIND "static, built-in ELF reader, no CO-RE"
+#elif defined(SOCKACCEL_NO_PROG_BTF)
+#define BUILD_KIND "static, built-in ELF reader, no program BTF"
+#else
+#define BUILD_KIND "static, built-in ELF reader"
 #endif
 
 enum opt {
