@@ -82,9 +82,8 @@ static int cgroup_show(struct sa_args *a)
 				sa_prog_info(fd, &pi, NULL);
 				close(fd);
 			}
-			printf(a->json ? "%s{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":\"%s\"}"
-				       : "%s%-8u %-15s %-15s %-15s\n", first || !a->json ? "" : ",",
-			       ids[k], at, f, pi.name);
+			printf(a->json ? ",{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":\"%s\"}" + first
+				       : "%-8u %-15s %-15s %-15s\n", ids[k], at, f, pi.name);
 			first = 0;
 		}
 	}

@@ -135,7 +135,7 @@ static int map_dump(struct sa_args *a)
 {
 	char what[PATH_MAX + 8];
 	struct bpf_map_info mi;
-	uint8_t *key = NULL, *next, *val;
+	uint8_t *key, *next, *val;
 	uint32_t ncpu, vs, n = 0, c;
 	int fd, err;
 
@@ -148,15 +148,20 @@ static int map_dump(struct sa_args *a)
 		sa_fail(&a->ctx, err, "map %s", what);
 		return sa_report(a);
 	}
-	ncpu = percpu(mi.type) ? sa_possible_cpus(1) : 1;
-	vs = percpu(mi.type) ? (mi.value_size + 7) / 8 * 8 : mi.value_size;
-	key = calloc(2 * (size_t)mi.key_size + 8, 1);
-	val = calloc((size_t)vs * ncpu + 8, 1);
-	if (!key || !val) {
+	ncpu = 1;
+	vs = mi.value_size;
+	if (percpu(mi.type)) {
+		ncpu = sa_possible_cpus(1);
+		vs = (vs + 7) / 8 * 8;
+	}
+	/* One buffer: the key, the next key, the value(s). */
+	key = calloc(2 * (size_t)mi.key_size + (size_t)vs * ncpu + 8, 1);
+	if (!key) {
 		err = sa_failx(&a->ctx, -ENOMEM, "out of memory");
 		goto out;
 	}
 	next = key + mi.key_size;
+	val = next + mi.key_size;
 	if (a->json)
 		putchar('[');
 	/* NULL first: the first key (Linux 4.12).  JSON: a per-CPU map's
@@ -185,7 +190,6 @@ static int map_dump(struct sa_args *a)
 	err = err == -ENOENT ? 0 : sa_fail(&a->ctx, err, "map %s: BPF_MAP_GET_NEXT_KEY", what);
 out:
 	free(key);
-	free(val);
 	close(fd);
 	return err ? sa_report(a) : 0;
 }

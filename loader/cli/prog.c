@@ -179,16 +179,15 @@ static void show_one(struct sa_args *a, int fd, int first)
 {
 	struct bpf_prog_info pi;
 	uint32_t ids[64], i;
+	char tag[2 * BPF_TAG_SIZE + 1];
 	int j = a->json;
 
 	if (sa_prog_info(fd, &pi, ids))
 		return;
 	sa_show_head(a, first, pi.id, bpf_prog_type_name(pi.type), pi.name);
-	fputs(j ? ",\"tag\":\"" : "  tag ", stdout);
-	for (i = 0; i < BPF_TAG_SIZE; i++)
-		printf("%02x", pi.tag[i]);
-	printf(j ? "\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":["
-		 : "%s\n\txlated %uB  jited %uB",
+	sa_tag_hex(pi.tag, tag);
+	printf(j ? ",\"tag\":\"%s\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":["
+		 : "  tag %s%s\n\txlated %uB  jited %uB", tag,
 	       j ? (pi.gpl_compatible ? "true" : "false") : pi.gpl_compatible ? "  gpl" : "",
 	       pi.xlated_prog_len, pi.jited_prog_len);
 	for (i = 0; i < pi.nr_map_ids && i < 64; i++)
