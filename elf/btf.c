@@ -71,9 +71,10 @@ static int member_type(struct btf *b, const char *map, const char *field,
 	return 0;
 }
 
-/* The __uint() fields and the word of struct bo_map each fills ("pinning"
+/* The fields of a definition: __array(values, ...), the two __type()s,
+ * then the __uint()s and the word of struct bo_map each fills ("pinning"
  * is checked and turned into enum bo_pinning after). */
-static const char uint_fields[] =
+static const char fields[] = "values\0key\0value\0"
 	"type\0max_entries\0map_flags\0numa_node\0key_size\0value_size\0pinning\0";
 static const uint8_t uint_at[] = {
 	offsetof(struct bo_map, type), offsetof(struct bo_map, max_entries),
@@ -103,14 +104,15 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		f = str_at(b, mb.name_off);
 		if (!f)
 			return bfail(b, "member name out of range");
-		if (!strcmp(f, "values")) {	/* __array(values, struct {...}) */
+		u = bo_name_index(fields, f);
+		if (u == 0) {	/* __array(values, struct {...}) */
 			*values_type = mb.type;
 			*values_off = (BTF_INFO_KFLAG(st.info) ? BTF_MEMBER_BIT_OFFSET(mb.offset) :
 				       mb.offset) / 8;
 			continue;
 		}
-		if (!strcmp(f, "key") || !strcmp(f, "value")) {
-			err = member_type(b, name, f, mb.type, &sizes[f[0] == 'v']);
+		if (u == 1 || u == 2) {	/* key, value */
+			err = member_type(b, name, f, mb.type, &sizes[u - 1]);
 			if (err)
 				return err;
 			continue;
@@ -118,10 +120,9 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		err = member_uint(b, name, f, mb.type, &val);
 		if (err)
 			return err;
-		u = bo_name_index(uint_fields, f);
 		if (u < 0)
 			return bo_failn(o, -EOPNOTSUPP, "map", name, "field '%s' is not supported", f);
-		memcpy((uint8_t *)m + uint_at[u], &val, 4);
+		memcpy((uint8_t *)m + uint_at[u - 3], &val, 4);
 	}
 	for (k = 0; k < 2; k++) {
 		uint32_t *sz = k ? &m->value_size : &m->key_size;

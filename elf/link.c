@@ -301,6 +301,7 @@ static int link_range(struct build *b, uint32_t sec, uint64_t start,
 	return err ? err : link_pc_calls(b, sec, rs, start, end, pos);
 }
 
+#ifndef SOCKACCEL_NO_CORE
 /* Where each stretch of code went, for .BTF.ext (btf_ext.c). */
 static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t end)
 {
@@ -317,6 +318,9 @@ static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t e
 	p->nranges = b->nsubs + 1;
 	return 0;
 }
+#else	/* the static build: its btf_ext.c spreads no .BTF.ext records */
+#define keep_ranges(b, sec, start, end) 0
+#endif
 
 int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
 		      uint64_t start, uint64_t end)

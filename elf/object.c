@@ -354,6 +354,16 @@ static int parse_view(struct parse *ps)
 	return check_unique(o);
 }
 
+/* An empty object named name; err, with the message msg when not NULL. */
+static int init_object(struct bo_object *o, const char *name, int err, const char *msg)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	if (msg)
+		strcpy(o->err, msg);	/* a view's 256 bytes into 512 */
+	return err;
+}
+
 int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 			  const char *name, const char *prog_type_override)
 {
@@ -361,8 +371,7 @@ int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 	uint32_t i;
 	int err;
 
-	memset(o, 0, sizeof(*o));
-	snprintf(o->name, sizeof(o->name), "%s", name);
+	init_object(o, name, 0, NULL);
 	if (prog_type_override && !bo_sec_def_by_type(prog_type_override))
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
 	ps.data_map = malloc((v->nsec ? v->nsec : 1) * sizeof(int));
@@ -386,15 +395,12 @@ int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 
 	err = r->read(&v, buf, len, name);
 	if (err) {
-		memset(o, 0, sizeof(*o));
-		snprintf(o->name, sizeof(o->name), "%s", name);
-		strcpy(o->err, v.err);	/* 256 into 512 */
-		o->reader = r->name;
-		return err;
+		err = init_object(o, name, err, v.err);
+	} else {
+		err = bo_object_parse_view(o, &v, name, prog_type_override);
+		elf_view_free(&v);
 	}
-	err = bo_object_parse_view(o, &v, name, prog_type_override);
 	o->reader = r->name;
-	elf_view_free(&v);
 	return err;
 }
 
