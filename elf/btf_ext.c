@@ -75,12 +75,13 @@ static int add_rec(struct bo_object *o, struct bo_prog *p, int part,
 {
 	uint8_t *arr = (uint8_t *)&p->func_info + part * PAIR, *na;
 	uint32_t w[4];
+	const char *acc;
 
 	memcpy(w, r, parts[part].rec);
 	w[0] = insn;
 	/* Checked here so that nothing later looks up a bad id or string. */
 	/* func_info and line_info only go to the kernel, which checks them. */
-	if (part == 2 && (w[1] > btf_last(b) || !str_at(b, w[2]) || !*str_at(b, w[2]) ||
+	if (part == 2 && (w[1] > btf_last(b) || !(acc = str_at(b, w[2])) || !*acc ||
 			  w[3] > BPF_CORE_TYPE_MATCHES))
 		return efail(o, "core_relo", "a record's type, string or kind is out of range");
 	na = bo_push(o, arr, (size_t *)(arr + offsetof(struct bo_prog, nfunc_info) -
@@ -201,15 +202,17 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		return bo_oom(o);
 	memcpy(o->btf, bs->data, bs->size);
 	o->btf_len = (uint32_t)bs->size;
-	err = btf_open(&b, o->btf, o->btf_len, NULL, NULL);
+	/* Unreadable .BTF without .BTF.ext: nothing needs it, load as before
+	 * without it; with .BTF.ext, btf_open() says what is wrong. */
+	err = btf_open(&b, o->btf, o->btf_len, NULL, es ? o : NULL);
 	if (err) {
 		btf_close(&b);
 		free(o->btf);
 		o->btf = NULL;
 		o->btf_len = 0;
-		/* Without .BTF.ext nothing needs it: load as before, without. */
-		return es ? bo_fail(o, err, "section '.BTF': %s", b.why) : 0;
+		return es ? err : 0;
 	}
+	b.o = NULL;	/* nothing after this reports through b */
 	if (PROG_BTF)	/* only the kernel's BPF_BTF_LOAD needs them */
 		fix_datasecs(ps, &b, (uint8_t *)b.types);
 	err = 0;

@@ -155,6 +155,12 @@ static int find_rec(const struct btf *b, uint32_t id, const struct btf_type *t, 
 	return -1;
 }
 
+/* BTF_INT_SIGNED of integer id's encoding (the u32 after its btf_type). */
+static int int_signed(const struct btf *b, uint32_t id)
+{
+	return BTF_INT_ENCODING(xw(b, id, 0)) & BTF_INT_SIGNED;
+}
+
 static uint32_t int_enc(const struct btf *b, uint32_t id)
 {
 	return xw(b, id, 0);
@@ -312,8 +318,7 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	}
 	if (k == BTF_KIND_INT)
 		return mode >= MATCH ? lt.size == tt.size &&
-			      (BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) ==
-			      (BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED) :
+			      int_signed(lb, lid) == int_signed(tb, tid) :
 			      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
 	if (k == BTF_KIND_FLOAT)
 		return mode < MATCH || lt.size == tt.size;
@@ -527,7 +532,7 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		break;
 	case BPF_CORE_FIELD_SIGNED:
 		*val = (is_enum(&mt) && BTF_INFO_KFLAG(mt.info)) ||
-		       (kind_of(&mt) == BTF_KIND_INT && (BTF_INT_ENCODING(int_enc(s->b, mid)) & BTF_INT_SIGNED));
+		       (kind_of(&mt) == BTF_KIND_INT && int_signed(s->b, mid));
 		break;
 	case BPF_CORE_FIELD_LSHIFT_U64:	/* little endian */
 		*val = 64 - (bit_off + bit_sz - byte_off * 8ull);
@@ -540,15 +545,18 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 
 /* A load may follow a field that changed size only if zero extension
  * keeps the value: unsigned integers, and pointers. */
+static int zext_class(const struct btf *b, uint32_t id)	/* 1 pointer, 2 unsigned int, else 0 */
+{
+	struct btf_type t = type_at(b, id);
+
+	return kind_of(&t) == BTF_KIND_PTR ? 1 : kind_of(&t) == BTF_KIND_INT && !int_signed(b, id) ? 2 : 0;
+}
+
 static int size_change_ok(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid)
 {
-	struct btf_type lt = type_at(lb, lid), tt = type_at(tb, tid);
+	int k = zext_class(lb, lid);
 
-	if (kind_of(&lt) == BTF_KIND_PTR && kind_of(&tt) == BTF_KIND_PTR)
-		return 1;
-	return kind_of(&lt) == BTF_KIND_INT && kind_of(&tt) == BTF_KIND_INT &&
-	       !(BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) &&
-	       !(BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED);
+	return k && k == zext_class(tb, tid);
 }
 
 int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
