@@ -39,7 +39,7 @@ struct agent {
 	char cgroup[PATH_MAX];
 	/* What we run, held open: if its pins are deleted, these still
 	 * name the programs to detach. */
-	int ops, msg, hash, cg;
+	int ops, msg, hash, cg, opt;
 	uint32_t ops_id, msg_id;
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
@@ -78,7 +78,7 @@ static int pin_open(const struct agent *g, const char *name)
 
 static void release(struct agent *g)
 {
-	int *fds[] = { &g->ops, &g->msg, &g->hash, &g->cg };
+	int *fds[] = { &g->ops, &g->msg, &g->hash, &g->cg, &g->opt };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -96,6 +96,7 @@ static void grab(struct agent *g)
 	g->ops = pin_open(g, SA_PROG_SOCKOPS);
 	g->msg = pin_open(g, SA_PROG_SKMSG);
 	g->hash = pin_open(g, SA_MAP_SOCKHASH);
+	g->opt = pin_open(g, SA_PROG_SOCKOPT);
 	g->cg = open(g->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g->ops_id = id_of(g->ops);
 	g->msg_id = id_of(g->msg);
@@ -106,6 +107,8 @@ static void detach_held(struct agent *g)
 {
 	if (g->ops >= 0 && g->cg >= 0)
 		sys_prog_detach(g->ops, g->cg, BPF_CGROUP_SOCK_OPS);
+	if (g->opt >= 0 && g->cg >= 0)
+		sys_prog_detach(g->opt, g->cg, BPF_CGROUP_SETSOCKOPT);
 	if (g->msg >= 0 && g->hash >= 0)
 		sys_prog_detach(g->msg, g->hash, BPF_SK_MSG_VERDICT);
 }
@@ -279,7 +282,7 @@ static int stop(struct agent *g, int sig)
 
 int cmd_run(struct sa_args *a)
 {
-	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .cg = -1 };
+	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .cg = -1, .opt = -1 };
 	struct signalfd_siginfo si = { .ssi_signo = 0 };
 	struct pollfd p[2];
 	char why[PATH_MAX + 128];
