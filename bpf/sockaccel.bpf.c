@@ -550,7 +550,9 @@ SEC("cgroup/setsockopt")
 int sockaccel_opt(struct bpf_sockopt *ctx)
 {
 	struct bpf_sock *sk = ctx->sk;
-	int *val = ctx->optval;
+	/* Unsigned: a negative SO_RCVLOWAT means INT_MAX to the kernel
+	 * (sk_setsockopt()), and is above 1 here too. */
+	__u32 *val = ctx->optval;
 	struct sa_sk_state *st;
 	__u32 one = 1;
 

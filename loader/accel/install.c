@@ -209,9 +209,10 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
  * A replace pins into <pin dir>/replacing, then: the new sk_msg program
  * replaces the old one on sock_hash (sockets already in it keep the
  * program they were added with, a socket holds its own reference; new ones
- * get the new one); the sockops program is swapped in place on the cgroup
- * with BPF_F_REPLACE (Linux 5.6), so every connection established after
- * runs the new one and none finds no program; then the pins are renamed
+ * get the new one); the setsockopt, then the sockops program are swapped
+ * in place on the cgroup with BPF_F_REPLACE (Linux 5.6), so every
+ * connection established (and option set) after runs the new one and none
+ * finds no program; then the pins are renamed
  * over the old ones.  Maps are kept when they are alike.
  */
 static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
