@@ -845,7 +845,7 @@ static void maps(void)
 		{ "map-max-zero", 3, 0, "map 'sock_hash': max_entries is 0" },
 		{ "map-max-huge", 3, 0xffffffff, "map 'sock_hash': max_entries 4294967295 is too large" },
 	};
-	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state", "streak" };
+	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state", "streak", "to_stack" };
 	struct obj *o;
 	size_t i;
 	char lng[101];

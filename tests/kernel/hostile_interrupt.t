@@ -143,7 +143,7 @@ interrupted() {
 	PROGS=$(grep -o '"programs":\[[^]]*' <<<"$st" | grep -o '"name":"[a-z_]*' | cut -d'"' -f4 | tr '\n' ' ')
 	MAPS=$(grep -o '"maps":\[[^]]*' <<<"$st" | grep -o '"name":"[a-z_]*' | cut -d'"' -f4 | tr '\n' ' ')
 	is "$NPINS" 12 "[$L] the binary lists the 12 pins an install makes: $PINS"
-	is "$(wc -w <<<"$PROGS $MAPS")" 8 "[$L] ... 2 programs and 6 maps: $PROGS$MAPS"
+	is "$(wc -w <<<"$PROGS $MAPS")" 10 "[$L] ... 3 programs and 7 maps: $PROGS$MAPS"
 	new_cgroup cg
 	new_pin_dir pin
 
