@@ -106,7 +106,7 @@ static void check_sockaccel(const struct elf_reader *r)
 	for (i = 0; !err && i < o.nprogs; i++) {
 		const struct bo_prog *p = &o.progs[i];
 		int good = p->nrelocs > 0;
-		int fds[6] = { 101, 102, 103, 104, 105, 106 };
+		int fds[7] = { 101, 102, 103, 104, 105, 106, 107 };
 		struct bpf_insn *out = malloc(p->insn_cnt * sizeof(*out));
 
 		for (k = 0; k < p->nrelocs; k++) {
