@@ -77,6 +77,8 @@ enum sa_counter {
 	SA_SOCK_TO_STACK,	/* sockets moved to the stack: a small-write stream */
 	SA_SOCK_BACKPRESSURE,	/* sockets moved to the stack: their peer had more
 				 * than config.unread_max_kib KiB unread */
+	SA_SOCK_SOCKOPT,	/* sockets left to the stack: they set an option
+				 * the redirect does not honour (SO_RCVLOWAT...) */
 	SA_COUNTER_MAX
 };
 
@@ -135,6 +137,10 @@ struct sa_config {
 #define SA_SOCKHASH_MAX	65536
 #endif
 #define SA_PORTS_MAX	64
+/* to_stack[conn]: connections an end of which set such an option, until
+ * the other end's next write sees it.  LRU: an entry whose other end never
+ * writes again ages out. */
+#define SA_TO_STACK_ENTRIES 1024
 
 /* Map and program names: kernel object names (at most 15 chars) and pins. */
 #define SA_MAP_SOCKHASH	"sock_hash"
@@ -143,10 +149,12 @@ struct sa_config {
 #define SA_MAP_PORTS	"ports"
 #define SA_MAP_SKSTATE	"sk_state"
 #define SA_MAP_STREAK	"streak"
+#define SA_MAP_TOSTACK	"to_stack"
 #define SA_MAP_UNREAD	"unread"	/* SA_BACKPRESSURE builds only */
 #define SA_MAP_READERS	"readers"	/* SA_BACKPRESSURE builds only */
 #define SA_PROG_SOCKOPS	"sockaccel_ops"
 #define SA_PROG_SKMSG	"sockaccel_msg"
+#define SA_PROG_SOCKOPT	"sockaccel_opt"
 #define SA_PROG_READ	"sockaccel_read"	/* SA_BACKPRESSURE builds only */
 
 #endif

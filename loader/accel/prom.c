@@ -33,6 +33,7 @@ static const char *const counter_help[SA_COUNTER_MAX] = {
 	[SA_BYTES_PASSED] = PHELP("Bytes that went through the TCP/IP stack."),
 	[SA_SOCK_TO_STACK] = PHELP("Sockets moved to the stack (a long run of small one-way writes)."),
 	[SA_SOCK_BACKPRESSURE] = PHELP("Sockets moved to the stack (their peer had too much redirected data unread)."),
+	[SA_SOCK_SOCKOPT] = PHELP("Sockets left to the stack (they set SO_RCVLOWAT or SO_OOBINLINE)."),
 };
 
 struct out {

@@ -178,7 +178,10 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 	} else {
 		cg = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cg >= 0) {
-			s->attached = is_attached(cg, BPF_CGROUP_SOCK_OPS, s->ids[SA_OPS]) == 1;
+			for (i = 0, s->attached = 1; i < SA_NCG; i++) {
+				r = sa_cg_items[i];
+				s->attached &= is_attached(cg, sa_items[r].attach, s->ids[r]) == 1;
+			}
 			if (what & SA_READ_CGROUP)
 				read_cgroup(c, cg, s);
 			close(cg);

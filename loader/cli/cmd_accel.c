@@ -314,7 +314,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 		[SA_DETACHED] = "yes, but DETACHED (run install to repair, or remove)",
 		[SA_CGROUP_GONE] = "yes, but its cgroup is GONE (run remove)",
 	};
-	char tags[2][17];
+	char tags[3][17];
 	size_t i;
 
 	if (s->state == SA_NOT_INSTALLED) {
@@ -323,14 +323,17 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 	}
 	sa_tag_hex(s->tags[SA_OPS], tags[0]);
 	sa_tag_hex(s->tags[SA_MSG], tags[1]);
-	printf("installed: %s\nstate:     %s\ncgroup:    %s (sockops %s)\npin dir:   %s\n"
+	sa_tag_hex(s->tags[SA_OPT], tags[2]);
+	printf("installed: %s\nstate:     %s\ncgroup:    %s (programs %s)\npin dir:   %s\n"
 	       "version:   %s\nprograms:  " SA_PROG_SOCKOPS " id %u tag %s, " SA_PROG_SKMSG
-	       " id %u tag %s (%s)\nmaps:     ", says[s->state], sa_state_names[s->state],
+	       " id %u tag %s (%s), " SA_PROG_SOCKOPT " id %u tag %s\nmaps:     ",
+	       says[s->state], sa_state_names[s->state],
 	       s->cgroup[0] ? s->cgroup : "(unknown)", s->attached ? "attached" : "NOT attached",
 	       pin_dir, s->version[0] ? s->version : "(unknown)",
 	       s->ids[SA_OPS], tags[0], s->ids[SA_MSG], tags[1],
 	       s->msg_attached < 0 ? "attachment to sock_hash not queryable on this kernel" :
-	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash");
+	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash",
+	       s->ids[SA_OPT], tags[2]);
 	for (i = 0; i < SA_NITEMS; i++)
 		if (sa_items[i].kind == SA_K_MAP)
 			printf("%s %s id %u", i ? "," : "", sa_items[i].name, s->ids[i]);

@@ -38,10 +38,10 @@ struct agent {
 	struct sa_accel_opts o;
 	char cgroup[PATH_MAX];
 	/* What we run, held open: if its pins are deleted, these still
-	 * name the programs to detach.  The first three are pins (pinned[]). */
+	 * name the programs to detach.  The first four are pins (pinned[]). */
 	union {
-		int fd[4];
-		struct { int ops, msg, hash, cg; };
+		int fd[5];
+		struct { int ops, msg, hash, opt, cg; };
 	};
 	union {
 		uint32_t id[2];		/* of ops and msg */
@@ -82,13 +82,13 @@ static int pin_open(const struct agent *g, const char *name)
 	return sa_path(path, sizeof(path), g->o.pin_dir, name) ?: sys_obj_get(path);
 }
 
-static const char *const pinned[] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG, SA_MAP_SOCKHASH };
+static const char *const pinned[] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG, SA_MAP_SOCKHASH, SA_PROG_SOCKOPT };
 
 static void release(struct agent *g)
 {
 	size_t i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		if (g->fd[i] >= 0)
 			close(g->fd[i]);
 		g->fd[i] = -1;
@@ -102,7 +102,7 @@ static void grab(struct agent *g)
 	size_t i;
 
 	release(g);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		g->fd[i] = pin_open(g, pinned[i]);
 	g->cg = open(g->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g->ops_id = id_of(g->ops);
@@ -114,6 +114,8 @@ static void detach_held(struct agent *g)
 {
 	if (g->ops >= 0 && g->cg >= 0)
 		sys_prog_detach(g->ops, g->cg, BPF_CGROUP_SOCK_OPS);
+	if (g->opt >= 0 && g->cg >= 0)
+		sys_prog_detach(g->opt, g->cg, BPF_CGROUP_SETSOCKOPT);
 	if (g->msg >= 0 && g->hash >= 0)
 		sys_prog_detach(g->msg, g->hash, BPF_SK_MSG_VERDICT);
 }
@@ -275,7 +277,7 @@ static int stop(struct agent *g, int sig)
 
 int cmd_run(struct sa_args *a)
 {
-	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .cg = -1 };
+	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .opt = -1, .cg = -1 };
 	struct signalfd_siginfo si = { .ssi_signo = 0 };
 	struct pollfd p[2] = { { .fd = -1 } };
 	char why[PATH_MAX + 128];

@@ -5,6 +5,7 @@
 #   a second instance on the same cgroup (double install), on a
 #   descendant, on an ancestor                      refused, names where, 1
 #   status: installed 0, not installed 3, partial 4, detached 5, cgroup gone 6
+#   an install without sockaccel_opt (an older version's): partial, named
 #   status --sockets --json                         the connections, v4 and v6
 #   status --all                                    every instance, and pins
 #                                                   left without attachment
@@ -152,6 +153,31 @@ ops() {
 	is "$rc/$(json_get "$out" state)" 4/partial "[$L] status, a pin missing (partial): exit 4, state partial"
 	run "$B" install --cgroup "$cg" --pin-dir "$pin"
 	is "$rc" 0 "[$L] install repairs a partial install"
+	# The cgroup/setsockopt program (sockaccel_opt) detached behind our back.
+	local opt
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	bpftool cgroup detach "$cg" setsockopt id "$opt"
+	run "$B" status --pin-dir "$pin"
+	is "$rc" 5 "[$L] status, setsockopt program detached behind our back: exit 5"
+	run "$B" install --cgroup "$cg" --pin-dir "$pin"
+	is "$rc" 0 "[$L] install repairs it: exit 0"
+	# An install made before sockaccel_opt existed: no such program, no
+	# map to_stack.  Status says partial and names them; install repairs.
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	bpftool cgroup detach "$cg" setsockopt id "$opt"
+	rm "$pin/sockaccel_opt" "$pin/to_stack"
+	run "$B" status --pin-dir "$pin"
+	is "$rc" 4 "[$L] status of an install without sockaccel_opt and to_stack (an older version's): exit 4"
+	check "[$L] ... naming them (id 0): $(grep -o 'sockaccel_opt id [0-9]*' <<<"$out"), $(grep -o 'to_stack id [0-9]*' <<<"$out")" \
+		grep -qw "sockaccel_opt id 0" <<<"$out"
+	check "[$L] ... and to_stack id 0" grep -qw "to_stack id 0" <<<"$out"
+	run "$B" status --pin-dir "$pin" --json
+	check "[$L] ... JSON: sockaccel_opt with id null" \
+		grep -q '{"name":"sockaccel_opt","type":"cgroup_sockopt","id":null' <<<"$out"
+	run "$B" install --cgroup "$cg" --pin-dir "$pin"
+	is "$rc" 0 "[$L] install repairs it: exit 0"
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	is "$(cgroup_prog_ids "$cg" 22)" "$opt " "[$L] ... one setsockopt program on the cgroup, the new one"
 	rmdir "$child"
 	# A cgroup that goes away: its own scratch cgroup.
 	local gone
