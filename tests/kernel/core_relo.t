@@ -184,6 +184,10 @@ ours=$("$BUILD/sockaccel" -v load "$OBJ" --pin-dir "$pin" 2>&1 |
 	sed -n 's/.*CO-RE insn \([0-9]*\): \(.*\): \([0-9]*\) -> \([0-9]*\)$/\1 \2 \3 \4/p' | sort -u)
 insp=$("$BUILD/sockaccel" inspect "$OBJ" --btf /sys/kernel/btf/vmlinux |
 	sed -n 's/.*insn \([0-9]*\): CO-RE \(.*\) ([0-9:]*): \([0-9]*\) -> \([0-9]*\)$/\1 \2 \3 \4/p' | sort -u)
+# What this kernel's BTF made of each relocation: the kernel matrix
+# (tests/boot/matrix.t) runs this on 5.10, 6.1 and 6.12, whose layouts differ.
+diag "CO-RE on $(uname -r), insn kind what: local -> kernel:"
+sort -n <<<"$ours" | sed 's/^/#   /'
 lt 30 "$(wc -l <<<"$insp")" "inspect --btf resolves the relocations"
 is "$insp" "$ours" "inspect --btf /sys/kernel/btf/vmlinux resolves each as load -v did"
 check "inspect --btf shows what this kernel lacks as poisoned" \
