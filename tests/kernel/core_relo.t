@@ -19,10 +19,16 @@ LIVE=$BUILD/tests/data/core-live/core_sockops.bpf.o
 FIELDS="ops_seen local_port remote_port family local_ip4 remote_ip4 sk_family sk_num sk_dport sk_type
 	reuse reuseport net_refcnt stream no_such_type future_exists future_value ops_size sock_exists
 	sock_id sock_local_id local_ip6_2 sk_mark sk_rcvbuf sk_protocol user_mss notsent_lowat"
-# The kernel's own answer for one of them, from its BTF (bpftool reads it).
-VMLINUX_RAW=$(bpftool btf dump file /sys/kernel/btf/vmlinux format raw)
-OPS_SIZE=$(sed -n "s/^\[[0-9]*\] STRUCT 'bpf_sock_ops' size=\([0-9]*\) .*/\1/p" <<<"$VMLINUX_RAW")
-SOCK_ID=$(sed -n "s/^\[\([0-9]*\)\] STRUCT 'sock' size=.*/\1/p" <<<"$VMLINUX_RAW")
+# The kernel's own answer for two of them, from its BTF (bpftool reads it):
+# sizeof(struct bpf_sock_ops) and the id of struct sock.  One pass, and only
+# for a build with CO-RE (seconds under the kernel matrix's TCG).
+kernel_btf() {
+	[ -n "${OPS_SIZE:-}" ] && return
+	read -r OPS_SIZE SOCK_ID < <(bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
+		awk -v q="'" '$2 == "STRUCT" && $3 == q "bpf_sock_ops" q { sub(/size=/, "", $4); size = $4 }
+			$2 == "STRUCT" && $3 == q "sock" q { id = substr($1, 2, length($1) - 2) }
+			END { print size, id }')
+}
 
 # The map's one value as "name=value" lines (u32s, little endian).
 read_out() {	# read_out MAP_PIN
@@ -83,6 +89,7 @@ check_values() {	# check_values LABEL CG MAP_PIN
 
 core() {
 	local B=$1 L=$2 cg pin out rc bad
+	kernel_btf
 	new_cgroup cg
 	new_pin_dir pin
 	out=$("$B" -v load "$OBJ" --pin-dir "$pin" 2>&1); rc=$?
