@@ -103,7 +103,7 @@ STATIC_INC := $(BUILD)/static/include
 # %xmm0-7 and struct copies use plain moves: -0.8 KiB.
 STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-functions \
               -fno-jump-tables -mgeneral-regs-only
-# CO-RE is left out for now (+9.1 KiB here), and with it program BTF
+# CO-RE is left out for now (+9.0 KiB here), and with it program BTF
 # (+1.1 KiB: func_info/line_info).  STATIC_CORE= builds both in;
 # STATIC_CORE=-DSOCKACCEL_NO_PROG_BTF CO-RE alone (into a fresh BUILD=:
 # objects do not depend on flags).
