@@ -123,7 +123,7 @@ STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-function
               -fno-jump-tables -mgeneral-regs-only -fno-thread-jumps -fno-tree-dominator-opts \
               -fno-if-conversion -fno-shrink-wrap -fno-tree-loop-im -fno-move-loop-invariants \
               -fno-tree-loop-ivcanon -fno-tree-vrp
-# CO-RE is left out for now (+9.1 KiB here), and with it program BTF
+# CO-RE is left out for now (+9.0 KiB here), and with it program BTF
 # (+1.1 KiB: func_info/line_info).  STATIC_CORE= builds both in;
 # STATIC_CORE=-DSOCKACCEL_NO_PROG_BTF CO-RE alone (into a fresh BUILD=:
 # objects do not depend on flags).
