@@ -355,7 +355,6 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 }
 
 /* status --all: one line (or JSON object) per instance. */
-#ifndef SOCKACCEL_SMALL
 static int print_instance(const struct sa_instance *in, void *arg)
 {
 	struct sa_args *a = arg;
@@ -387,8 +386,6 @@ static int print_instance(const struct sa_instance *in, void *arg)
 	return 0;
 }
 
-#endif
-
 int cmd_status(struct sa_args *a)
 {
 	const char *pin_dir = a->pin_dir ? a->pin_dir : SA_PIN_DIR;
@@ -396,7 +393,6 @@ int cmd_status(struct sa_args *a)
 
 	if (sa_check_caps(&a->ctx, "status"))
 		return sa_report(a);
-#ifndef SOCKACCEL_SMALL
 	if (a->all) {
 		if (a->json)
 			printf("{\"instances\":[");
@@ -409,10 +405,6 @@ int cmd_status(struct sa_args *a)
 			printf("no sockaccel instance on this host\n");
 		return 0;
 	}
-#else
-	if (a->all)
-		return sa_usage_error(a, "--all is not in the static build (96 KiB): use the default build");
-#endif
 	if (sa_status_read(&a->ctx, pin_dir, &s, SA_READ_CGROUP |
 			   (a->sockets ? SA_READ_SOCKETS : 0)))
 		return sa_report(a);

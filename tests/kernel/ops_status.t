@@ -19,8 +19,6 @@ run() {	# run CMD...: $out (stdout and stderr), $rc
 }
 
 ops() {
-	local ALL=1
-	"$1" --version | grep -q static && ALL=0
 	local B=$1 L=$2 top cg child pin pin2 st
 	new_cgroup top
 	cg=$top/mid
@@ -109,15 +107,11 @@ ops() {
 	run "$B" --version
 	check "[$L] --version: $out" grep -q "^sockaccel [0-9][0-9.]* (" <<<"$out"
 
-	# ---- status --all (not in the static build: 96 KiB) ----
+	# ---- status --all ----
 	run "$B" status --all --json
-	if [ "$ALL" = 1 ]; then
-		check "[$L] status --all --json lists this instance with its cgroup and pins" \
-			grep -q "{\"cgroup\":\"$cg\",\"pin_dir\":\"$pin\",\"id\":[0-9]*,\"version\":\"[^\"]*\",\"state\":\"installed\",\"sockets\":0}" <<<"$out"
-	else
-		is "$rc" 2 "[$L] status --all: not in this build, a usage error"
-		check "[$L] ... naming the default build: $out" grep -q "not in the static build.*default build" <<<"$out"
-	fi
+	is "$rc" 0 "[$L] status --all --json: exit 0"
+	check "[$L] status --all --json lists this instance with its cgroup and pins" \
+		grep -q "{\"cgroup\":\"$cg\",\"pin_dir\":\"$pin\",\"id\":[0-9]*,\"version\":\"[^\"]*\",\"state\":\"installed\",\"sockets\":0}" <<<"$out"
 
 	# ---- replace with incompatible maps: new maps, and why ----
 	local hash
@@ -138,13 +132,11 @@ ops() {
 	run "$B" status --pin-dir "$pin"
 	is "$rc" 5 "[$L] status, sockops detached behind our back: exit 5"
 	check "[$L] ... says DETACHED" grep -q "^installed: yes, but DETACHED" <<<"$out"
-	if [ "$ALL" = 1 ]; then
-		run "$B" status --all --json
-		check "[$L] status --all --json lists the pin directory attached nowhere: cgroup null" \
-			grep -q "{\"cgroup\":null,\"pin_dir\":\"$pin\",\"id\":$ops,\"version\":\"[^\"]*\",\"state\":\"detached\"" <<<"$out"
-		run "$B" status --all
-		check "[$L] status --all (text): (NOT attached) with its pins" grep -q "^(NOT attached) *pins $pin " <<<"$out"
-	fi
+	run "$B" status --all --json
+	check "[$L] status --all --json lists the pin directory attached nowhere: cgroup null" \
+		grep -q "{\"cgroup\":null,\"pin_dir\":\"$pin\",\"id\":$ops,\"version\":\"[^\"]*\",\"state\":\"detached\"" <<<"$out"
+	run "$B" status --all
+	check "[$L] status --all (text): (NOT attached) with its pins" grep -q "^(NOT attached) *pins $pin " <<<"$out"
 	run "$B" install --cgroup "$cg" --pin-dir "$pin"
 	is "$rc" 0 "[$L] install repairs a detached install: exit 0"
 	check "[$L] ... saying so: $(head -1 <<<"$out")" grep -q "cleaned up an incomplete" <<<"$out"
