@@ -10,6 +10,9 @@
  * queued straight onto the peer's receive side (BPF_F_INGRESS), skipping the
  * TCP/IP stack; otherwise it goes through the stack untouched.
  *
+ * cgroup/setsockopt (on the same cgroup): a socket that sets an option the
+ * redirect does not honour is left to the stack (sockaccel_opt, below).
+ *
  * Needs Linux 5.15: bpf_get_netns_cookie() for sock_ops.
  *
  * With SA_BACKPRESSURE=1 (see "Backpressure" below), a tracing program
@@ -67,11 +70,15 @@ SA_MAP(sock_hash, BPF_MAP_TYPE_SOCKHASH, struct sa_key, __u64, SA_SOCKHASH_MAX, 
 SA_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, SA_COUNTER_MAX, 0);
 SA_MAP(config, BPF_MAP_TYPE_ARRAY, __u32, struct sa_config, 1, 0);
 SA_MAP(ports, BPF_MAP_TYPE_HASH, __u32, __u32, SA_PORTS_MAX, 0);
-/* Socket-local storage: no max_entries, entries die with their socket. */
-SA_MAP(sk_state, BPF_MAP_TYPE_SK_STORAGE, int, struct sa_sk_state, 0, BPF_F_NO_PREALLOC);
+/* Socket-local storage: no max_entries, entries die with their socket.
+ * BPF_F_CLONE (Linux 5.3): an accepted socket gets a copy of its
+ * listener's, where sockaccel_opt marked an option the kernel copies too. */
+SA_MAP(sk_state, BPF_MAP_TYPE_SK_STORAGE, int, struct sa_sk_state, 0,
+       BPF_F_NO_PREALLOC | BPF_F_CLONE);
 /* streak[conn]: the run of small writes of one connection (struct
  * sa_streak).  LRU: entries of closed connections age out. */
 SA_MAP(streak, BPF_MAP_TYPE_LRU_HASH, __u64, struct sa_streak, SA_STREAK_ENTRIES, 0);
+SA_MAP(to_stack, BPF_MAP_TYPE_LRU_HASH, __u64, __u32, SA_TO_STACK_ENTRIES, 0);
 #if SA_BACKPRESSURE
 /* unread[key]: bytes redirected to the socket with that key and not read
  * yet.  One entry per socket in the sockhash, from ESTABLISHED to CLOSE. */
@@ -385,6 +392,13 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 		count(SA_SOCK_ADD_FAILED, 1);
 		return 1;
 	}
+	/* sockaccel_opt saw an option set before the connection was
+	 * established (on this socket, or on the listener it was accepted
+	 * from): it stays out, and its peer's redirects fail to the stack. */
+	if (st->stack_only) {
+		count(SA_SOCK_SOCKOPT, 1);
+		return 1;
+	}
 	peer_key(&st->peer, &key);
 	st->own = key;
 	conn_id(st, &key);
@@ -469,8 +483,16 @@ int sockaccel_msg(struct sk_msg_md *msg)
 	if (sk->state != BPF_TCP_ESTABLISHED && sk->state != BPF_TCP_CLOSE_WAIT)
 		return SK_PASS;
 	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
-	if (!st || st->stack_only == SA_STACK_ALWAYS)
+	if (!st || (st->stack_only && st->stack_only != SA_STACK_BEHIND))
 		goto pass;
+	/* The peer set an option the redirect does not honour (sockaccel_opt):
+	 * from now on it gets our bytes through the stack, after the ones
+	 * already queued for it. */
+	if (bpf_map_lookup_elem(&to_stack, &st->conn)) {
+		bpf_map_delete_elem(&to_stack, &st->conn);
+		st->stack_only = SA_STACK_ALWAYS;
+		goto pass;
+	}
 #if SA_BACKPRESSURE
 	/* No count: the peer is not in the sockhash (the redirect fails).
 	 * A bound of 0 (the tracepoint is not attached): no count either. */
@@ -513,6 +535,66 @@ pass:
 	count(SA_MSG_PASSED, 1);
 	count(SA_BYTES_PASSED, size);
 	return SK_PASS;
+}
+
+/*
+ * Options the redirect path does not honour, seen as they are set
+ * (BPF_CGROUP_SETSOCKOPT, Linux 5.3: before the kernel's own setsockopt):
+ *  - SO_RCVLOWAT above 1: sk_msg_recvmsg() and sk_msg_is_readable() look
+ *    only at whether messages are queued, never at sk_rcvlowat;
+ *  - SO_OOBINLINE on: the application expects urgent data, which a
+ *    redirect delivers as ordinary bytes (tcp_bpf_sendmsg() ignores
+ *    MSG_OOB, which the sk_msg program cannot see).
+ * The socket is left to the stack from then on, in the order-safe
+ * direction: what was redirected to it stays queued and is read first
+ * (tcp_bpf_recvmsg() reads the psock's queue before the TCP one); its
+ * own writes take the stack (stack_only), and so do its peer's, from the
+ * peer's next write (to_stack, keyed by the connection both ends know).
+ * Before the connection is established, stack_only alone keeps it out of
+ * the sockhash (sockaccel_ops), and BPF_F_CLONE hands a listener's mark to
+ * the sockets it accepts, as the kernel hands them the option.
+ * TCP_CORK and MSG_MORE are left alone: the bytes are only delivered
+ * sooner, and servers that cork every response (nginx's tcp_nopush)
+ * would lose the acceleration.
+ *
+ * Always 1: the option goes through, unchanged.  A setsockopt() larger
+ * than a page shows the program only its first page; optlen 0 tells the
+ * kernel to use the caller's buffer as it was (Linux 5.10; before 6.5 an
+ * optlen left above the page size fails the call with EFAULT).  4096 is
+ * the smallest page size: on larger pages the kernel uses the caller's
+ * buffer for 0 all the same.
+ */
+#define SOL_SOCKET	1	/* <sys/socket.h>, <asm/socket.h>: ABI */
+#define SO_OOBINLINE	10
+#define SO_RCVLOWAT	18
+#define IPPROTO_TCP	6
+
+SEC("cgroup/setsockopt")
+int sockaccel_opt(struct bpf_sockopt *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	/* Unsigned: a negative SO_RCVLOWAT means INT_MAX to the kernel
+	 * (sk_setsockopt()), and is above 1 here too. */
+	__u32 *val = ctx->optval;
+	struct sa_sk_state *st;
+	__u32 one = 1;
+
+	if (ctx->level == SOL_SOCKET && (void *)(val + 1) <= ctx->optval_end &&
+	    sk->protocol == IPPROTO_TCP &&
+	    (ctx->optname == SO_RCVLOWAT ? *val > 1 : ctx->optname == SO_OOBINLINE && *val)) {
+		st = bpf_sk_storage_get(&sk_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		/* moved for an option, once; conn: established, in the sockhash */
+		if (st && st->stack_only != SA_STACK_OPTION) {
+			st->stack_only = SA_STACK_OPTION;
+			if (st->conn) {
+				bpf_map_update_elem(&to_stack, &st->conn, &one, BPF_ANY);
+				count(SA_SOCK_SOCKOPT, 1);
+			}
+		}
+	}
+	if (ctx->optlen > 4096)
+		ctx->optlen = 0;
+	return 1;
 }
 
 char _license[] SEC("license") = "GPL";

@@ -42,9 +42,11 @@ struct sa_sk_state {
 	 * stream): from then on every message takes the stack, a later
 	 * redirect could overtake bytes still sitting in the peer's TCP
 	 * receive queue (the peer reads its sk_msg queue first), and that
-	 * would reorder the stream.  SA_STACK_BEHIND (backpressure): the same
-	 * until the peer has read every byte written, which the unread count
-	 * tells (sockaccel.bpf.c "Backpressure").
+	 * would reorder the stream.  SA_STACK_OPTION: the same, for an
+	 * option the redirect does not honour (sockaccel_opt).
+	 * SA_STACK_BEHIND (backpressure): the same until the peer has read
+	 * every byte written, which the unread count tells (sockaccel.bpf.c
+	 * "Backpressure").
 	 */
 	__u32 stack_only;	/* 0 or SA_STACK_* */
 	__u32 side;		/* which end of the connection: SA_SIDE_* */
@@ -69,7 +71,8 @@ struct sa_streak {
 
 /* sa_sk_state.stack_only: for good, or until the reader caught up. */
 #define SA_STACK_ALWAYS	1
-#define SA_STACK_BEHIND	2	/* SA_BACKPRESSURE builds */
+#define SA_STACK_OPTION	2	/* for good: an option set (sockaccel_opt) */
+#define SA_STACK_BEHIND	3	/* SA_BACKPRESSURE builds */
 
 /* Index into the per-CPU counter array. */
 enum sa_counter {
@@ -85,6 +88,8 @@ enum sa_counter {
 	SA_SOCK_BACKPRESSURE,	/* moves to the stack: the peer had more than
 				 * config.unread_max_kib KiB unread (a socket
 				 * comes back once it read all; moves again) */
+	SA_SOCK_SOCKOPT,	/* sockets left to the stack: they set an option
+				 * the redirect does not honour (SO_RCVLOWAT...) */
 	SA_COUNTER_MAX
 };
 
@@ -143,6 +148,10 @@ struct sa_config {
 #define SA_SOCKHASH_MAX	65536
 #endif
 #define SA_PORTS_MAX	64
+/* to_stack[conn]: connections an end of which set such an option, until
+ * the other end's next write sees it.  LRU: an entry whose other end never
+ * writes again ages out. */
+#define SA_TO_STACK_ENTRIES 1024
 
 /* Map and program names: kernel object names (at most 15 chars) and pins. */
 #define SA_MAP_SOCKHASH	"sock_hash"
@@ -151,10 +160,12 @@ struct sa_config {
 #define SA_MAP_PORTS	"ports"
 #define SA_MAP_SKSTATE	"sk_state"
 #define SA_MAP_STREAK	"streak"
+#define SA_MAP_TOSTACK	"to_stack"
 #define SA_MAP_UNREAD	"unread"	/* SA_BACKPRESSURE builds only */
 #define SA_MAP_READERS	"readers"	/* SA_BACKPRESSURE builds only */
 #define SA_PROG_SOCKOPS	"sockaccel_ops"
 #define SA_PROG_SKMSG	"sockaccel_msg"
+#define SA_PROG_SOCKOPT	"sockaccel_opt"
 #define SA_PROG_READ	"sockaccel_read"	/* SA_BACKPRESSURE builds only */
 
 #endif

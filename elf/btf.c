@@ -71,9 +71,10 @@ static int member_type(struct btf *b, const char *map, const char *field,
 	return 0;
 }
 
-/* The __uint() fields and the word of struct bo_map each fills ("pinning"
+/* The fields of a definition: __array(values, ...), the two __type()s,
+ * then the __uint()s and the word of struct bo_map each fills ("pinning"
  * is checked and turned into enum bo_pinning after). */
-static const char uint_fields[] =
+static const char fields[] = "values\0key\0value\0"
 	"type\0max_entries\0map_flags\0numa_node\0key_size\0value_size\0pinning\0";
 static const uint8_t uint_at[] = {
 	offsetof(struct bo_map, type), offsetof(struct bo_map, max_entries),
@@ -103,14 +104,15 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		f = str_at(b, mb.name_off);
 		if (!f)
 			return bfail(b, "member name out of range");
-		if (!strcmp(f, "values")) {	/* __array(values, struct {...}) */
+		u = bo_name_index(fields, f);
+		if (u == 0) {	/* __array(values, struct {...}) */
 			*values_type = mb.type;
 			*values_off = (BTF_INFO_KFLAG(st.info) ? BTF_MEMBER_BIT_OFFSET(mb.offset) :
 				       mb.offset) / 8;
 			continue;
 		}
-		if (!strcmp(f, "key") || !strcmp(f, "value")) {
-			err = member_type(b, name, f, mb.type, &sizes[f[0] == 'v']);
+		if (u == 1 || u == 2) {	/* key, value */
+			err = member_type(b, name, f, mb.type, &sizes[u - 1]);
 			if (err)
 				return err;
 			continue;
@@ -118,10 +120,9 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		err = member_uint(b, name, f, mb.type, &val);
 		if (err)
 			return err;
-		u = bo_name_index(uint_fields, f);
 		if (u < 0)
 			return bo_failn(o, -EOPNOTSUPP, "map", name, "field '%s' is not supported", f);
-		memcpy((uint8_t *)m + uint_at[u], &val, 4);
+		memcpy((uint8_t *)m + uint_at[u - 3], &val, 4);
 	}
 	for (k = 0; k < 2; k++) {
 		uint32_t *sz = k ? &m->value_size : &m->key_size;
@@ -152,19 +153,22 @@ static int def_struct(struct btf *b, const char *name, uint32_t id, uint32_t *si
 	return 0;
 }
 
+static int btf_map(struct btf *b, const struct elf_view *v, const char *name,
+		   uint32_t id, uint32_t sec, uint32_t var_size, int outer);
+
 /*
  * __array(values, struct {...}) is `struct {...} *values[]`: the inner map's
  * definition, made a template map "<outer>.inner" that is created first
  * (BPF_MAP_CREATE's inner_map_fd) and never pinned.
  */
-static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
+static int inner_template(struct btf *b, const struct elf_view *v, size_t outer,
+			  uint32_t values_type)
 {
 	struct bo_object *o = b->o;
 	char name[BO_NAME_MAX];
-	uint32_t id, vt = 0, vo = 0;
+	uint32_t id;
 	struct btf_type t;
 	struct btf_array arr;
-	struct bo_map *m;
 	int err;
 
 	snprintf(name, sizeof(name), "%.50s.inner", o->maps[outer].name);
@@ -179,44 +183,24 @@ static int inner_template(struct btf *b, size_t outer, uint32_t values_type)
 	}
 	if (err || BTF_INFO_KIND(t.info) != BTF_KIND_PTR)
 		return bo_failn(o, -EINVAL, "map", o->maps[outer].name, "'values' is not __array(values, struct {...})");
-	err = def_struct(b, name, t.type, &id);
-	if (err)
-		return err;
-	m = bo_add_map(o);
-	if (!m)
-		return -ENOMEM;
-	strcpy(m->name, name);
-	m->origin = BO_MAP_BTF;
-	m->tmpl = 1;
-	m->sec = o->maps[outer].sec;
-	m->off = ~0ull;		/* no symbol: no relocation finds it */
-	err = map_def(b, name, id, m, &vt, &vo);
-	if (!err && vt)
-		err = bo_failn(o, -EOPNOTSUPP, "map", o->maps[outer].name, "its inner map holds maps itself");
-	if (!err)
-		err = bo_check_map(o, m);
-	o->maps[outer].inner = (int)(o->nmaps - 1);
-	return err;
+	return btf_map(b, v, name, t.type, o->maps[outer].sec, 0, (int)outer);
 }
 
-static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
-			uint32_t var_id, uint32_t var_size)
+/*
+ * One map: the variable name of .maps (section sec, var_size bytes) whose
+ * type is id, or, when outer >= 0, the template of map outer's inner maps,
+ * defined by the struct at id.
+ */
+static int btf_map(struct btf *b, const struct elf_view *v, const char *name,
+		   uint32_t id, uint32_t sec, uint32_t var_size, int outer)
 {
 	struct bo_object *o = b->o;
-	struct btf_type var;
-	const char *name;
 	uint32_t sid, i, values_type = 0, values_off = 0;
 	struct bo_map *m;
 	size_t idx;
-	int err, found = 0;
+	int err;
 
-	if (var_id == 0 || var_id > b->n)
-		return bfail(b, "DATASEC entry type id out of range");
-	var = type_at(b, var_id);
-	name = str_at(b, var.name_off);
-	if (BTF_INFO_KIND(var.info) != BTF_KIND_VAR || !name || !name[0])
-		return bfail(b, "a '.maps' entry is not a named variable");
-	err = def_struct(b, name, var.type, &sid);
+	err = def_struct(b, name, id, &sid);
 	if (!err)
 		err = bo_check_name(o, "map", name);
 	if (err)
@@ -228,31 +212,53 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
 	idx = o->nmaps - 1;
 	strcpy(m->name, name);	/* checked: shorter than BO_NAME_MAX */
 	m->origin = BO_MAP_BTF;
-	m->sec = maps_sec;
+	m->sec = sec;
 	m->var_size = var_size;
-	for (i = 1; i < v->nsym; i++) {
-		if (v->sym[i].shndx == maps_sec && !strcmp(v->sym[i].name, name)) {
-			m->off = v->sym[i].value;
-			found = 1;
-			break;
-		}
+	if (outer >= 0) {
+		m->tmpl = 1;
+		m->off = ~0ull;		/* no symbol: no relocation finds it */
+		o->maps[outer].inner = (int)idx;
+	} else {
+		for (i = 1; i < v->nsym; i++)
+			if (v->sym[i].shndx == sec && !strcmp(v->sym[i].name, name))
+				break;
+		if (i >= v->nsym)
+			return bo_failn(o, -EINVAL, "map", name, "no symbol in section '.maps'");
+		m->off = v->sym[i].value;
 	}
-	if (!found)
-		return bo_failn(o, -EINVAL, "map", name, "no symbol in section '.maps'");
 	if (bo_charge(o, v->nsym + BTF_INFO_VLEN(type_at(b, sid).info)))
 		return -E2BIG;
 	err = map_def(b, name, sid, m, &values_type, &values_off);
 	if (err)
 		return err;
 	if (values_type) {
+		if (outer >= 0)
+			return bo_failn(o, -EOPNOTSUPP, "map", o->maps[outer].name,
+					"its inner map holds maps itself");
 		if (!m->value_size)
 			m->value_size = 4;	/* a map of maps holds map ids */
 		m->values_off = values_off;
-		err = inner_template(b, idx, values_type);
+		err = inner_template(b, v, idx, values_type);
 		if (err)
 			return err;
 	}
 	return bo_check_map(o, &o->maps[idx]);
+}
+
+/* A variable of .maps: its DATASEC entry (type id, bytes). */
+static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_sec,
+			uint32_t var_id, uint32_t var_size)
+{
+	struct btf_type var;
+	const char *name;
+
+	if (var_id == 0 || var_id > b->n)
+		return bfail(b, "DATASEC entry type id out of range");
+	var = type_at(b, var_id);
+	name = str_at(b, var.name_off);
+	if (BTF_INFO_KIND(var.info) != BTF_KIND_VAR || !name || !name[0])
+		return bfail(b, "a '.maps' entry is not a named variable");
+	return btf_map(b, v, name, var.type, maps_sec, var_size, -1);
 }
 
 /*
@@ -262,12 +268,9 @@ static int map_from_var(struct btf *b, const struct elf_view *v, uint32_t maps_s
  */
 static int map_slots(struct bo_object *o, const struct elf_view *v, uint32_t maps_sec)
 {
-	const struct ev_relsec *rs = NULL;
+	const struct ev_relsec *rs = bo_relocs_for(v, maps_sec);
 	size_t i, k, j;
 
-	for (i = 0; i < v->nrelsec; i++)
-		if (v->relsec[i].target == maps_sec)
-			rs = &v->relsec[i];
 	if (!rs)
 		return 0;
 	if (bo_charge(o, (uint64_t)rs->count * 2 * o->nmaps))

@@ -75,12 +75,13 @@ static int add_rec(struct bo_object *o, struct bo_prog *p, int part,
 {
 	uint8_t *arr = (uint8_t *)&p->func_info + part * PAIR, *na;
 	uint32_t w[4];
+	const char *acc;
 
 	memcpy(w, r, parts[part].rec);
 	w[0] = insn;
 	/* Checked here so that nothing later looks up a bad id or string. */
 	/* func_info and line_info only go to the kernel, which checks them. */
-	if (part == 2 && (w[1] > btf_last(b) || !str_at(b, w[2]) || !*str_at(b, w[2]) ||
+	if (part == 2 && (w[1] > btf_last(b) || !(acc = str_at(b, w[2])) || !*acc ||
 			  w[3] > BPF_CORE_TYPE_MATCHES))
 		return efail(o, "core_relo", "a record's type, string or kind is out of range");
 	na = bo_push(o, arr, (size_t *)(arr + offsetof(struct bo_prog, nfunc_info) -
@@ -124,7 +125,7 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 				uint32_t sec;
 
 				if (len - pos < 8)
-					return efail(o, pn, "records beyond the part");
+					return efail(o, pn, "records or section name beyond the part");
 				memcpy(h, d + pos, 8);
 				pos += 8;
 				name = str_at(b, h[0]);
@@ -201,16 +202,19 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 		return bo_oom(o);
 	memcpy(o->btf, bs->data, bs->size);
 	o->btf_len = (uint32_t)bs->size;
-	err = btf_open(&b, o->btf, o->btf_len, NULL, NULL);
+	/* Unreadable .BTF without .BTF.ext: nothing needs it, load as before
+	 * without it; with .BTF.ext, btf_open() says what is wrong. */
+	err = btf_open(&b, o->btf, o->btf_len, NULL, es ? o : NULL);
 	if (err) {
 		btf_close(&b);
 		free(o->btf);
 		o->btf = NULL;
 		o->btf_len = 0;
-		/* Without .BTF.ext nothing needs it: load as before, without. */
-		return es ? bo_fail(o, err, "section '.BTF': %s", b.why) : 0;
+		return es ? err : 0;
 	}
-	fix_datasecs(ps, &b, (uint8_t *)b.types);
+	b.o = NULL;	/* nothing after this reports through b */
+	if (PROG_BTF)	/* only the kernel's BPF_BTF_LOAD needs them */
+		fix_datasecs(ps, &b, (uint8_t *)b.types);
 	err = 0;
 	if (es) {
 		memset(&h, 0, sizeof(h));
@@ -220,7 +224,8 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 			err = bo_failn(o, -EINVAL, "section", ".BTF.ext", "bad magic, version or header length");
 		if (!err && h.hdr_len < sizeof(h))	/* no core_relo part */
 			h.off_len[2][0] = h.off_len[2][1] = 0;
-		for (part = 0; !err && part < 3; part++) {
+		/* Without program BTF, func_info and line_info are not read. */
+		for (part = PROG_BTF ? 0 : 2; !err && part < 3; part++) {
 			uint64_t rest = es->size - h.hdr_len;
 
 			if (h.off_len[part][0] > rest || h.off_len[part][1] > rest - h.off_len[part][0])

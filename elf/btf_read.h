@@ -63,6 +63,21 @@ int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth);
 #endif
 #define BTF_FIRST(b) (BTF_SPLIT ? (b)->first : 1u)
 
+/*
+ * Program BTF (the object's .BTF to BPF_BTF_LOAD, func_info and line_info
+ * to BPF_PROG_LOAD) can be left out apart from CO-RE
+ * (-DSOCKACCEL_NO_PROG_BTF: 1,120 bytes of the static build); without CO-RE
+ * there is none either.
+ */
+#if defined(SOCKACCEL_NO_CORE) && !defined(SOCKACCEL_NO_PROG_BTF)
+#define SOCKACCEL_NO_PROG_BTF
+#endif
+#ifdef SOCKACCEL_NO_PROG_BTF
+#define PROG_BTF 0
+#else
+#define PROG_BTF 1
+#endif
+
 #define MAX_CHAIN	32	/* typedef/const/volatile links followed */
 
 #endif

@@ -18,6 +18,11 @@
 
 #ifndef SOCKACCEL_NO_CORE	/* the static build leaves CO-RE out (loader/load/core.c) */
 
+/* Whatever is wrong on the object's side (the access string, the local
+ * type, the instruction): one message, whose fix is the same. */
+#define BO_CORE_OBJ_BAD \
+	"the object's BTF does not fit it, or the instruction does not hold its value (rebuild the object)"
+
 #define SPEC_MAX 64	/* as libbpf's BPF_CORE_SPEC_MAX_LEN */
 /*
  * Steps one relocation may take.  A hostile target BTF (--btf FILE) can
@@ -43,15 +48,20 @@ struct spec {
 	uint64_t bit_off;
 };
 
-static const char kind_names[][18] = {	/* a table of 13 pointers costs more */
-	"field byte offset", "field byte size", "field exists", "field signed",
-	"field lshift_u64", "field rshift_u64", "type id local", "type id target",
-	"type exists", "type size", "enum value exists", "enum value", "type matches",
-};
+/* By enum bpf_core_relo_kind, one after another: a table of 13 pointers,
+ * or of 13 names padded to the longest, costs more. */
+static const char kind_names[] =
+	"field byte offset\0field byte size\0field exists\0field signed\0"
+	"field lshift_u64\0field rshift_u64\0type id local\0type id target\0"
+	"type exists\0type size\0enum value exists\0enum value\0type matches\0?";
 
 const char *bo_core_kind_name(uint32_t kind)
 {
-	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "?";
+	const char *s = kind_names;
+
+	for (; kind && *s != '?'; kind--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 static int is_field(uint32_t k) { return k <= BPF_CORE_FIELD_RSHIFT_U64; }
@@ -123,6 +133,34 @@ static uint32_t xw(const struct btf *b, uint32_t id, size_t off)
 	return v;
 }
 
+/* The vlen records of a struct, union or enum, each starting with its
+ * name: btf_enum 8 bytes; btf_member and btf_enum64 12. */
+static uint32_t rec_size(const struct btf_type *t)
+{
+	return kind_of(t) == BTF_KIND_ENUM ? 8 : 12;
+}
+
+/* The first record of type id (t) named name: enumerators by their
+ * essential names, members exactly.  Its index, or -1. */
+static int find_rec(const struct btf *b, uint32_t id, const struct btf_type *t, const char *name)
+{
+	uint32_t j;
+
+	for (j = 0; j < BTF_INFO_VLEN(t->info); j++) {
+		const char *n = str_at(b, xw(b, id, j * rec_size(t)));
+
+		if (is_enum(t) ? same_essential(name, n) : name && n && !strcmp(name, n))
+			return (int)j;
+	}
+	return -1;
+}
+
+/* BTF_INT_SIGNED of integer id's encoding (the u32 after its btf_type). */
+static int int_signed(const struct btf *b, uint32_t id)
+{
+	return BTF_INT_ENCODING(xw(b, id, 0)) & BTF_INT_SIGNED;
+}
+
 static uint32_t int_enc(const struct btf *b, uint32_t id)
 {
 	return xw(b, id, 0);
@@ -141,12 +179,13 @@ static int add_elems(struct spec *s, uint32_t id, uint64_t idx)
 	return s->bit_off > (UINT64_MAX >> 8) ? -EINVAL : 0;
 }
 
+static int walk(struct spec *s, const struct spec *ls);
+
 /* Local side: the access string against the object's own BTF. */
 static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *s)
 {
 	const char *p = str_at(b, r->access_off);
 	uint32_t id;
-	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->b = b;
@@ -178,47 +217,12 @@ static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *
 
 		if (!is_enum(&t) || s->nraw != 1 || s->raw[0] >= BTF_INFO_VLEN(t.info))
 			return -EINVAL;
-		e = xw(b, id, s->raw[0] * (kind_of(&t) == BTF_KIND_ENUM ? 8 : 12));
+		e = xw(b, id, s->raw[0] * rec_size(&t));
 		s->a[0] = (struct acc){ id, s->raw[0], str_at(b, e) };
 		s->n = 1;
 		return s->a[0].name && *s->a[0].name ? 0 : -EINVAL;
 	}
-	s->a[s->n++] = (struct acc){ id, s->raw[0], NULL };
-	if (add_elems(s, id, s->raw[0]))
-		return -EINVAL;
-	for (i = 1; i < s->nraw; i++) {
-		uint32_t idx = s->raw[i];
-		struct btf_type t;
-
-		if (skip_mods(b, id, &id))
-			return -EINVAL;
-		t = type_at(b, id);
-		if (is_composite(&t)) {
-			struct btf_member m;
-			const char *name;
-
-			if (idx >= BTF_INFO_VLEN(t.info))
-				return -EINVAL;
-			m = member_at(b, id, idx);
-			s->bit_off += member_bit_off(&t, &m);
-			name = str_at(b, m.name_off);
-			if (name && *name)
-				s->a[s->n++] = (struct acc){ id, idx, name };
-			id = m.type;
-		} else if (kind_of(&t) == BTF_KIND_ARRAY) {
-			struct btf_array a;
-
-			memcpy(&a, btf_extra(b, id), sizeof(a));
-			if (skip_mods(b, a.type, &id) || (a.nelems && idx >= a.nelems))
-				return -EINVAL;
-			s->a[s->n++] = (struct acc){ id, idx, NULL };
-			if (add_elems(s, id, idx))
-				return -EINVAL;
-		} else {
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return walk(s, NULL) == 1 ? 0 : -EINVAL;
 }
 
 enum { FIELD, COMPAT, MATCH, MATCH_PTR };	/* types_walk() modes */
@@ -286,7 +290,8 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		      int mode, int depth)
 {
 	struct btf_type lt, tt;
-	uint32_t i, j, lv, tv, k, lx, tx;
+	uint32_t i, lv, tv, k, lx;
+	int j;
 	const char *ln, *tn;
 
 	if (depth > MAX_CHAIN || ++work > WORK_MAX ||
@@ -313,8 +318,7 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 	}
 	if (k == BTF_KIND_INT)
 		return mode >= MATCH ? lt.size == tt.size &&
-			      (BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) ==
-			      (BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED) :
+			      int_signed(lb, lid) == int_signed(tb, tid) :
 			      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
 	if (k == BTF_KIND_FLOAT)
 		return mode < MATCH || lt.size == tt.size;
@@ -327,21 +331,75 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
 	if (!is_composite(&lt) && !is_enum(&lt))
 		return 0;
-	/* MATCH of a struct, union or enum: each local name in the target. */
-	lx = k == BTF_KIND_ENUM ? 8 : 12;	/* btf_enum; btf_enum64, btf_member */
-	tx = kind_of(&tt) == BTF_KIND_ENUM ? 8 : 12;
+	/* MATCH of a struct, union or enum: each local name in the target;
+	 * a member's type too (struct btf_member: name_off, type, offset). */
+	lx = rec_size(&lt);
 	for (i = 0; i < lv; i++) {
-		const char *a = str_at(lb, xw(lb, lid, i * lx)), *b;
-
-		for (j = 0; j < tv; j++) {
-			b = str_at(tb, xw(tb, tid, j * tx));
-			if (is_enum(&lt) ? same_essential(a, b) : a && b && !strcmp(a, b))
-				break;
-		}
-		if (j == tv || (!is_enum(&lt) &&
-				!types_walk(lb, xw(lb, lid, i * lx + 4), tb, xw(tb, tid, j * tx + 4),
-					    MATCH, depth + 1)))
+		j = find_rec(tb, tid, &tt, str_at(lb, xw(lb, lid, i * lx)));
+		if (j < 0 || (!is_enum(&lt) &&
+			      !types_walk(lb, xw(lb, lid, i * lx + 4), tb, xw(tb, tid, (uint32_t)j * 12 + 4),
+					  MATCH, depth + 1)))
 			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A field's accessors from s->root on: the local access string's numbers
+ * (ls NULL: members by index, anonymous ones not kept), or the local
+ * accessors ls found again in s->b (members by name, through anonymous
+ * ones).  1 done, 0 no match, -errno.
+ */
+static int walk(struct spec *s, const struct spec *ls)
+{
+	struct btf *b = s->b;
+	uint32_t id = s->root;
+	int i, n = ls ? ls->n : s->nraw, r;
+
+	for (i = 0; i < n; i++) {
+		const struct acc *la = ls ? &ls->a[i] : NULL;
+		uint32_t idx = la ? la->idx : s->raw[i];
+		struct btf_type t;
+
+		if (skip_mods(b, id, &id))
+			return -EINVAL;
+		t = type_at(b, id);
+		if (la && la->name) {
+			r = match_member(ls->b, la, s, id, &id);
+			if (r <= 0)
+				return r;
+			continue;
+		}
+		if (i && !la && is_composite(&t)) {
+			struct btf_member m;
+			const char *name;
+
+			if (idx >= BTF_INFO_VLEN(t.info))
+				return -EINVAL;
+			m = member_at(b, id, idx);
+			s->bit_off += member_bit_off(&t, &m);
+			name = str_at(b, m.name_off);
+			if (name && *name)
+				s->a[s->n++] = (struct acc){ id, idx, name };
+			id = m.type;
+			continue;
+		}
+		if (i) {	/* an array element; i == 0: the root, p[idx] */
+			struct btf_array a;
+
+			if (kind_of(&t) != BTF_KIND_ARRAY)
+				return 0;
+			memcpy(&a, btf_extra(b, id), sizeof(a));
+			if (a.nelems && idx >= a.nelems)
+				return 0;
+			if (skip_mods(b, a.type, &id))
+				return -EINVAL;
+		}
+		if (s->n == SPEC_MAX)
+			return -E2BIG;
+		s->a[s->n++] = (struct acc){ id, idx, NULL };
+		if (add_elems(s, id, idx))
+			return -EINVAL;
 	}
 	return 1;
 }
@@ -352,7 +410,7 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 		      struct spec *ts)
 {
 	uint32_t tid = cand;
-	int i, r;
+	int i;
 
 	memset(ts, 0, sizeof(*ts));
 	ts->b = tb;
@@ -362,55 +420,17 @@ static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint
 				  kind == BPF_CORE_TYPE_MATCHES ? MATCH : COMPAT, 0);
 	if (is_enumval(kind)) {
 		struct btf_type t;
-		size_t es;
 
 		if (skip_mods(tb, cand, &tid))
 			return 0;
 		t = type_at(tb, tid);
-		if (!is_enum(&t))
+		if (!is_enum(&t) || (i = find_rec(tb, tid, &t, ls->a[0].name)) < 0)
 			return 0;
-		es = kind_of(&t) == BTF_KIND_ENUM ? sizeof(struct btf_enum) : sizeof(struct btf_enum64);
-		for (i = 0; i < (int)BTF_INFO_VLEN(t.info); i++) {
-			const char *n = str_at(tb, xw(tb, tid, (size_t)i * es));
-
-			if (same_essential(ls->a[0].name, n)) {
-				ts->a[0] = (struct acc){ tid, (uint32_t)i, n };
-				ts->n = 1;
-				return 1;
-			}
-		}
-		return 0;
+		ts->a[0] = (struct acc){ tid, (uint32_t)i, ls->a[0].name };
+		ts->n = 1;
+		return 1;
 	}
-	for (i = 0; i < ls->n; i++) {
-		const struct acc *la = &ls->a[i];
-
-		if (skip_mods(tb, tid, &tid))
-			return -EINVAL;
-		if (la->name) {
-			r = match_member(ls->b, la, ts, tid, &tid);
-			if (r <= 0)
-				return r;
-			continue;
-		}
-		if (i > 0) {
-			struct btf_type t = type_at(tb, tid);
-			struct btf_array a;
-
-			if (kind_of(&t) != BTF_KIND_ARRAY)
-				return 0;
-			memcpy(&a, btf_extra(tb, tid), sizeof(a));
-			if (a.nelems && la->idx >= a.nelems)
-				return 0;
-			if (skip_mods(tb, a.type, &tid))
-				return -EINVAL;
-		}
-		if (ts->n == SPEC_MAX)
-			return -E2BIG;
-		ts->a[ts->n++] = (struct acc){ tid, la->idx, NULL };
-		if (add_elems(ts, tid, la->idx))
-			return -EINVAL;
-	}
-	return 1;
+	return walk(ts, ls);
 }
 
 /* The value a spec gives (s NULL: not found).  1: poison, 0, -errno.
@@ -512,7 +532,7 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		break;
 	case BPF_CORE_FIELD_SIGNED:
 		*val = (is_enum(&mt) && BTF_INFO_KFLAG(mt.info)) ||
-		       (kind_of(&mt) == BTF_KIND_INT && (BTF_INT_ENCODING(int_enc(s->b, mid)) & BTF_INT_SIGNED));
+		       (kind_of(&mt) == BTF_KIND_INT && int_signed(s->b, mid));
 		break;
 	case BPF_CORE_FIELD_LSHIFT_U64:	/* little endian */
 		*val = 64 - (bit_off + bit_sz - byte_off * 8ull);
@@ -525,15 +545,18 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 
 /* A load may follow a field that changed size only if zero extension
  * keeps the value: unsigned integers, and pointers. */
+static int zext_class(const struct btf *b, uint32_t id)	/* 1 pointer, 2 unsigned int, else 0 */
+{
+	struct btf_type t = type_at(b, id);
+
+	return kind_of(&t) == BTF_KIND_PTR ? 1 : kind_of(&t) == BTF_KIND_INT && !int_signed(b, id) ? 2 : 0;
+}
+
 static int size_change_ok(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid)
 {
-	struct btf_type lt = type_at(lb, lid), tt = type_at(tb, tid);
+	int k = zext_class(lb, lid);
 
-	if (kind_of(&lt) == BTF_KIND_PTR && kind_of(&tt) == BTF_KIND_PTR)
-		return 1;
-	return kind_of(&lt) == BTF_KIND_INT && kind_of(&tt) == BTF_KIND_INT &&
-	       !(BTF_INT_ENCODING(int_enc(lb, lid)) & BTF_INT_SIGNED) &&
-	       !(BTF_INT_ENCODING(int_enc(tb, tid)) & BTF_INT_SIGNED);
+	return k && k == zext_class(tb, tid);
 }
 
 int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
@@ -548,10 +571,10 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 
 	memset(res, 0, sizeof(*res));
 	work = 0;
-	if (parse_spec(local, r, &ls)) {
-		*why = "the access string does not fit the local type";
+	/* The object's side: one message for every way it can be wrong. */
+	*why = BO_CORE_OBJ_BAD;
+	if (parse_spec(local, r, &ls))
 		return -EINVAL;
-	}
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
 		res->orig = res->val = r->type_id;
 		res->validate = 1;
@@ -559,15 +582,11 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	}
 	lt = type_at(local, r->type_id);
 	lname = name_of(local, r->type_id);
-	if (!essential_len(lname)) {
-		*why = "the local type has no name to look up";
+	if (!essential_len(lname) || calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate) < 0)
 		return -EINVAL;
-	}
-	e = calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate);
-	if (e < 0) {
-		*why = "the kind does not apply to this access";
-		return e;
-	}
+	/* The kernel's side: a type no search should take that long, or a
+	 * bitfield no load reaches. */
+	*why = "the kernel's type nests too deep, or no load reaches its field";
 	for (k = 0; k < ntarg; k++) {
 		struct btf *tb = targ[k];
 
@@ -578,17 +597,12 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 			if (!kinds_compat(&t, &lt) || !same_essential(lname, str_at(tb, t.name_off)))
 				continue;
 			e = match_spec(&ls, r->kind, tb, id, &ts);
-			if (e < 0 || work > WORK_MAX) {
-				*why = "the kernel's type nests too deep";
+			if (e < 0 || work > WORK_MAX)
 				return -E2BIG;
-			}
 			if (!e)
 				continue;
-			e = calc(&ts, r->kind, &v, &sz, &ttid, &e2);
-			if (e < 0) {
-				*why = "the kernel's field cannot be read (a bitfield wider than 8 bytes?)";
-				return e;
-			}
+			if (calc(&ts, r->kind, &v, &sz, &ttid, &e2) < 0)
+				return -EINVAL;
 			if (found && v != res->val) {
 				*why = "ambiguous: kernel types of that name disagree";
 				return -EINVAL;
@@ -619,10 +633,9 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	uint64_t cur;
 	int cls, alu, ld;
 
-	if (r->insn >= cnt) {
-		*why = "the instruction is outside the program";
+	*why = BO_CORE_OBJ_BAD;
+	if (r->insn >= cnt)
 		return -EINVAL;
-	}
 	in = insns + r->insn;
 	cls = BPF_CLASS(in->code);
 	alu = cls == BPF_ALU || cls == BPF_ALU64;
@@ -630,41 +643,32 @@ int bo_core_patch(struct bpf_insn *insns, size_t cnt, const struct bo_core_relo 
 	/* An immediate (ALU with K, ld_imm64 whole) or a load/store offset. */
 	if (alu ? BPF_SRC(in->code) != BPF_K :
 	    ld ? in->code != (BPF_LD | BPF_IMM | BPF_DW) || r->insn + 1 >= cnt :
-	    cls != BPF_LDX && cls != BPF_ST && cls != BPF_STX) {
-		*why = "this instruction cannot take a relocation";
+	    cls != BPF_LDX && cls != BPF_ST && cls != BPF_STX)
 		return -EINVAL;
-	}
 	if (res->poison)
 		goto poison;
 	cur = alu ? (uint32_t)in->imm :
 	      ld ? (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in->imm :
 	      (uint64_t)(int64_t)in->off;
-	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig)) {
-		*why = "the instruction does not hold the value the object's BTF gives";
+	if (res->validate && cur != (alu ? (uint32_t)res->orig : res->orig))
 		return -EINVAL;
-	}
+	*why = "the kernel's value does not fit the instruction";
 	if (ld) {
 		in[0].imm = (int32_t)(uint32_t)res->val;
 		in[1].imm = (int32_t)(uint32_t)(res->val >> 32);
 		return 0;
 	}
 	if (alu) {
-		if (res->val > UINT32_MAX && res->val != (uint64_t)(int64_t)(int32_t)res->val) {
-			*why = "the value does not fit an instruction's immediate";
+		if (res->val > UINT32_MAX && res->val != (uint64_t)(int64_t)(int32_t)res->val)
 			return -ERANGE;
-		}
 		in->imm = (int32_t)res->val;
 		return 0;
 	}
-	if (res->val > INT16_MAX) {
-		*why = "the offset does not fit a load or store";
+	if (res->val > INT16_MAX)
 		return -ERANGE;
-	}
 	if (res->new_sz != res->orig_sz && res->new_sz && res->orig_sz) {
-		if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0) {
-			*why = "the load or store does not have the field's size";
+		if (size_code(res->orig_sz) != BPF_SIZE(in->code) || size_code(res->new_sz) < 0)
 			return -EINVAL;
-		}
 		/* signed or other fields that changed size: poisoned, as libbpf does */
 		if (res->size_bad)
 			goto poison;
@@ -686,36 +690,28 @@ void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf
 	struct spec s;
 	size_t n = 0;
 	uint32_t id = r->type_id;
-	const char *kw = "";
+	const char *kw = "", *name;
+	struct btf_type t;
 	int i;
 
-	buf[0] = '\0';
 	if (parse_spec(local, r, &s)) {
 		snprintf(buf, len, "[%u] %s", r->type_id, str_at(local, r->access_off) ?: "?");
 		return;
 	}
-	if (!skip_mods(local, id, &id)) {
-		struct btf_type t = type_at(local, id);
-
-		kw = is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ? "union " : "struct ") :
-		     is_enum(&t) ? "enum " : "";
-	}
-	n = (size_t)snprintf(buf, len, "%s%s", kw, *name_of(local, r->type_id) ?
-			     name_of(local, r->type_id) : "(anon)");
-	if (is_enumval(r->kind)) {
-		snprintf(buf + n, len - n, "::%s", s.a[0].name);
-		return;
-	}
-	if (!is_field(r->kind))
-		return;
-	if (s.raw[0] && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "[%u]", s.raw[0]);
-	for (i = 1; i < s.n && n < len; i++) {
+	skip_mods(local, id, &id);	/* failing, id stays r->type_id (in range) */
+	t = type_at(local, id);
+	kw = is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ? "union " : "struct ") :
+	     is_enum(&t) ? "enum " : "";
+	name = name_of(local, r->type_id);
+	n = (size_t)snprintf(buf, len, "%s%s", kw, *name ? name : "(anon)");
+	/* Type kinds have no accessors; an enumerator is "enum e::V"; a
+	 * field's root [0] is left out: "struct s.a[2].b". */
+	for (i = 0; i < s.n && n < len; i++)
 		if (s.a[i].name)
-			n += (size_t)snprintf(buf + n, len - n, ".%s", s.a[i].name);
-		else
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", is_enumval(r->kind) ? "::" : ".",
+					      s.a[i].name);
+		else if (i || s.a[i].idx)
 			n += (size_t)snprintf(buf + n, len - n, "[%u]", s.a[i].idx);
-	}
 }
 
 #endif

@@ -53,6 +53,10 @@ int bo_check_name(struct bo_object *o, const char *what, const char *name);
 /* name's place in list ("a\0b\0...\0", an empty name ends it), or -1. */
 int bo_name_index(const char *list, const char *name);
 uint32_t bo_u32_at(const uint8_t *p, size_t i);	/* the i-th u32 */
+/* Function f of section s is whole instructions inside it (and not bad):
+ * 0, or -EINVAL with the message. */
+int bo_check_func(struct bo_object *o, const struct ev_section *s,
+		  const struct ev_symbol *f, int bad);
 int bo_cmp_sym_value(const void *a, const void *b);
 /* Symbols that define something in section sec (not the section symbol),
  * of want_type (or any, -1); stored in out when not NULL.  The count. */
@@ -80,6 +84,8 @@ int bo_btf_ext(struct parse *ps, uint32_t btf, uint32_t ext);
 
 /* link.c: instructions [start, end) of section sec, with subprograms and
  * relocations, into p. */
+/* The relocation section that patches section sec, or NULL. */
+const struct ev_relsec *bo_relocs_for(const struct elf_view *v, uint32_t sec);
 int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
 		  uint64_t start, uint64_t end);
 

@@ -100,13 +100,9 @@ static int subprog_at(struct build *b, uint64_t off, size_t *pos)
 
 		if (f->shndx != b->ps->text_sec || f->type != STT_FUNC || f->value != off)
 			continue;
-		/* !text->data: a .text of SHT_NOBITS has no bytes to copy. */
-		if (!f->size || f->size % INSN_SZ || !text->data ||
-		    !ev_in_bounds(f->value, f->size, text->size))
-			return bo_failn(b->ps->o, -EINVAL, "section", ".text",
-				       "function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
-				       f->name, (unsigned long long)f->value,
-				       (unsigned long long)f->size);
+		err = bo_check_func(b->ps->o, text, f, 0);
+		if (err)
+			return err;
 		s = bo_push(b->ps->o, &b->subs, &b->nsubs, sizeof(*s));
 		if (!s)
 			return -ENOMEM;
@@ -134,7 +130,7 @@ static int call_to(struct build *b, uint64_t off, size_t idx)
 	return err;
 }
 
-static const struct ev_relsec *relocs_for(const struct elf_view *v, uint32_t sec)
+const struct ev_relsec *bo_relocs_for(const struct elf_view *v, uint32_t sec)
 {
 	size_t i;
 
@@ -296,7 +292,7 @@ static int link_pc_calls(struct build *b, uint32_t sec, const struct ev_relsec *
 static int link_range(struct build *b, uint32_t sec, uint64_t start,
 		      uint64_t end, size_t pos)
 {
-	const struct ev_relsec *rs = relocs_for(b->ps->v, sec);
+	const struct ev_relsec *rs = bo_relocs_for(b->ps->v, sec);
 	int err;
 
 	if (bo_charge(b->ps->o, b->ps->v->nrelsec + (rs ? rs->count : 0)))
@@ -305,6 +301,7 @@ static int link_range(struct build *b, uint32_t sec, uint64_t start,
 	return err ? err : link_pc_calls(b, sec, rs, start, end, pos);
 }
 
+#ifndef SOCKACCEL_NO_CORE
 /* Where each stretch of code went, for .BTF.ext (btf_ext.c). */
 static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t end)
 {
@@ -321,6 +318,9 @@ static int keep_ranges(struct build *b, uint32_t sec, uint64_t start, uint64_t e
 	p->nranges = b->nsubs + 1;
 	return 0;
 }
+#else	/* the static build: its btf_ext.c spreads no .BTF.ext records */
+#define keep_ranges(b, sec, start, end) 0
+#endif
 
 int bo_build_prog(struct parse *ps, struct bo_prog *p, uint32_t sec,
 		      uint64_t start, uint64_t end)

@@ -6,6 +6,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +21,6 @@ static int map_of_maps(uint32_t t)
 	return t == BPF_MAP_TYPE_ARRAY_OF_MAPS || t == BPF_MAP_TYPE_HASH_OF_MAPS;
 }
 
-/* Map types that take no key, no value, or no max_entries. */
-static int keyless(uint32_t t)
-{
-	return t == BPF_MAP_TYPE_QUEUE || t == BPF_MAP_TYPE_STACK ||
-	       t == BPF_MAP_TYPE_RINGBUF || t == BPF_MAP_TYPE_USER_RINGBUF ||
-	       t == BPF_MAP_TYPE_BLOOM_FILTER;
-}
-
-static int valueless(uint32_t t)
-{
-	return t == BPF_MAP_TYPE_RINGBUF || t == BPF_MAP_TYPE_USER_RINGBUF;
-}
-
-static int sizeless(uint32_t t)
-{
-	return t == BPF_MAP_TYPE_SK_STORAGE || t == BPF_MAP_TYPE_INODE_STORAGE ||
-	       t == BPF_MAP_TYPE_TASK_STORAGE || t == BPF_MAP_TYPE_CGROUP_STORAGE ||
-	       t == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE ||
-	       t == SA_MAP_TYPE_CGRP_STORAGE;
-}
-
 /*
  * Limits that catch a corrupt definition before the kernel is asked to
  * allocate for it.  Keys live on the BPF stack (512 bytes); 16 Mi entries
@@ -51,33 +31,45 @@ static int sizeless(uint32_t t)
 #define MAX_ENTRIES	(16u << 20)
 #define MAX_RINGBUF	(1u << 30)
 
+/* Map types (a bit each: all are below 64) that take no key, no value, or
+ * no max_entries.  A perf event array without max_entries: one per
+ * possible CPU, counted when it is created (libbpf does the same). */
+#define T(x) (1ull << BPF_MAP_TYPE_##x)
+#define KEYLESS (T(QUEUE) | T(STACK) | T(RINGBUF) | T(USER_RINGBUF) | T(BLOOM_FILTER))
+#define VALUELESS (T(RINGBUF) | T(USER_RINGBUF))
+#define SIZELESS (T(SK_STORAGE) | T(INODE_STORAGE) | T(TASK_STORAGE) | T(CGROUP_STORAGE) | \
+		  T(PERCPU_CGROUP_STORAGE) | (1ull << SA_MAP_TYPE_CGRP_STORAGE) | T(PERF_EVENT_ARRAY))
+_Static_assert(SA_MAP_TYPE_LAST < 64, "map types are bits of a u64");
+_Static_assert(offsetof(struct bo_map, max_entries) == offsetof(struct bo_map, key_size) + 8,
+	       "key_size, value_size, max_entries follow each other");
+
 int bo_check_map(struct bo_object *o, const struct bo_map *m)
 {
-	uint32_t t = m->type;
+	/* key_size, value_size, max_entries: the types where each may be 0,
+	 * and its limit. */
+	static const uint64_t zero_ok[3] = { KEYLESS, VALUELESS, SIZELESS };
+	static const uint32_t limit[3] = { MAX_KEY_SIZE, MAX_VALUE_SIZE, MAX_ENTRIES };
+	uint32_t t = m->type, k, val[3];
 
+	/* key_size and the two words after it */
+	memcpy(val, (const uint8_t *)m + offsetof(struct bo_map, key_size), sizeof(val));
 	if (t == BPF_MAP_TYPE_UNSPEC || t > SA_MAP_TYPE_LAST)
 		return bo_failn(o, -EINVAL, "map", m->name, "unknown map type %u", t);
-	if (m->key_size == 0 && !keyless(t))
-		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "key_size");
-	if (m->key_size > MAX_KEY_SIZE)
-		return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", "key_size",
-				m->key_size, MAX_KEY_SIZE);
-	if (m->value_size == 0 && !valueless(t))
-		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "value_size");
-	if (m->value_size > MAX_VALUE_SIZE)
-		return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", "value_size",
-				m->value_size, MAX_VALUE_SIZE);
-	/* A perf event array without max_entries: one per possible CPU,
-	 * counted when it is created (libbpf does the same). */
-	if (m->max_entries == 0 && !sizeless(t) && t != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
-		return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", "max_entries");
+	for (k = 0; k < 3; k++) {
+		const char *f = k == 0 ? "key_size" : k == 1 ? "value_size" : "max_entries";
+		uint32_t max = k == 2 && t == BPF_MAP_TYPE_RINGBUF ? MAX_RINGBUF : limit[k];
+
+		if (!val[k] && !((zero_ok[k] >> t) & 1))
+			return bo_failn(o, -EINVAL, "map", m->name, "%s is 0", f);
+		if (val[k] > max)
+			return bo_failn(o, -E2BIG, "map", m->name, "%s %u is larger than %u", f,
+					val[k], max);
+	}
 	if (map_of_maps(t) && (m->inner < 0 || m->value_size != 4))
 		return bo_failn(o, -EINVAL, "map", m->name,
 			       "a map of maps needs an inner map and 4-byte values");
 	if (m->inner >= 0 && map_of_maps(o->maps[m->inner].type))
 		return bo_failn(o, -EOPNOTSUPP, "map", m->name, "its inner map '%s' holds maps itself", o->maps[m->inner].name);
-	if (m->max_entries > (t == BPF_MAP_TYPE_RINGBUF ? MAX_RINGBUF : MAX_ENTRIES))
-		return bo_failn(o, -E2BIG, "map", m->name, "max_entries %u is too large", m->max_entries);
 	return 0;
 }
 
@@ -198,14 +190,28 @@ static enum layout legacy_layout(struct parse *ps, const struct ev_symbol **syms
 	return L_SAMPLES;
 }
 
+/* Where each u32 of a definition goes in struct bo_map, by layout (0 ends;
+ * iproute2's pinning is read raw and checked below). */
+#define F(f) offsetof(struct bo_map, f)
+static const uint8_t layout_fields[][9] = {
+	[L_DEF] = { F(type), F(key_size), F(value_size), F(max_entries), F(flags) },
+	[L_SAMPLES] = { F(type), F(key_size), F(value_size), F(max_entries), F(flags),
+			F(inner_idx), F(numa_node) },	/* inner_idx: legacy_inner() */
+	[L_IPROUTE_OLD] = { F(type), F(key_size), F(value_size), F(max_entries), F(flags),
+			    F(id), F(pinning) },
+	[L_IPROUTE] = { F(type), F(key_size), F(value_size), F(max_entries), F(flags),
+			F(id), F(pinning), F(inner_id), F(inner_idx) },
+};
+#undef F
+
 /* One definition at d, in layout l. */
 static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8_t *d,
 		      enum layout l, uint64_t entsize)
 {
 	struct bo_object *o = ps->o;
 	struct bo_map *m;
-	uint32_t pin = 0;
-	size_t j = 5;
+	uint32_t pin;
+	size_t j;
 	int err;
 
 	err = bo_check_name(o, "map", sym->name);
@@ -219,25 +225,10 @@ static int legacy_map(struct parse *ps, const struct ev_symbol *sym, const uint8
 	m->def_size = (uint32_t)entsize;
 	m->sec = ps->maps_sec;
 	m->off = sym->value;
-	m->type = bo_u32_at(d, 0);
-	m->key_size = bo_u32_at(d, 1);
-	m->value_size = bo_u32_at(d, 2);
-	m->max_entries = bo_u32_at(d, 3);
-	m->flags = bo_u32_at(d, 4);
-	if (l == L_SAMPLES) {
-		m->inner_idx = bo_u32_at(d, 5);	/* resolved by legacy_inner() */
-		m->numa_node = bo_u32_at(d, 6);
-		j = 7;
-	} else if (l != L_DEF) {		/* iproute2 */
-		m->id = bo_u32_at(d, 5);
-		pin = bo_u32_at(d, 6);
-		if (l == L_IPROUTE) {
-			m->inner_id = bo_u32_at(d, 7);
-			m->inner_idx = bo_u32_at(d, 8);
-		}
-		j = l == L_IPROUTE ? 9 : 7;
-	}
+	for (j = 0; j < 9 && layout_fields[l][j]; j++)
+		memcpy((uint8_t *)m + layout_fields[l][j], d + 4 * j, 4);
 	/* iproute2: PIN_NONE 0, PIN_OBJECT_NS 1, PIN_GLOBAL_NS 2 */
+	pin = (uint32_t)m->pinning;
 	if (pin > 2)
 		return bo_failn(o, -EINVAL, "map", m->name, "unknown pinning %u", pin);
 	m->pinning = pin ? BO_PIN_BY_NAME : BO_PIN_NONE;

@@ -19,6 +19,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ int bo_fail(struct bo_object *o, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(o->err, sizeof(o->err), fmt, ap);
+	err = bo_fail_at(o, err, 0, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -170,6 +171,18 @@ size_t bo_symbols_in(const struct elf_view *v, uint32_t sec, int want_type,
 	return n;
 }
 
+int bo_check_func(struct bo_object *o, const struct ev_section *s,
+		  const struct ev_symbol *f, int bad)
+{
+	/* !s->data: a section of SHT_NOBITS has no bytes to copy. */
+	if (bad || !f->size || f->value % INSN_SZ || f->size % INSN_SZ || !s->data ||
+	    !ev_in_bounds(f->value, f->size, s->size))
+		return bo_failn(o, -EINVAL, "section", s->name,
+			       "function '%s' (offset %llu, size %llu) is not whole instructions inside the section",
+			       f->name, (unsigned long long)f->value, (unsigned long long)f->size);
+	return 0;
+}
+
 static int set_prog_type(struct parse *ps, struct bo_prog *p)
 {
 	const struct bo_sec_def *d = bo_sec_def_find(p->section);
@@ -215,14 +228,9 @@ static int parse_prog_section(struct parse *ps, uint32_t sec)
 		const char *name = n ? fn[i]->name : s->name;
 		struct bo_prog *p;
 
-		if (n && (!fn[i]->size || start % INSN_SZ || fn[i]->size % INSN_SZ ||
-			  !ev_in_bounds(start, fn[i]->size, s->size) ||
-			  (i > 0 && start < fn[i - 1]->value + fn[i - 1]->size))) {
-			err = bo_failn(o, -EINVAL, "section", s->name,
-				      "function '%s' (offset %llu, size %llu) is not whole instructions inside the section", name, (unsigned long long)start,
-				      (unsigned long long)fn[i]->size);
+		if (n && (err = bo_check_func(o, s, fn[i], i > 0 && start < fn[i - 1]->value +
+								  fn[i - 1]->size)))
 			break;
-		}
 		err = bo_check_name(o, "program", name);
 		if (err)
 			break;
@@ -262,21 +270,35 @@ static int parse_license(struct parse *ps, uint32_t sec)
 	return 0;
 }
 
+/*
+ * The index of the first of n names (each at the start of a size-byte
+ * element: struct bo_map and struct bo_prog begin with theirs) equal to
+ * name, or -ENOENT.
+ */
+static int name_at(const void *base, size_t n, size_t size, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp((const char *)base + i * size, name))
+			return (int)i;
+	return -ENOENT;
+}
+_Static_assert(offsetof(struct bo_map, name) == 0 && offsetof(struct bo_prog, name) == 0,
+	       "name_at() reads names at the start of each element");
+
 static int check_unique(struct bo_object *o)
 {
-	size_t i, j;
+	size_t i;
 
 	if (bo_charge(o, ((uint64_t)o->nmaps * o->nmaps + (uint64_t)o->nprogs * o->nprogs) / 2))
 		return -E2BIG;
 	for (i = 0; i < o->nmaps; i++)
-		for (j = i + 1; j < o->nmaps; j++)
-			if (!strcmp(o->maps[i].name, o->maps[j].name))
-				return bo_fail(o, -EINVAL, "two maps named '%s'", o->maps[i].name);
+		if (name_at(o->maps, i, sizeof(*o->maps), o->maps[i].name) >= 0)
+			return bo_fail(o, -EINVAL, "two maps named '%s'", o->maps[i].name);
 	for (i = 0; i < o->nprogs; i++)
-		for (j = i + 1; j < o->nprogs; j++)
-			if (!strcmp(o->progs[i].name, o->progs[j].name))
-				return bo_fail(o, -EINVAL, "two programs named '%s'",
-					       o->progs[i].name);
+		if (name_at(o->progs, i, sizeof(*o->progs), o->progs[i].name) >= 0)
+			return bo_fail(o, -EINVAL, "two programs named '%s'", o->progs[i].name);
 	return 0;
 }
 
@@ -332,6 +354,16 @@ static int parse_view(struct parse *ps)
 	return check_unique(o);
 }
 
+/* An empty object named name; err, with the message msg when not NULL. */
+static int init_object(struct bo_object *o, const char *name, int err, const char *msg)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	if (msg)
+		strcpy(o->err, msg);	/* a view's 256 bytes into 512 */
+	return err;
+}
+
 int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 			  const char *name, const char *prog_type_override)
 {
@@ -339,8 +371,7 @@ int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 	uint32_t i;
 	int err;
 
-	memset(o, 0, sizeof(*o));
-	snprintf(o->name, sizeof(o->name), "%s", name);
+	init_object(o, name, 0, NULL);
 	if (prog_type_override && !bo_sec_def_by_type(prog_type_override))
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);
 	ps.data_map = malloc((v->nsec ? v->nsec : 1) * sizeof(int));
@@ -364,30 +395,28 @@ int bo_object_parse(struct bo_object *o, const struct elf_reader *r,
 
 	err = r->read(&v, buf, len, name);
 	if (err) {
-		memset(o, 0, sizeof(*o));
-		snprintf(o->name, sizeof(o->name), "%s", name);
-		strcpy(o->err, v.err);	/* 256 into 512 */
-		o->reader = r->name;
-		return err;
+		err = init_object(o, name, err, v.err);
+	} else {
+		err = bo_object_parse_view(o, &v, name, prog_type_override);
+		elf_view_free(&v);
 	}
-	err = bo_object_parse_view(o, &v, name, prog_type_override);
 	o->reader = r->name;
-	elf_view_free(&v);
 	return err;
 }
 
 void bo_object_free(struct bo_object *o)
 {
-	size_t i;
+	/* What a program owns: insns, relocs, ranges, .BTF.ext's records. */
+	static const uint8_t owned[] = {
+		offsetof(struct bo_prog, insns), offsetof(struct bo_prog, relocs),
+		offsetof(struct bo_prog, ranges), offsetof(struct bo_prog, func_info),
+		offsetof(struct bo_prog, line_info), offsetof(struct bo_prog, core),
+	};
+	size_t i, k;
 
-	for (i = 0; i < o->nprogs; i++) {
-		free(o->progs[i].insns);
-		free(o->progs[i].relocs);
-		free(o->progs[i].ranges);
-		free(o->progs[i].func_info);
-		free(o->progs[i].line_info);
-		free(o->progs[i].core);
-	}
+	for (i = 0; i < o->nprogs; i++)
+		for (k = 0; k < sizeof(owned); k++)
+			free(*(void **)((uint8_t *)&o->progs[i] + owned[k]));
 	free(o->btf);
 	o->btf = NULL;
 	for (i = 0; i < o->nmaps; i++) {
@@ -403,20 +432,10 @@ void bo_object_free(struct bo_object *o)
 
 int bo_find_map(const struct bo_object *o, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < o->nmaps; i++)
-		if (!strcmp(o->maps[i].name, name))
-			return (int)i;
-	return -ENOENT;
+	return name_at(o->maps, o->nmaps, sizeof(*o->maps), name);
 }
 
 int bo_find_prog(const struct bo_object *o, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < o->nprogs; i++)
-		if (!strcmp(o->progs[i].name, name))
-			return (int)i;
-	return -ENOENT;
+	return name_at(o->progs, o->nprogs, sizeof(*o->progs), name);
 }

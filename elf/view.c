@@ -16,6 +16,17 @@
 #define EM_BPF 247	/* <elf.h> has it since glibc 2.24 */
 #endif
 
+/*
+ * A decoder that could not decode: libelf's can fail; the built-in
+ * reader's cannot (it copies bytes already checked), so a build with no
+ * libelf (the static one) leaves these branches out.
+ */
+#ifdef SOCKACCEL_HAVE_LIBELF
+#define DECODE_FAILED(x) (x)
+#else
+#define DECODE_FAILED(x) ((void)(x), 0)
+#endif
+
 int ev_fail(struct elf_view *v, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -166,7 +177,7 @@ static int build_sections(struct elf_view *v, const struct ev_decoder *d,
 		struct ev_section *s = &v->sec[i];
 		Elf64_Shdr sh;
 
-		if (d->shdr(ctx, i, &sh)) {
+		if (DECODE_FAILED(d->shdr(ctx, i, &sh))) {
 			err = undecodable(v, "section header", i);
 			goto out;
 		}
@@ -183,7 +194,7 @@ static int build_sections(struct elf_view *v, const struct ev_decoder *d,
 		name_off[i] = sh.sh_name;
 		if (i > 0 && sh.sh_type != SHT_NOBITS && sh.sh_size) {
 			s->data = d->data(ctx, i, sh.sh_size);
-			if (!s->data) {
+			if (DECODE_FAILED(!s->data)) {
 				err = undecodable(v, "section", i);
 				goto out;
 			}
@@ -245,7 +256,7 @@ static int build_symbols(struct elf_view *v, const struct ev_decoder *d,
 		struct ev_symbol *s = &v->sym[i];
 		Elf64_Sym es;
 
-		if (d->sym(ctx, symtab, i, &es))
+		if (DECODE_FAILED(d->sym(ctx, symtab, i, &es)))
 			return undecodable(v, "symbol", i);
 		s->name = d->string(ctx, v->sec[symtab].link, es.st_name);
 		if (!s->name)
@@ -294,7 +305,7 @@ static int build_relocations(struct elf_view *v, const struct ev_decoder *d,
 		for (j = 0; j < r->count; j++) {
 			Elf64_Rel er;
 
-			if (d->rel(ctx, i, j, &er))
+			if (DECODE_FAILED(d->rel(ctx, i, j, &er)))
 				return undecodable(v, "relocation", j);
 			r->rel[j].offset = er.r_offset;
 			r->rel[j].sym = ELF64_R_SYM(er.r_info);

@@ -2,12 +2,15 @@
 /*
  * accel.h: install, replace, remove and status of socket acceleration.
  *
- * What an install leaves is one table, sa_items[] (items.c): six maps and
- * two programs pinned under the pin directory, and two records (symlinks:
+ * What an install leaves is one table, sa_items[] (items.c): seven maps and
+ * three programs pinned under the pin directory, and two records (symlinks:
  * bpffs holds no regular files): "cgroup" -> where sockops is attached,
- * "version" -> the sockaccel version and object that installed it.  Two
- * attachments: sockaccel_msg on sock_hash (BPF_SK_MSG_VERDICT) and
- * sockaccel_ops on the cgroup (BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI).
+ * "version" -> the sockaccel version and object that installed it.  Three
+ * attachments: sockaccel_msg on sock_hash (BPF_SK_MSG_VERDICT), and on the
+ * cgroup (BPF_F_ALLOW_MULTI) sockaccel_opt (BPF_CGROUP_SETSOCKOPT) and
+ * sockaccel_ops (BPF_CGROUP_SOCK_OPS).  An install made before
+ * sockaccel_opt existed has neither it nor to_stack: status calls it
+ * partial, and the next install repairs it.
  * The backpressure build adds two maps, a program and, on Linux 6.3 and
  * later, the pinned link of that program on the tracepoint
  * sock:sock_recv_length ("read_link"; removing the pin detaches it).
@@ -32,8 +35,8 @@
 
 /* ---- the install's maps, programs and records: one table ---- */
 enum sa_item_id {
-	SA_SOCKHASH, SA_COUNTERS, SA_CONFIG, SA_PORTS, SA_SKSTATE, SA_STREAK,
-	SA_OPS, SA_MSG,
+	SA_SOCKHASH, SA_COUNTERS, SA_CONFIG, SA_PORTS, SA_SKSTATE, SA_STREAK, SA_TOSTACK,
+	SA_OPS, SA_MSG, SA_OPT,
 	SA_REC_CGROUP, SA_REC_VERSION,
 	/* Last, what only an object built with backpressure has (bpf/sockaccel.h
 	 * SA_BACKPRESSURE); its read link, only on Linux 6.3 and later (the
@@ -56,8 +59,14 @@ struct sa_item {
 	 * overflow them: it is not read, nor counted as ours.  0: not read.
 	 */
 	uint8_t key_max, value_max;
+	uint8_t attach;		/* programs: BPF_* attach type */
 };
 extern const struct sa_item sa_items[SA_NITEMS];
+/* The programs attached to the cgroup, in the order install attaches them
+ * (remove detaches backwards): sockaccel_opt must see options before
+ * sockaccel_ops adds sockets. */
+#define SA_NCG 2
+extern const uint8_t sa_cg_items[SA_NCG];
 /* The record every install leaves (unload refuses a directory holding one). */
 #define SA_PIN_RECORD (sa_items[SA_REC_CGROUP].name)
 extern const char *const sa_counter_names[SA_COUNTER_MAX];
@@ -69,7 +78,7 @@ extern const char *const sa_counter_names[SA_COUNTER_MAX];
  * gone).  Names: sa_state_names[] (JSON "state", man page).
  */
 enum sa_state {
-	SA_INSTALLED,		/* every pin there, both programs attached */
+	SA_INSTALLED,		/* every pin there, every program attached */
 	SA_NOT_INSTALLED,	/* no pin of ours */
 	SA_PARTIAL,		/* some pins: an interrupted install or remove */
 	SA_DETACHED,		/* every pin, but a program is not attached */
@@ -86,7 +95,7 @@ struct sa_status {
 	uint8_t tags[SA_NITEMS][8];	/* programs: the kernel's tag (bpftool's) */
 	char cgroup[PATH_MAX];	/* from the record, "" if none */
 	char version[96];	/* from the record: "VERSION OBJECT_HASH", "" if none */
-	int attached;		/* sockops attached to that cgroup */
+	int attached;		/* sockops and setsockopt attached to that cgroup */
 	int msg_attached;	/* sk_msg attached to sock_hash; -1 unknown */
 	uint32_t sockhash_max;	/* max_entries of sock_hash */
 	uint64_t sockets;	/* entries in sock_hash now */

@@ -253,9 +253,10 @@ static uint32_t read_link(struct sa_ctx *c, const struct sa_loaded *l, const cha
  * A replace pins into <pin dir>/replacing, then: the new sk_msg program
  * replaces the old one on sock_hash (sockets already in it keep the
  * program they were added with, a socket holds its own reference; new ones
- * get the new one); the sockops program is swapped in place on the cgroup
- * with BPF_F_REPLACE (Linux 5.6), so every connection established after
- * runs the new one and none finds no program; then the pins are renamed
+ * get the new one); the setsockopt, then the sockops program are swapped
+ * in place on the cgroup with BPF_F_REPLACE (Linux 5.6), so every
+ * connection established (and option set) after runs the new one and none
+ * finds no program; then the pins are renamed
  * over the old ones.  Maps are kept when they are alike.
  */
 static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
@@ -266,8 +267,8 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	struct bo_map *maps = NULL;
 	struct sa_loaded l;
 	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
-	int keep = 0, old_ops = -1, old_msg = -1, created = 0, pinned = 0, msg_on = 0;
-	int hash = -1, ops, msg, i, err;
+	int keep = 0, old_cg[SA_NCG] = { -1, -1 }, old_msg = -1, created = 0, pinned = 0;
+	int msg_on = 0, ncg = 0, hash = -1, msg, i, err;
 	uint32_t kib = 0;
 
 	if (st)
@@ -281,10 +282,10 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 			maps[i].pinning = BO_PIN_BY_NAME;
 		copy.maps = maps;
 	}
-	if (st) {
-		old_ops = sa_pin_get(o->pin_dir, SA_PROG_SOCKOPS);
+	for (i = 0; st && i < SA_NCG; i++)
+		old_cg[i] = sa_pin_get(o->pin_dir, sa_items[sa_cg_items[i]].name);
+	if (st)
 		old_msg = sa_pin_get(o->pin_dir, SA_PROG_SKMSG);
-	}
 	err = sa_load_maps(c, &copy, &l, keep ? o->pin_dir : NULL);
 	if (!err)
 		err = sa_load_progs(c, &l);
@@ -309,7 +310,6 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	if (err)
 		goto undo;
 	hash = sa_map_fd(&l, SA_MAP_SOCKHASH);
-	ops = sa_prog_fd(&l, SA_PROG_SOCKOPS);
 	msg = sa_prog_fd(&l, SA_PROG_SKMSG);
 
 	/* sk_msg on the map first: every socket the sockops program adds
@@ -324,16 +324,22 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	/* ALLOW_MULTI: programs other tools attached to this cgroup stay.
 	 * BPF_F_REPLACE came in Linux 5.6; install's pre-check demands 5.15
 	 * (bpf_get_netns_cookie() in sock_ops), so every kernel that gets
-	 * this far has it. */
-	err = sys_prog_attach_replace(ops, cg, BPF_CGROUP_SOCK_OPS,
-				      BPF_F_ALLOW_MULTI | (st ? BPF_F_REPLACE : 0), st ? old_ops : 0);
-	if (err) {
-		sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'", SA_PROG_SOCKOPS,
-			cgroup);
-		goto undo;
+	 * this far has it.  A replace swaps each old program in place. */
+	for (; ncg < SA_NCG; ncg++) {
+		const struct sa_item *it = &sa_items[sa_cg_items[ncg]];
+		int old = old_cg[ncg];
+
+		err = sys_prog_attach_replace(sa_prog_fd(&l, it->name), cg, it->attach,
+					      BPF_F_ALLOW_MULTI | (old >= 0 ? BPF_F_REPLACE : 0),
+					      old >= 0 ? old : 0);
+		if (err) {
+			sa_fail(c, err, "program '%s': BPF_PROG_ATTACH to cgroup '%s'", it->name,
+				cgroup);
+			goto undo;
+		}
 	}
-	sa_info(c, "attached %s to %s and %s to map %s", SA_PROG_SOCKOPS, cgroup,
-		SA_PROG_SKMSG, SA_MAP_SOCKHASH);
+	sa_info(c, "attached %s and %s to %s, %s to map %s", SA_PROG_SOCKOPT, SA_PROG_SOCKOPS,
+		cgroup, SA_PROG_SKMSG, SA_MAP_SOCKHASH);
 	if (!st)
 		goto out;
 	/* The new pins into place: rename() over the old ones (bpffs:
@@ -354,6 +360,16 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	goto out;
 
 undo:
+	while (ncg-- > 0) {	/* the cgroup's programs as they were */
+		const struct sa_item *it = &sa_items[sa_cg_items[ncg]];
+		int fd = sa_prog_fd(&l, it->name);
+
+		if (old_cg[ncg] >= 0)
+			sys_prog_attach_replace(old_cg[ncg], cg, it->attach,
+						BPF_F_ALLOW_MULTI | BPF_F_REPLACE, fd);
+		else
+			sys_prog_detach(fd, cg, it->attach);
+	}
 	if (keep && hash >= 0) {	/* the old programs, as they were */
 		before.ports = st->ports;
 		before.nports = st->port_filter ? st->nports : 0;
@@ -371,8 +387,9 @@ undo:
 	if (created)
 		rmdir(dir);
 out:
-	if (old_ops >= 0)
-		close(old_ops);
+	for (i = 0; i < SA_NCG; i++)
+		if (old_cg[i] >= 0)
+			close(old_cg[i]);
 	if (old_msg >= 0)
 		close(old_msg);
 	sa_loaded_close(&l);

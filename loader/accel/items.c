@@ -18,8 +18,11 @@ const struct sa_item sa_items[SA_NITEMS] = {
 	[SA_PORTS] = { SA_MAP_PORTS, SA_K_MAP, BPF_MAP_TYPE_HASH, 4, 0 },
 	[SA_SKSTATE] = { SA_MAP_SKSTATE, SA_K_MAP, BPF_MAP_TYPE_SK_STORAGE, 0, 0 },
 	[SA_STREAK] = { SA_MAP_STREAK, SA_K_MAP, BPF_MAP_TYPE_LRU_HASH, 0, 0 },
-	[SA_OPS] = { SA_PROG_SOCKOPS, SA_K_PROG, BPF_PROG_TYPE_SOCK_OPS, 0, 0 },
-	[SA_MSG] = { SA_PROG_SKMSG, SA_K_PROG, BPF_PROG_TYPE_SK_MSG, 0, 0 },
+	[SA_TOSTACK] = { SA_MAP_TOSTACK, SA_K_MAP, BPF_MAP_TYPE_LRU_HASH, 0, 0 },
+	[SA_OPS] = { SA_PROG_SOCKOPS, SA_K_PROG, BPF_PROG_TYPE_SOCK_OPS, 0, 0, BPF_CGROUP_SOCK_OPS },
+	[SA_MSG] = { SA_PROG_SKMSG, SA_K_PROG, BPF_PROG_TYPE_SK_MSG, 0, 0, BPF_SK_MSG_VERDICT },
+	[SA_OPT] = { SA_PROG_SOCKOPT, SA_K_PROG, BPF_PROG_TYPE_CGROUP_SOCKOPT, 0, 0,
+		     BPF_CGROUP_SETSOCKOPT },
 	[SA_REC_CGROUP] = { "cgroup", SA_K_RECORD, 0, 0, 0 },
 	[SA_REC_VERSION] = { "version", SA_K_RECORD, 0, 0, 0 },
 	[SA_UNREAD] = { SA_MAP_UNREAD, SA_K_MAP, BPF_MAP_TYPE_HASH, 0, 0 },
@@ -27,6 +30,8 @@ const struct sa_item sa_items[SA_NITEMS] = {
 	[SA_READ] = { SA_PROG_READ, SA_K_PROG, BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0 },
 	[SA_READ_LINK] = { "read_link", SA_K_LINK, BPF_LINK_TYPE_RAW_TRACEPOINT, 0, 0 },
 };
+
+const uint8_t sa_cg_items[SA_NCG] = { SA_OPT, SA_OPS };
 
 const char *const sa_counter_names[SA_COUNTER_MAX] = {
 	[SA_SOCK_ADDED] = "sockets_added",
@@ -38,6 +43,7 @@ const char *const sa_counter_names[SA_COUNTER_MAX] = {
 	[SA_BYTES_PASSED] = "bytes_passed",
 	[SA_SOCK_TO_STACK] = "sockets_moved_to_stack",
 	[SA_SOCK_BACKPRESSURE] = "sockets_moved_backpressure",
+	[SA_SOCK_SOCKOPT] = "sockets_moved_sockopt",
 };
 
 const char *const sa_state_names[SA_NSTATES] = {

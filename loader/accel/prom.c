@@ -33,6 +33,7 @@ static const char *const counter_help[SA_COUNTER_MAX] = {
 	[SA_BYTES_PASSED] = PHELP("Bytes that went through the TCP/IP stack."),
 	[SA_SOCK_TO_STACK] = PHELP("Sockets moved to the stack (a long run of small one-way writes)."),
 	[SA_SOCK_BACKPRESSURE] = PHELP("Moves of a socket to the stack because its peer had too much unread (it comes back once the peer read all)."),
+	[SA_SOCK_SOCKOPT] = PHELP("Sockets left to the stack (they set SO_RCVLOWAT or SO_OOBINLINE)."),
 };
 
 struct out {

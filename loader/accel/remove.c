@@ -42,7 +42,7 @@ int sa_has_any_item(const char *dir)
 	return each_item(dir, 0);
 }
 
-static int detach_cgroup(struct sa_ctx *c, int prog, const char *path)
+static int detach_cgroup(struct sa_ctx *c, int prog, const char *path, const struct sa_item *it)
 {
 	int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
 
@@ -52,12 +52,12 @@ static int detach_cgroup(struct sa_ctx *c, int prog, const char *path)
 			return 0;
 		return sa_fail(c, -errno, "cgroup '%s'", path);
 	}
-	err = sys_prog_detach(prog, cg, BPF_CGROUP_SOCK_OPS);
+	err = sys_prog_detach(prog, cg, it->attach);
 	close(cg);
 	if (err && err != -ENOENT)
 		return sa_fail(c, err, "program '%s': BPF_PROG_DETACH from cgroup '%s'",
-			       SA_PROG_SOCKOPS, path);
-	sa_info(c, "detached %s from %s%s", SA_PROG_SOCKOPS, path,
+			       it->name, path);
+	sa_info(c, "detached %s from %s%s", it->name, path,
 		err ? " (it was not attached)" : "");
 	return 0;
 }
@@ -65,14 +65,20 @@ static int detach_cgroup(struct sa_ctx *c, int prog, const char *path)
 /* Detach what the pins of dir hold from the cgroups rec and cgroup. */
 static int detach_dir(struct sa_ctx *c, const char *dir, const char *rec, const char *cgroup)
 {
-	int fd[3] = { sa_pin_get(dir, SA_PROG_SOCKOPS), sa_pin_get(dir, SA_PROG_SKMSG),
-		      sa_pin_get(dir, SA_MAP_SOCKHASH) };
-	int ops = fd[0], msg = fd[1], hash = fd[2], err = 0, i;
+	int fd[SA_NCG + 2] = { sa_pin_get(dir, SA_PROG_SKMSG), sa_pin_get(dir, SA_MAP_SOCKHASH) };
+	int msg = fd[0], hash = fd[1], err = 0, i, n;
 
-	if (ops >= 0 && rec[0])
-		err = detach_cgroup(c, ops, rec);
-	if (!err && ops >= 0 && cgroup && strcmp(rec, cgroup))
-		err = detach_cgroup(c, ops, cgroup);
+	/* The cgroup's programs in reverse order: sockaccel_ops stops adding
+	 * sockets before sockaccel_opt stops watching their options. */
+	for (n = SA_NCG; n-- > 0;) {
+		const struct sa_item *it = &sa_items[sa_cg_items[n]];
+		int p = fd[n + 2] = sa_pin_get(dir, it->name);
+
+		if (!err && p >= 0 && rec[0])
+			err = detach_cgroup(c, p, rec, it);
+		if (!err && p >= 0 && cgroup && strcmp(rec, cgroup))
+			err = detach_cgroup(c, p, cgroup, it);
+	}
 	if (!err && msg >= 0 && hash >= 0) {
 		int r = sys_prog_detach(msg, hash, BPF_SK_MSG_VERDICT);
 
@@ -80,7 +86,7 @@ static int detach_dir(struct sa_ctx *c, const char *dir, const char *rec, const 
 			err = sa_fail(c, r, "program '%s': BPF_PROG_DETACH from map '%s'",
 				      SA_PROG_SKMSG, SA_MAP_SOCKHASH);
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < SA_NCG + 2; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
 	return err;

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "accel/accel.h"
+#include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/fs.h"
-#include "sys/readfile.h"
 
 /* Is program id attached to target (cgroup or map) for this attach type? */
 static int is_attached(int target_fd, uint32_t type, uint32_t id)
@@ -48,18 +48,9 @@ static int cmp_u16(const void *a, const void *b)
 	return *(const uint16_t *)a - *(const uint16_t *)b;
 }
 
-/* Highest CPU number in a list like "0-3,8-11" (sysfs), plus one: the
- * ranges go up, so the highest is the last number. */
-static int possible_cpus(void)
-{
-	long max = sa_last_number("/sys/devices/system/cpu/possible");
-
-	return max < 0 || max > 65535 ? -EINVAL : (int)max + 1;
-}
-
 static int read_counters(int fd, uint64_t *out)
 {
-	int ncpu = possible_cpus();
+	int ncpu = sa_possible_cpus(-ENOENT);
 	uint64_t *vals;
 	uint32_t k;
 	int i, err = 0;
@@ -187,7 +178,10 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 	} else {
 		cg = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cg >= 0) {
-			s->attached = is_attached(cg, BPF_CGROUP_SOCK_OPS, s->ids[SA_OPS]) == 1;
+			for (i = 0, s->attached = 1; i < SA_NCG; i++) {
+				r = sa_cg_items[i];
+				s->attached &= is_attached(cg, sa_items[r].attach, s->ids[r]) == 1;
+			}
 			if (what & SA_READ_CGROUP)
 				read_cgroup(c, cg, s);
 			close(cg);

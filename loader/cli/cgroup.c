@@ -62,8 +62,8 @@ static int cgroup_show(struct sa_args *a)
 		return sa_report(a);
 	if (a->json)
 		putchar('[');
-	else
-		printf("%-8s %-15s %-15s %-15s\n", "ID", "AttachType", "AttachFlags", "Name");
+	else	/* the columns of the rows' format */
+		fputs("ID       AttachType      AttachFlags     Name           \n", stdout);
 	for (i = 0; i < bo_attach_count(); i++) {
 		const struct bo_attach_def *d = bo_attach_nth(i);
 		uint32_t ids[64], cnt = 64, fl = 0, k;
@@ -82,9 +82,8 @@ static int cgroup_show(struct sa_args *a)
 				sa_prog_info(fd, &pi, NULL);
 				close(fd);
 			}
-			printf(a->json ? "%s{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":\"%s\"}"
-				       : "%s%-8u %-15s %-15s %-15s\n", first || !a->json ? "" : ",",
-			       ids[k], at, f, pi.name);
+			printf(a->json ? ",{\"id\":%u,\"attach_type\":\"%s\",\"attach_flags\":\"%s\",\"name\":\"%s\"}" + first
+				       : "%-8u %-15s %-15s %-15s\n", ids[k], at, f, pi.name);
 			first = 0;
 		}
 	}

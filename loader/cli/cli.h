@@ -32,6 +32,8 @@ struct sa_args {
 struct bo_attach_def;
 
 int sa_report(struct sa_args *a);
+/* Print "sockaccel: <cmd>: warning: <line>" for each warning, then forget them. */
+void sa_warnings(struct sa_args *a);
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -90,6 +92,10 @@ int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 int sa_prog_attach_cmd(struct sa_args *a, int detach);
 /* map.c: `show` of one (argv) or all programs/maps, each with show(). */
 int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, int, int));
+/* The start of show's line: "7: hash  name m" or ,{"id":7,"type":"hash","name":"m"
+ * (no comma when first). */
+void sa_show_head(const struct sa_args *a, int first, uint32_t id, const char *type,
+		  const char *name);
 /* `pin {id ID | pinned FILE} FILE` of a program or map. */
 int sa_pin_ref(struct sa_args *a, int is_map);
 

@@ -322,7 +322,7 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 		[SA_DETACHED] = "yes, but DETACHED (run install to repair, or remove)",
 		[SA_CGROUP_GONE] = "yes, but its cgroup is GONE (run remove)",
 	};
-	char tags[2][17];
+	char tags[3][17];
 	size_t i;
 
 	if (s->state == SA_NOT_INSTALLED) {
@@ -331,14 +331,17 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 	}
 	sa_tag_hex(s->tags[SA_OPS], tags[0]);
 	sa_tag_hex(s->tags[SA_MSG], tags[1]);
-	printf("installed: %s\nstate:     %s\ncgroup:    %s (sockops %s)\npin dir:   %s\n"
+	sa_tag_hex(s->tags[SA_OPT], tags[2]);
+	printf("installed: %s\nstate:     %s\ncgroup:    %s (programs %s)\npin dir:   %s\n"
 	       "version:   %s\nprograms:  " SA_PROG_SOCKOPS " id %u tag %s, " SA_PROG_SKMSG
-	       " id %u tag %s (%s)\nmaps:     ", says[s->state], sa_state_names[s->state],
+	       " id %u tag %s (%s), " SA_PROG_SOCKOPT " id %u tag %s\nmaps:     ",
+	       says[s->state], sa_state_names[s->state],
 	       s->cgroup[0] ? s->cgroup : "(unknown)", s->attached ? "attached" : "NOT attached",
 	       pin_dir, s->version[0] ? s->version : "(unknown)",
 	       s->ids[SA_OPS], tags[0], s->ids[SA_MSG], tags[1],
 	       s->msg_attached < 0 ? "attachment to sock_hash not queryable on this kernel" :
-	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash");
+	       s->msg_attached ? "attached to sock_hash" : "NOT attached to sock_hash",
+	       s->ids[SA_OPT], tags[2]);
 	for (i = 0; i < SA_NITEMS; i++)
 		if (sa_items[i].kind == SA_K_MAP && has_item(s, i))
 			printf("%s %s id %u", i ? "," : "", sa_items[i].name, s->ids[i]);
@@ -361,7 +364,6 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 }
 
 /* status --all: one line (or JSON object) per instance. */
-#ifndef SOCKACCEL_SMALL
 static int print_instance(const struct sa_instance *in, void *arg)
 {
 	struct sa_args *a = arg;
@@ -393,8 +395,6 @@ static int print_instance(const struct sa_instance *in, void *arg)
 	return 0;
 }
 
-#endif
-
 int cmd_status(struct sa_args *a)
 {
 	const char *pin_dir = a->pin_dir ? a->pin_dir : SA_PIN_DIR;
@@ -402,7 +402,6 @@ int cmd_status(struct sa_args *a)
 
 	if (sa_check_caps(&a->ctx, "status"))
 		return sa_report(a);
-#ifndef SOCKACCEL_SMALL
 	if (a->all) {
 		if (a->json)
 			printf("{\"instances\":[");
@@ -415,10 +414,6 @@ int cmd_status(struct sa_args *a)
 			printf("no sockaccel instance on this host\n");
 		return 0;
 	}
-#else
-	if (a->all)
-		return sa_usage_error(a, "--all is not in the static build (96 KiB): use the default build");
-#endif
 	if (sa_status_read(&a->ctx, pin_dir, &s, SA_READ_CGROUP |
 			   (a->sockets ? SA_READ_SOCKETS : 0)))
 		return sa_report(a);

@@ -26,7 +26,7 @@ int cmd_probe(struct sa_args *a)
 		sa_json_str(stdout, u.release);
 		printf(",\"features\":[");
 	} else {
-		printf("sockaccel probe: Linux %s\n%-4s %-6s %s\n", u.release, "has", "since", "feature");
+		printf("sockaccel probe: Linux %s\nhas  since  feature\n", u.release);
 	}
 	for (i = 0; i < sa_nfeatures; i++) {
 		const struct sa_feature *f = &sa_features[i];

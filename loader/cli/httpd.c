@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +98,14 @@ int sa_http_addr(const char *s, struct sockaddr_storage *ss, unsigned int *len, 
 	memset(ss, 0, sizeof(*ss));
 	if (port <= 0)
 		return -EINVAL;
+	_Static_assert(offsetof(struct sockaddr_in, sin_port) ==
+		       offsetof(struct sockaddr_in6, sin6_port), "one port field");
+	a4->sin_port = htons((uint16_t)port);
 	if (colon - s == 5 && !memcmp(s, "[::1]", 5))
 		a6->sin6_addr.s6_addr[15] = 1;
 	else if (colon - s != 4 || memcmp(s, "[::]", 4))
 		goto v4;
 	a6->sin6_family = AF_INET6;
-	a6->sin6_port = htons((uint16_t)port);
 	*loopback = a6->sin6_addr.s6_addr[15];
 	*len = sizeof(*a6);
 	return 0;
@@ -116,7 +119,6 @@ v4:
 		p = dot + 1;
 	}
 	a4->sin_family = AF_INET;
-	a4->sin_port = htons((uint16_t)port);
 	a4->sin_addr.s_addr = htonl(ip);
 	*loopback = ip >> 24 == 127;
 	*len = sizeof(*a4);
@@ -202,6 +204,7 @@ static const char *reason(int code)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
 	default: return "Bad Request";
 	}
 }
@@ -216,13 +219,12 @@ static void answer(struct sa_httpd *h, int code, int head, uint64_t now)
 	if (!body) {
 		if (code == 200)
 			code = 500;
-		body = NULL;
 		blen = 0;
 	}
 	hlen = (size_t)snprintf(hdr, sizeof(hdr),
 				"HTTP/1.1 %d %s\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
 				"Content-Length: %zu\r\nConnection: close\r\n\r\n",
-				code, code == 500 ? "Internal Server Error" : reason(code), blen);
+				code, reason(code), blen);
 	if (head)
 		blen = 0;
 	h->resp = malloc(hlen + blen);

@@ -22,8 +22,12 @@
 #endif
 #ifdef SOCKACCEL_HAVE_LIBELF
 #define BUILD_KIND "libelf"
-#else
+#elif defined(SOCKACCEL_NO_CORE)
 #define BUILD_KIND "static, built-in ELF reader, no CO-RE"
+#elif defined(SOCKACCEL_NO_PROG_BTF)
+#define BUILD_KIND "static, built-in ELF reader, no program BTF"
+#else
+#define BUILD_KIND "static, built-in ELF reader"
 #endif
 
 enum opt {
@@ -39,9 +43,17 @@ enum opt {
 /* The static build (96 KiB) keeps the synopsis of every command and option;
  * what each does is in sockaccel(8) and in the default build's --help. */
 #ifdef SOCKACCEL_SMALL
-#define HELP(s) ""
+#define HELP(s)
 #else
 #define HELP(s) s
+#endif
+/* -v and -h say what they do in both builds. */
+#define V_HELP "print every bpf() call, decoded"
+#define H_HELP "this command's usage"
+#ifdef SOCKACCEL_SMALL
+#define OPT_HELP(o) ((o)->shortname == 'v' ? V_HELP : (o)->shortname == 'h' ? H_HELP : "")
+#else
+#define OPT_HELP(o) ((o)->help)
 #endif
 
 /* An option's place in struct sa_args, + 1 (0: handled in set_opt). */
@@ -53,90 +65,89 @@ _Static_assert(offsetof(struct sa_args, keep) < 255, "options beyond a byte's re
 static const struct opt_def {
 	const char *name;
 	char shortname;
-	unsigned int bit;
-	const char *arg;	/* NULL: a flag */
-	const char *help;
 	unsigned char slot;	/* where it goes in struct sa_args, by OFF() */
+	uint16_t bit;
+	const char *arg;	/* NULL: a flag */
+#ifndef SOCKACCEL_SMALL
+	const char *help;
+#endif
 } opt_defs[] = {
-	{ "cgroup", 0, O_CGROUP, "DIR", HELP("cgroup v2 directory (default: the cgroup v2 mount; "
-	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)"), OFF(cgroup) },
-	{ "pin-dir", 0, O_PIN, "DIR", HELP("bpffs directory for the pins"), OFF(pin_dir) },
-	{ "port", 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)"), 0 },
-	{ "objects", 0, O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object"), OFF(objects) },
-	{ "type", 0, O_TYPE, "TYPE", HELP("program type for sections the table does not know"), OFF(type) },
+	{ "cgroup", 0, OFF(cgroup), O_CGROUP, "DIR", HELP("cgroup v2 directory (default: the cgroup v2 mount; "
+	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)") },
+	{ "pin-dir", 0, OFF(pin_dir), O_PIN, "DIR", HELP("bpffs directory for the pins") },
+	{ "port", 0, 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)") },
+	{ "objects", 0, OFF(objects), O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object") },
+	{ "type", 0, OFF(type), O_TYPE, "TYPE", HELP("program type for sections the table does not know") },
 #ifndef SOCKACCEL_NO_CORE	/* no CO-RE in the static build: nothing to target */
-	{ "btf", 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)"), 0 },
+	{ "btf", 0, 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)") },
 #endif
-	{ "json", 'j', O_JSON, NULL, HELP("one JSON object on stdout"), OFF(json) },
-	{ "pretty", 'p', O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)"), OFF(json) },
-	{ "mapcompat", 'm', O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)"), 0 },
+	{ "json", 'j', OFF(json), O_JSON, NULL, HELP("one JSON object on stdout") },
+	{ "pretty", 'p', OFF(json), O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)") },
+	{ "mapcompat", 'm', 0, O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)") },
 #ifndef SOCKACCEL_NO_INSPECT	/* inspect's only */
-	{ "disasm", 0, O_DISASM, NULL, HELP("disassemble every program"), OFF(disasm) },
+	{ "disasm", 0, OFF(disasm), O_DISASM, NULL, HELP("disassemble every program") },
 #endif
-	{ "metrics", 0, O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics"), OFF(metrics) },
-	{ "metrics-any", 0, O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address"), OFF(metrics_any) },
-	{ "keep", 0, O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt"), OFF(keep) },
-	{ "replace", 0, O_REPLACE, NULL, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)"), OFF(replace) },
-	{ "all", 0, O_ALL, NULL, HELP("every instance on the host, found from the kernel"), OFF(all) },
-	{ "sockets", 0, O_SOCKETS, NULL, HELP("list the accelerated connections"), OFF(sockets) },
-	{ "prometheus", 0, O_PROMETHEUS, NULL, HELP("Prometheus text format (node_exporter's textfile collector)"), OFF(prometheus) },
-	{ "verbose", 'v', 0, NULL, "print every bpf() call, decoded", 0 },
-	{ "help", 'h', 0, NULL, "this command's usage", 0 },
+	{ "metrics", 0, OFF(metrics), O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics") },
+	{ "metrics-any", 0, OFF(metrics_any), O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address") },
+	{ "keep", 0, OFF(keep), O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt") },
+	{ "replace", 0, OFF(replace), O_REPLACE, NULL, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)") },
+	{ "all", 0, OFF(all), O_ALL, NULL, HELP("every instance on the host, found from the kernel") },
+	{ "sockets", 0, OFF(sockets), O_SOCKETS, NULL, HELP("list the accelerated connections") },
+	{ "prometheus", 0, OFF(prometheus), O_PROMETHEUS, NULL, HELP("Prometheus text format (node_exporter's textfile collector)") },
+	{ "verbose", 'v', 0, 0, NULL, HELP(V_HELP) },
+	{ "help", 'h', 0, 0, NULL, HELP(H_HELP) },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
 /* The commands, in the order the usage lists them; group 0 is the
- * accelerator, group 1 the loader for any object. */
-static int cmd_prog(struct sa_args *a);
-static int cmd_map(struct sa_args *a);
-static int cmd_cgroup(struct sa_args *a);
-
+ * accelerator, group 1 the loader for any object.  bpftool's nouns
+ * (prog, map, cgroup) have verbs instead of a function. */
 static const struct command {
 	const char *name;
 	int (*fn)(struct sa_args *a);
-	unsigned int opts;
+	const struct sa_verbs *verbs;
+	uint16_t opts;
 	unsigned char min_args, max_args, group;
-	const char *args;
-	const char *help;
-	const struct sa_verbs *verbs;	/* bpftool's nouns */
 	unsigned char bpf;	/* creates maps or loads programs: memlock */
+	const char *args;
+#ifndef SOCKACCEL_SMALL
+	const char *help;
+#endif
 } commands[] = {
-	{ "install", cmd_install, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF | O_REPLACE, 0, 0, 0,
+	{ "install", cmd_install, NULL, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_BTF | O_REPLACE, 0, 0, 0, 1,
 	  "[--cgroup DIR] [--pin-dir DIR] [--port N]... [--objects DIR] [--btf FILE] [--replace]",
-	  HELP("accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree"), NULL, 1 },
-	{ "remove", cmd_remove, O_CGROUP | O_PIN, 0, 0, 0,
+	  HELP("accelerate the TCP connections of a cgroup and its descendants (default: the root, every TCP connection of the host); one accelerator per cgroup subtree") },
+	{ "remove", cmd_remove, NULL, O_CGROUP | O_PIN, 0, 0, 0, 0,
 	  "[--cgroup DIR] [--pin-dir DIR]",
-	  HELP("detach our programs and delete the pins; open connections keep flowing"), NULL, 0 },
-	{ "status", cmd_status, O_PIN | O_JSON | O_ALL | O_SOCKETS | O_PROMETHEUS, 0, 0, 0,
+	  HELP("detach our programs and delete the pins; open connections keep flowing") },
+	{ "status", cmd_status, NULL, O_PIN | O_JSON | O_ALL | O_SOCKETS | O_PROMETHEUS, 0, 0, 0, 0,
 	  "[--pin-dir DIR | --all] [--sockets] [--json | --prometheus]",
-	  HELP("what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone"), NULL, 0 },
-	{ "probe", cmd_probe, O_JSON, 0, 0, 0,
+	  HELP("what is installed, where, and the counters; exit status 0 only when installed and attached, 3 not installed, 4 partial, 5 detached, 6 cgroup gone") },
+	{ "probe", cmd_probe, NULL, O_JSON, 0, 0, 0, 1,
 	  "[--json]",
-	  HELP("what this kernel offers that sockaccel uses, and the Linux version that brought it"), NULL, 1 },
-	{ "run", cmd_run, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
-	  0, 0, 0,
+	  HELP("what this kernel offers that sockaccel uses, and the Linux version that brought it") },
+	{ "run", cmd_run, NULL, O_CGROUP | O_PIN | O_PORT | O_OBJECTS | O_METRICS | O_METRICS_ANY | O_KEEP | O_BTF,
+	  0, 0, 0, 1,
 	  "[install options] [--metrics ADDR:PORT [--metrics-any]] [--keep]",
 	  HELP("the agent (systemd, DaemonSet): install or adopt, put back what is detached or deleted, "
-	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep"), NULL, 1 },
-	{ "prog", cmd_prog, O_BPFTOOL | O_TYPE | O_BTF, 0, SA_MAX_WORDS, 1, "", "",
-	  &sa_prog_verbs, 1 },
-	{ "map", cmd_map, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "", &sa_map_verbs, 1 },
-	{ "cgroup", cmd_cgroup, O_BPFTOOL, 0, SA_MAX_WORDS, 1, "", "",
-	  &sa_cgroup_verbs, 0 },
-	{ "load", cmd_load, O_PIN | O_TYPE | O_BTF, 1, 1, 2,
+	  "serve metrics; on SIGTERM or SIGINT remove, unless --keep") },
+	{ "prog", NULL, &sa_prog_verbs, O_BPFTOOL | O_TYPE | O_BTF, 0, SA_MAX_WORDS, 1, 1, "", HELP("") },
+	{ "map", NULL, &sa_map_verbs, O_BPFTOOL, 0, SA_MAX_WORDS, 1, 1, "", HELP("") },
+	{ "cgroup", NULL, &sa_cgroup_verbs, O_BPFTOOL, 0, SA_MAX_WORDS, 1, 0, "", HELP("") },
+	{ "load", cmd_load, NULL, O_PIN | O_TYPE | O_BTF, 1, 1, 2, 1,
 	  "OBJ [--pin-dir DIR] [--type TYPE] [--btf FILE]",
-	  HELP("load and pin every map and program (default: /sys/fs/bpf/<object name>)"), NULL, 1 },
-	{ "unload", cmd_unload, O_PIN, 0, 0, 2,
+	  HELP("load and pin every map and program (default: /sys/fs/bpf/<object name>)") },
+	{ "unload", cmd_unload, NULL, O_PIN, 0, 0, 2, 0,
 	  "--pin-dir DIR",
-	  HELP("delete the pins of a load"), NULL, 0 },
-	{ "net", cmd_net, O_JSON, 1, 7, 1,
+	  HELP("delete the pins of a load") },
+	{ "net", cmd_net, NULL, O_JSON, 1, 7, 1, 0,
 	  "{attach TYPE PROG dev NAME [overwrite] | detach TYPE dev NAME | show [dev NAME]}",
 	  HELP("XDP and tc (tcx) programs on network devices, through pinned bpf_links;\n"
-	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE"), NULL, 0 },
+	  "TYPE: xdp, xdpgeneric, xdpdrv, tcx_ingress, tcx_egress; PROG: id ID or pinned FILE") },
 #ifndef SOCKACCEL_NO_INSPECT
-	{ "inspect", cmd_inspect, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1,
+	{ "inspect", cmd_inspect, NULL, O_JSON | O_DISASM | O_TYPE | O_BTF, 1, 1, 1, 0,
 	  "OBJ [--json] [--disasm] [--type TYPE] [--btf FILE]",
-	  HELP("what an object becomes, without the kernel"), NULL, 0 },
+	  HELP("what an object becomes, without the kernel") },
 #endif
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
@@ -191,14 +202,17 @@ static void command_usage(const struct command *c)
 		}
 		printf("\noptions:\n");
 	} else {
-		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args,
-		       c->help[0] ? c->help : "what it does: man sockaccel");
+#ifdef SOCKACCEL_SMALL
+		printf("usage: sockaccel %s %s\n\nwhat it does: man sockaccel.\n", c->name, c->args);
+#else
+		printf("usage: sockaccel %s %s\n\n%s.\n", c->name, c->args, c->help);
+#endif
 		printf("\noptions:\n");
 	}
 	for (i = 0; i < NOPTS; i++)
 		if (!opt_defs[i].bit || (c->opts & opt_defs[i].bit))
 			printf("  --%-11s %-9s %s\n", opt_defs[i].name,
-			       opt_defs[i].arg ? opt_defs[i].arg : "", opt_defs[i].help);
+			       opt_defs[i].arg ? opt_defs[i].arg : "", OPT_HELP(&opt_defs[i]));
 }
 
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
@@ -212,6 +226,14 @@ int sa_usage_error(const struct sa_args *a, const char *fmt, ...)
 	fprintf(stderr, "\n(run 'sockaccel %s%s--help' for usage)\n", a->cmd ? a->cmd : "",
 		a->cmd ? " " : "");
 	return EXIT_USAGE;
+}
+
+void sa_warnings(struct sa_args *a)
+{
+	for (char *w = a->ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "sockaccel: %s: warning: %.*s\n", a->cmd, (int)(nl - w), w);
+	a->ctx.warn_len = 0;
+	a->ctx.warn[0] = '\0';
 }
 
 int sa_report(struct sa_args *a)
@@ -352,7 +374,7 @@ static int parse_opts(struct sa_args *a, const struct command *cmd, int argc,
 static int distance(const char *s, const char *t)
 {
 	size_t n = strlen(s), m = strlen(t), i, j;
-	unsigned char d[3][17];
+	unsigned char d[17][17];
 
 	if (n > 16 || m > 16)
 		return 3;
@@ -363,19 +385,19 @@ static int distance(const char *s, const char *t)
 			if (!i || !j) {
 				v = (unsigned int)(i + j);
 			} else {
-				v = d[(i - 1) % 3][j - 1] + (s[i - 1] != t[j - 1]);
-				if (d[(i - 1) % 3][j] + 1u < v)
-					v = d[(i - 1) % 3][j] + 1u;
-				if (d[i % 3][j - 1] + 1u < v)
-					v = d[i % 3][j - 1] + 1u;
+				v = d[i - 1][j - 1] + (s[i - 1] != t[j - 1]);
+				if (d[i - 1][j] + 1u < v)
+					v = d[i - 1][j] + 1u;
+				if (d[i][j - 1] + 1u < v)
+					v = d[i][j - 1] + 1u;
 				if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1] &&
-				    d[(i - 2) % 3][j - 2] + 1u < v)
-					v = d[(i - 2) % 3][j - 2] + 1u;
+				    d[i - 2][j - 2] + 1u < v)
+					v = d[i - 2][j - 2] + 1u;
 			}
-			d[i % 3][j] = (unsigned char)(v > 3 ? 3 : v);
+			d[i][j] = (unsigned char)(v > 3 ? 3 : v);
 		}
 	}
-	return d[n % 3][m];
+	return d[n][m];
 }
 
 static int unknown_command(struct sa_args *a, const char *word)
@@ -420,10 +442,6 @@ static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *
 			      a->argc ? a->argv[0] : noun);
 }
 
-static int cmd_prog(struct sa_args *a) { return run_verb(a, "prog", &sa_prog_verbs); }
-static int cmd_map(struct sa_args *a) { return run_verb(a, "map", &sa_map_verbs); }
-static int cmd_cgroup(struct sa_args *a) { return run_verb(a, "cgroup", &sa_cgroup_verbs); }
-
 int main(int argc, char **argv)
 {
 	struct sa_args a;
@@ -467,16 +485,15 @@ int main(int argc, char **argv)
 		return unknown_command(&a, argv[i]);
 	a.cmd = commands[c].name;
 	if (a.json && !(commands[c].opts & O_JSON))
-		return sa_usage_error(&a, "--json does not apply here");
+		return sa_usage_error(&a, "--%s does not apply here", "json");
 	ret = parse_opts(&a, &commands[c], argc - i, argv + i);
 	if (ret)
 		return ret;
 	if (commands[c].bpf)
 		sa_memlock_raise(&a.ctx);
-	ret = commands[c].fn(&a);
+	ret = commands[c].verbs ? run_verb(&a, a.cmd, commands[c].verbs) : commands[c].fn(&a);
 	/* Warnings: after the output, apart from the error that decided ret. */
-	for (char *w = a.ctx.warn, *nl; (nl = strchr(w, '\n')); w = nl + 1)
-		fprintf(stderr, "sockaccel: %s: warning: %.*s\n", a.cmd, (int)(nl - w), w);
+	sa_warnings(&a);
 	sa_ctx_free(&a.ctx);
 	return ret;
 }

@@ -26,6 +26,17 @@ static int map_info(int fd, struct bpf_map_info *mi)
 	return sys_obj_get_info_by_fd(fd, mi, &len);
 }
 
+void sa_show_head(const struct sa_args *a, int first, uint32_t id, const char *type,
+		  const char *name)
+{
+	if (a->json) {
+		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, id, sa_lower(type));
+		sa_json_str(stdout, name);
+	} else {
+		printf("%u: %s  name %s", id, sa_lower(type), name);
+	}
+}
+
 /*
  * 7749: sockhash  name sock_hash  flags 0x0
  *	key 56B  value 8B  max_entries 65536
@@ -36,17 +47,10 @@ static void show_one(struct sa_args *a, int fd, int first)
 
 	if (map_info(fd, &mi))
 		return;
-	if (a->json) {
-		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, mi.id,
-		       sa_lower(bpf_map_type_name(mi.type)));
-		sa_json_str(stdout, mi.name);
-		printf(",\"flags\":%u,\"bytes_key\":%u,\"bytes_value\":%u,\"max_entries\":%u}",
-		       mi.map_flags, mi.key_size, mi.value_size, mi.max_entries);
-		return;
-	}
-	printf("%u: %s  name %s  flags 0x%x\n\tkey %uB  value %uB  max_entries %u\n", mi.id,
-	       sa_lower(bpf_map_type_name(mi.type)), mi.name, mi.map_flags, mi.key_size,
-	       mi.value_size, mi.max_entries);
+	sa_show_head(a, first, mi.id, bpf_map_type_name(mi.type), mi.name);
+	printf(a->json ? ",\"flags\":%u,\"bytes_key\":%u,\"bytes_value\":%u,\"max_entries\":%u}"
+		       : "  flags 0x%x\n\tkey %uB  value %uB  max_entries %u\n",
+	       mi.map_flags, mi.key_size, mi.value_size, mi.max_entries);
 }
 
 /* show: one map, or every map the kernel holds (BPF_MAP_GET_NEXT_ID). */
@@ -131,7 +135,7 @@ static int map_dump(struct sa_args *a)
 {
 	char what[PATH_MAX + 8];
 	struct bpf_map_info mi;
-	uint8_t *key = NULL, *next, *val;
+	uint8_t *key, *next, *val;
 	uint32_t ncpu, vs, n = 0, c;
 	int fd, err;
 
@@ -144,15 +148,20 @@ static int map_dump(struct sa_args *a)
 		sa_fail(&a->ctx, err, "map %s", what);
 		return sa_report(a);
 	}
-	ncpu = percpu(mi.type) ? sa_possible_cpus() : 1;
-	vs = percpu(mi.type) ? (mi.value_size + 7) / 8 * 8 : mi.value_size;
-	key = calloc(2 * (size_t)mi.key_size + 8, 1);
-	val = calloc((size_t)vs * ncpu + 8, 1);
-	if (!key || !val) {
+	ncpu = 1;
+	vs = mi.value_size;
+	if (percpu(mi.type)) {
+		ncpu = sa_possible_cpus(1);
+		vs = (vs + 7) / 8 * 8;
+	}
+	/* One buffer: the key, the next key, the value(s). */
+	key = calloc(2 * (size_t)mi.key_size + (size_t)vs * ncpu + 8, 1);
+	if (!key) {
 		err = sa_failx(&a->ctx, -ENOMEM, "out of memory");
 		goto out;
 	}
 	next = key + mi.key_size;
+	val = next + mi.key_size;
 	if (a->json)
 		putchar('[');
 	/* NULL first: the first key (Linux 4.12).  JSON: a per-CPU map's
@@ -181,7 +190,6 @@ static int map_dump(struct sa_args *a)
 	err = err == -ENOENT ? 0 : sa_fail(&a->ctx, err, "map %s: BPF_MAP_GET_NEXT_KEY", what);
 out:
 	free(key);
-	free(val);
 	close(fd);
 	return err ? sa_report(a) : 0;
 }
@@ -189,9 +197,9 @@ out:
 /* map create FILE type TYPE key N value N entries N name NAME [flags F] [inner_map MAP] */
 static int map_create(struct sa_args *a)
 {
-	static const char *const words[] = { "type", "key", "value", "entries", "name", "flags" };
+	static const char *const words[] = { "type", "key", "value", "entries", "flags", "name" };
 	struct sys_map_create_args c = { 0 };
-	uint32_t *num[] = { NULL, &c.key_size, &c.value_size, &c.max_entries, NULL, &c.flags };
+	uint32_t num[5] = { 0 };	/* by words[] (1-4) */
 	char what[PATH_MAX + 8];
 	int i, k, fd, inner = -1, err, type = -1;
 
@@ -217,9 +225,9 @@ static int map_create(struct sa_args *a)
 					     a->argv[i + 1]);
 			goto out;
 		}
-		if (k == 4)
+		if (k == 5)
 			c.name = a->argv[i + 1];
-		if (num[k] && sa_parse_u32(a->argv[i + 1], UINT32_MAX, num[k])) {
+		if (k && k < 5 && sa_parse_u32(a->argv[i + 1], UINT32_MAX, &num[k])) {
 			err = sa_usage_error(a, "%s '%s' is not a number", words[k], a->argv[i + 1]);
 			goto out;
 		}
@@ -229,6 +237,10 @@ static int map_create(struct sa_args *a)
 		goto out;
 	}
 	c.type = (uint32_t)type;
+	c.key_size = num[1];
+	c.value_size = num[2];
+	c.max_entries = num[3];
+	c.flags = num[4];
 	c.inner_map_fd = inner < 0 ? 0 : inner;
 	err = sa_check_caps(&a->ctx, a->cmd);
 	fd = err ? err : sys_map_create(&c);

@@ -5,13 +5,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
@@ -168,13 +166,8 @@ out:
 	return err;
 }
 
-static int prog_load_cmd(struct sa_args *a, int all)
-{
-	return load_cmd(a, all, NULL);
-}
-
-static int prog_load(struct sa_args *a) { return prog_load_cmd(a, 0); }
-static int prog_loadall(struct sa_args *a) { return prog_load_cmd(a, 1); }
+static int prog_load(struct sa_args *a) { return load_cmd(a, 0, NULL); }
+static int prog_loadall(struct sa_args *a) { return load_cmd(a, 1, NULL); }
 
 /* ---- prog show / pin / attach / detach ---- */
 
@@ -186,22 +179,15 @@ static void show_one(struct sa_args *a, int fd, int first)
 {
 	struct bpf_prog_info pi;
 	uint32_t ids[64], i;
+	char tag[2 * BPF_TAG_SIZE + 1];
 	int j = a->json;
 
 	if (sa_prog_info(fd, &pi, ids))
 		return;
-	if (j) {
-		printf(",{\"id\":%u,\"type\":\"%s\",\"name\":" + first, pi.id,
-		       sa_lower(bpf_prog_type_name(pi.type)));
-		sa_json_str(stdout, pi.name);
-		fputs(",\"tag\":\"", stdout);
-	} else {
-		printf("%u: %s  name %s  tag ", pi.id, sa_lower(bpf_prog_type_name(pi.type)), pi.name);
-	}
-	for (i = 0; i < BPF_TAG_SIZE; i++)
-		printf("%02x", pi.tag[i]);
-	printf(j ? "\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":["
-		 : "%s\n\txlated %uB  jited %uB",
+	sa_show_head(a, first, pi.id, bpf_prog_type_name(pi.type), pi.name);
+	sa_tag_hex(pi.tag, tag);
+	printf(j ? ",\"tag\":\"%s\",\"gpl_compatible\":%s,\"bytes_xlated\":%u,\"bytes_jited\":%u,\"map_ids\":["
+		 : "  tag %s%s\n\txlated %uB  jited %uB", tag,
 	       j ? (pi.gpl_compatible ? "true" : "false") : pi.gpl_compatible ? "  gpl" : "",
 	       pi.xlated_prog_len, pi.jited_prog_len);
 	for (i = 0; i < pi.nr_map_ids && i < 64; i++)
@@ -283,11 +269,10 @@ int cmd_load(struct sa_args *a)
 int cmd_unload(struct sa_args *a)
 {
 	char path[PATH_MAX];
-	char buf[2048] __attribute__((aligned(8)));
 	struct dirent *de;
 	struct stat st;
-	long got, off;
-	int n = 0, r, lock, d;
+	int n = 0, r, lock;
+	DIR *d;
 
 	if (!a->pin_dir)
 		return sa_usage_error(a, "--pin-dir is required");
@@ -309,24 +294,21 @@ int cmd_unload(struct sa_args *a)
 	lock = sa_lock(&a->ctx, a->pin_dir);
 	if (lock < 0)
 		return sa_report(a);
-	/* getdents64, not opendir(): 200 bytes less of musl in the static
-	 * binary; "." and ".." fail unlink() as subdirectories do. */
-	d = open(a->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d < 0) {
+	/* "." and ".." fail unlink() as subdirectories do.  (opendir():
+	 * accel/instances.c walks bpffs with it already.) */
+	d = opendir(a->pin_dir);
+	if (!d) {
 		sa_fail(&a->ctx, -errno, "pin directory '%s'", a->pin_dir);
 		close(lock);
 		return sa_report(a);
 	}
-	while ((got = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < got; off += de->d_reclen) {
-			de = (struct dirent *)(buf + off);
-			if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
-				continue;	/* subdirectories are not ours */
-			sa_info(&a->ctx, "unpinned %s", path);
-			n++;
-		}
+	while ((de = readdir(d))) {
+		if (sa_path(path, sizeof(path), a->pin_dir, de->d_name) || unlink(path) < 0)
+			continue;	/* subdirectories are not ours */
+		sa_info(&a->ctx, "unpinned %s", path);
+		n++;
 	}
-	close(d);
+	closedir(d);
 	if (rmdir(a->pin_dir) < 0)
 		sa_info(&a->ctx, "pin directory %s kept: %s", a->pin_dir, strerror(errno));
 	close(lock);

@@ -179,41 +179,38 @@ static void warn_unused_map(const struct bpf_prog_info *pi, const uint32_t *map_
 		prog_what, pi->name, map_what, mi.name);
 }
 
-static int attach_fd(struct sa_args *a, int prog, const char *prog_what,
-		     const struct bo_attach_def *d, int target, const char *target_what,
-		     int detach, uint32_t flags)
+int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
+		 const struct bo_attach_def *d, int target, const char *target_what,
+		 int detach, uint32_t flags)
 {
 	struct bpf_prog_info pi;
 	uint32_t map_ids[MAX_IDS];
-	int err, in;
+	int err = target, in;
 
+	if (target < 0)		/* its opener said why */
+		goto out;
 	err = sa_prog_info(prog, &pi, map_ids);
-	if (err)
-		return sa_fail(&a->ctx, err, "program %s", prog_what);
+	if (err) {
+		sa_fail(&a->ctx, err, "program %s", prog_what);
+		goto out_target;
+	}
 	in = sa_attached(target, d->type, pi.id);
-	if (in == !detach)
-		return sa_failx(&a->ctx, detach ? -ENOENT : -EEXIST, "program %s is %s attached to %s as %s",
-				prog_what, detach ? "not" : "already", target_what, d->name);
+	if (in == !detach) {
+		err = sa_failx(&a->ctx, detach ? -ENOENT : -EEXIST, "program %s is %s attached to %s as %s",
+			       prog_what, detach ? "not" : "already", target_what, d->name);
+		goto out_target;
+	}
 	if (!detach && d->to == BO_ATTACH_MAP)
 		warn_unused_map(&pi, map_ids, prog_what, target, target_what);
 	err = detach ? sys_prog_detach(prog, target, d->type) :
 		       sys_prog_attach(prog, target, d->type, flags);
 	if (err)
-		return sa_fail(&a->ctx, err, "program %s: %s %s as %s", prog_what,
-			       detach ? "BPF_PROG_DETACH from" : "BPF_PROG_ATTACH to",
-			       target_what, d->name);
-	return 0;
-}
-
-int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
-		 const struct bo_attach_def *d, int target, const char *target_what,
-		 int detach, uint32_t flags)
-{
-	int err = target < 0 ? target :
-		  attach_fd(a, prog, prog_what, d, target, target_what, detach, flags);
-
+		sa_fail(&a->ctx, err, "program %s: %s %s as %s", prog_what,
+			detach ? "BPF_PROG_DETACH from" : "BPF_PROG_ATTACH to",
+			target_what, d->name);
+out_target:
+	close(target);
+out:
 	close(prog);
-	if (target >= 0)
-		close(target);
 	return err ? sa_report(a) : 0;
 }

@@ -38,9 +38,15 @@ struct agent {
 	struct sa_accel_opts o;
 	char cgroup[PATH_MAX];
 	/* What we run, held open: if its pins are deleted, these still
-	 * name the programs to detach. */
-	int ops, msg, hash, cg;
-	uint32_t ops_id, msg_id;
+	 * name the programs to detach.  The first four are pins (pinned[]). */
+	union {
+		int fd[5];
+		struct { int ops, msg, hash, opt, cg; };
+	};
+	union {
+		uint32_t id[2];		/* of ops and msg */
+		struct { uint32_t ops_id, msg_id; };
+	};
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
 	struct sa_status st;
@@ -76,15 +82,16 @@ static int pin_open(const struct agent *g, const char *name)
 	return sa_path(path, sizeof(path), g->o.pin_dir, name) ?: sys_obj_get(path);
 }
 
+static const char *const pinned[] = { SA_PROG_SOCKOPS, SA_PROG_SKMSG, SA_MAP_SOCKHASH, SA_PROG_SOCKOPT };
+
 static void release(struct agent *g)
 {
-	int *fds[] = { &g->ops, &g->msg, &g->hash, &g->cg };
 	size_t i;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
+	for (i = 0; i < 5; i++) {
+		if (g->fd[i] >= 0)
+			close(g->fd[i]);
+		g->fd[i] = -1;
 	}
 	g->ops_id = g->msg_id = 0;
 }
@@ -92,10 +99,11 @@ static void release(struct agent *g)
 /* Hold what the pins name now. */
 static void grab(struct agent *g)
 {
+	size_t i;
+
 	release(g);
-	g->ops = pin_open(g, SA_PROG_SOCKOPS);
-	g->msg = pin_open(g, SA_PROG_SKMSG);
-	g->hash = pin_open(g, SA_MAP_SOCKHASH);
+	for (i = 0; i < 4; i++)
+		g->fd[i] = pin_open(g, pinned[i]);
 	g->cg = open(g->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g->ops_id = id_of(g->ops);
 	g->msg_id = id_of(g->msg);
@@ -106,6 +114,8 @@ static void detach_held(struct agent *g)
 {
 	if (g->ops >= 0 && g->cg >= 0)
 		sys_prog_detach(g->ops, g->cg, BPF_CGROUP_SOCK_OPS);
+	if (g->opt >= 0 && g->cg >= 0)
+		sys_prog_detach(g->opt, g->cg, BPF_CGROUP_SETSOCKOPT);
 	if (g->msg >= 0 && g->hash >= 0)
 		sys_prog_detach(g->msg, g->hash, BPF_SK_MSG_VERDICT);
 }
@@ -131,8 +141,8 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	 * replaced the install (an agent beside us during an upgrade).  A
 	 * working install is adopted, not fought over. */
 	for (i = other = 0; i < 2; i++) {
-		fd = pin_open(g, i ? SA_PROG_SKMSG : SA_PROG_SOCKOPS);
-		other |= id_of(fd) != (i ? g->msg_id : g->ops_id);
+		fd = pin_open(g, pinned[i]);
+		other |= id_of(fd) != g->id[i];
 		if (fd >= 0)
 			close(fd);
 	}
@@ -156,18 +166,6 @@ static const char *result_words(enum sa_result r)
 	       r == SA_REPAIRED ? "cleaned up an incomplete install; installed" : "installed";
 }
 
-/* Warnings of the last call, one line each, then forgotten (the agent
- * keeps one context for its whole life). */
-static void say_warnings(struct agent *g)
-{
-	char *w, *nl;
-
-	for (w = g->a->ctx.warn; (nl = strchr(w, '\n')); w = nl + 1)
-		say("warning: %.*s", (int)(nl - w), w);
-	g->a->ctx.warn_len = 0;
-	g->a->ctx.warn[0] = '\0';
-}
-
 /*
  * Install, adopt an install of the same programs and ports (the version
  * record says which object installed it), or replace another version's
@@ -184,7 +182,7 @@ static int install(struct agent *g)
 	if (!err && res == SA_REPLACED)
 		say("the install on cgroup %s has other programs or maps than this sockaccel's; replacing it",
 		    g->cgroup);
-	say_warnings(g);
+	sa_warnings(g->a);	/* the agent keeps one context for its whole life */
 	if (err < 0)
 		return err;
 	grab(g);
@@ -279,9 +277,9 @@ static int stop(struct agent *g, int sig)
 
 int cmd_run(struct sa_args *a)
 {
-	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .cg = -1 };
+	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .opt = -1, .cg = -1 };
 	struct signalfd_siginfo si = { .ssi_signo = 0 };
-	struct pollfd p[2];
+	struct pollfd p[2] = { { .fd = -1 } };
 	char why[PATH_MAX + 128];
 	uint64_t now, next;
 	struct bo_object obj;
@@ -297,8 +295,8 @@ int cmd_run(struct sa_args *a)
 	/* The metrics address first: a mistake there changes nothing. */
 	if (a->metrics && sa_httpd_open(&a->ctx, &g.http, a->metrics, a->metrics_any,
 					metrics_body, &g)) {
-		bo_object_free(&obj);
-		return sa_report(a);
+		ret = sa_report(a);
+		goto out;
 	}
 	/* SIGTERM and SIGINT arrive as reads from a signalfd, polled with the
 	 * rest: no handler, nothing lost between a check and the wait.  The

@@ -111,13 +111,16 @@ static void fmt_int(struct sink *s, unsigned long long v, int neg, unsigned int 
 		pad(s, ' ', width - total);
 }
 
+_Static_assert(sizeof(long) == sizeof(long long) && sizeof(void *) == sizeof(long), "LP64");
+
 static void format(struct sink *s, const char *f, va_list ap)
 {
 	while (*f) {
-		int flags = 0, width = 0, prec = -1, lng = 0, len;
+		int flags = 0, width = 0, prec = -1, lng = 0, len, sh, neg;
 		unsigned long long u;
 		long long d;
 		const char *str;
+		char c;
 
 		if (*f != '%') {
 			const char *e = strchr(f, '%');
@@ -163,41 +166,40 @@ static void format(struct sink *s, const char *f, va_list ap)
 		switch (*f) {
 		case 'd':
 		case 'i':
-			d = lng >= 2 ? va_arg(ap, long long) : lng > 0 ? va_arg(ap, long) : va_arg(ap, int);
-			if (lng < 0)
-				d = lng == -1 ? (short)d : (signed char)d;
-			fmt_int(s, d < 0 ? -(unsigned long long)d : (unsigned long long)d, d < 0,
-				10, 0, flags, width, prec);
-			break;
 		case 'u':
 		case 'x':
 		case 'X':
 		case 'o':
-			u = lng >= 2 ? va_arg(ap, unsigned long long) :
-			    lng > 0 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			if (lng < 0)
-				u = lng == -1 ? (unsigned short)u : (unsigned char)u;
-			fmt_int(s, u, 0, *f == 'u' ? 10 : *f == 'o' ? 8 : 16, *f == 'X',
-				flags, width, prec);
-			break;
 		case 'p':
-			fmt_int(s, (uintptr_t)va_arg(ap, void *), 0, 16, 0, flags | F_ALT, width, prec);
+			/* One read for every length (long is long long: LP64), then
+			 * cut to it: h and hh are promoted ints, cut to 16 and 8 bits. */
+			if (*f == 'p') {
+				lng = 1;
+				flags |= F_ALT;
+			}
+			sh = lng > 0 ? 0 : lng == 0 ? 32 : lng == -1 ? 48 : 56;
+			u = *f == 'p' ? (uintptr_t)va_arg(ap, void *) :
+			    lng > 0 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			u <<= sh;
+			d = (long long)u >> sh;	/* as signed */
+			u >>= sh;
+			neg = (*f == 'd' || *f == 'i') && d < 0;
+			fmt_int(s, neg ? -(unsigned long long)d : u, neg,
+				*f == 'o' ? 8 : *f == 'x' || *f == 'X' || *f == 'p' ? 16 : 10,
+				*f == 'X', flags, width, prec);
 			break;
-		case 'c': {
-			char c = (char)va_arg(ap, int);
-
-			if (!(flags & F_LEFT))
-				pad(s, ' ', width - 1);
-			put(s, &c, 1);
-			if (flags & F_LEFT)
-				pad(s, ' ', width - 1);
-			break;
-		}
+		case 'c':
 		case 's':
-			str = va_arg(ap, const char *);
-			if (!str)
-				str = "(null)";
-			len = (int)strnlen(str, prec >= 0 ? (size_t)prec : SIZE_MAX);
+			if (*f == 'c') {
+				c = (char)va_arg(ap, int);
+				str = &c;
+				len = 1;
+			} else {
+				str = va_arg(ap, const char *);
+				if (!str)
+					str = "(null)";
+				len = (int)strnlen(str, prec >= 0 ? (size_t)prec : SIZE_MAX);
+			}
 			if (!(flags & F_LEFT))
 				pad(s, ' ', width - len);
 			put(s, str, (size_t)len);

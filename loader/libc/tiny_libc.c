@@ -20,9 +20,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/file.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -128,46 +133,115 @@ char *strerror(int no)
 	return (char *)tiny_strerror(no);
 }
 
-/* ---- stat, open, socket: the system calls themselves ---- */
+/* ---- the system calls themselves ---- */
 /*
- * musl's stat(), lstat() and fstat() all go through fstatat(), which
- * converts the kernel's struct and falls back for kernels before 2.6.39
- * (0.7 KiB).  On x86_64 the kernel's struct stat is musl's, byte for byte.
+ * On x86_64 a C function's first three arguments arrive in %rdi, %rsi and
+ * %rdx, where the kernel wants them (a 4th: %rcx, the kernel's %r10).  So
+ * each call below is: its number in %eax, syscall, and musl's
+ * __syscall_ret() to turn -4095..-1 into errno; 15 or 18 bytes.  musl's
+ * versions add what sockaccel never needs: stat(), lstat() and fstat() go
+ * through fstatat(), which converts the kernel's struct (on x86_64 it is
+ * musl's, byte for byte) with fallbacks for kernels before 2.6.39 (0.7 KiB);
+ * open() and socket() fall back for kernels without O_CLOEXEC (2.6.23) or
+ * SOCK_CLOEXEC (2.6.27), long before bpf() (3.18); read(), write() and
+ * poll() are thread cancellation points; readlink() of size 0.
+ * open() passes its mode as is: the kernel reads it only with O_CREAT or
+ * O_TMPFILE, when the caller passes one.
  */
 #if defined(__x86_64__)
-int stat(const char *path, struct stat *st)
+#define NR_(n) #n
+#define NR(n) NR_(n)
+#define SYSCALL3(n) __asm__("mov $" NR(n) ", %eax\n\tsyscall\n\tmov %rax, %rdi\n\tjmp __syscall_ret")
+#define SYSCALL5(n) __asm__("mov %rcx, %r10\n\t"); SYSCALL3(n)
+#define NAKED __attribute__((naked))
+#define A __attribute__((unused))
+
+NAKED int stat(const char *p A, struct stat *st A) { SYSCALL3(SYS_stat); }
+NAKED int lstat(const char *p A, struct stat *st A) { SYSCALL3(SYS_lstat); }
+NAKED int fstat(int fd A, struct stat *st A) { SYSCALL3(SYS_fstat); }
+NAKED int statfs(const char *p A, struct statfs *st A) { SYSCALL3(SYS_statfs); }
+NAKED int fstatfs(int fd A, struct statfs *st A) { SYSCALL3(SYS_fstatfs); }
+NAKED int open(const char *p A, int flags A, ...) { SYSCALL3(SYS_open); }
+NAKED ssize_t read(int fd A, void *b A, size_t n A) { SYSCALL3(SYS_read); }
+NAKED ssize_t write(int fd A, const void *b A, size_t n A) { SYSCALL3(SYS_write); }
+NAKED ssize_t readlink(const char *restrict p A, char *restrict b A, size_t n A) { SYSCALL3(SYS_readlink); }
+NAKED int socket(int d A, int t A, int pr A) { SYSCALL3(SYS_socket); }
+NAKED int poll(struct pollfd *f A, nfds_t n A, int ms A) { SYSCALL3(SYS_poll); }
+NAKED int access(const char *p A, int m A) { SYSCALL3(SYS_access); }
+NAKED int mkdir(const char *p A, mode_t m A) { SYSCALL3(SYS_mkdir); }
+NAKED int rmdir(const char *p A) { SYSCALL3(SYS_rmdir); }
+NAKED int unlink(const char *p A) { SYSCALL3(SYS_unlink); }
+NAKED int rename(const char *a A, const char *b A) { SYSCALL3(SYS_rename); }
+NAKED int symlink(const char *a A, const char *b A) { SYSCALL3(SYS_symlink); }
+NAKED int flock(int fd A, int op A) { SYSCALL3(SYS_flock); }
+NAKED int uname(struct utsname *u A) { SYSCALL3(SYS_uname); }
+NAKED int mount(const char *s A, const char *t A, const char *fs A, unsigned long fl A,
+		const void *d A) { SYSCALL5(SYS_mount); }
+
+#undef NAKED
+#undef A
+
+/* Linux closes the fd even when close() says EINTR: musl's answer, 0, so
+ * that nobody closes it again. */
+int close(int fd)
 {
-	return (int)syscall(SYS_stat, path, st);
+	int r = (int)syscall(SYS_close, fd);
+
+	return r && errno == EINTR ? 0 : r;
 }
 
-int lstat(const char *path, struct stat *st)
+/* The same for syscall(): the number moves to %rax, the arguments one
+ * register down (the 6th from the stack).  musl's takes them through
+ * va_arg and checks a stack canary: 0.1 KiB. */
+__attribute__((naked)) long syscall(long n __attribute__((unused)), ...)
 {
-	return (int)syscall(SYS_lstat, path, st);
+	__asm__("mov %rdi, %rax\n\t"
+		"mov %rsi, %rdi\n\t"
+		"mov %rdx, %rsi\n\t"
+		"mov %rcx, %rdx\n\t"
+		"mov %r8, %r10\n\t"
+		"mov %r9, %r8\n\t"
+		"mov 8(%rsp), %r9\n\t"
+		"syscall\n\t"
+		"mov %rax, %rdi\n\t"
+		"jmp __syscall_ret");
 }
 
-int fstat(int fd, struct stat *st)
+/* ---- start-up: no thread-local storage ---- */
+/*
+ * musl's start-up (__init_libc, __init_tls: 1.3 KiB) reads the aux vector,
+ * copies the TLS image into a thread control block and seeds the stack
+ * protector.  sockaccel is one thread with no thread-local variables, and
+ * its C library calls need only two things of the thread pointer: errno,
+ * a plain int below, and the canary that Debian's musl, built with the
+ * stack protector, checks at %fs:0x28 (the x86_64 ABI's slot) in functions
+ * with arrays on the stack (its syscall() and readlink() did, before ours
+ * above): a static block holds it, so a musl function added later works.
+ * musl opens /dev/null on closed fds 0-2 for set-id programs; here always,
+ * so that no file sockaccel opens ever receives what it prints.
+ */
+static int err_no;
+
+int *__errno_location(void)
 {
-	return (int)syscall(SYS_fstat, fd, st);
+	return &err_no;
 }
+int *___errno_location(void) __attribute__((const, alias("__errno_location")));	/* musl's own name */
 
-/* musl's open() and socket() add fallbacks for kernels without O_CLOEXEC
- * (2.6.23) or SOCK_CLOEXEC (2.6.27), long before bpf() (3.18). */
-int open(const char *path, int flags, ...)
+_Noreturn void exit(int);
+
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv)
 {
-	unsigned int mode = 0;
-	va_list ap;
+	static unsigned long tcb[6];
+	long r;
+	int fd;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, unsigned int);
-		va_end(ap);
-	}
-	return (int)syscall(SYS_open, path, flags, mode);
-}
-
-int socket(int domain, int type, int protocol)
-{
-	return (int)syscall(SYS_socket, domain, type, protocol);
+	__asm__ volatile("syscall" : "=a"(r) : "a"(SYS_arch_prctl), "D"(0x1002 /* ARCH_SET_FS */), "S"(tcb)
+			 : "rcx", "r11", "memory");
+	for (fd = 0; fd < 3; fd++)
+		if (syscall(SYS_fcntl, fd, F_GETFD) < 0)
+			syscall(SYS_open, "/dev/null", O_RDWR);
+	exit(main(argc, argv, argv + argc + 1));
 }
 #endif
 

@@ -49,6 +49,18 @@ PLAIN char *TINY(strchr)(const char *s, int c)
 	}
 }
 
+PLAIN char *TINY(strrchr)(const char *s, int c)
+{
+	const char *r = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			r = s;
+		if (!*s)
+			return (char *)r;
+	}
+}
+
 PLAIN size_t TINY(strcspn)(const char *s, const char *reject)
 {
 	size_t i = 0;
@@ -65,6 +77,14 @@ PLAIN char *TINY(strcpy)(char *d, const char *s)
 	while ((*d++ = *s++))
 		;
 	return r;
+}
+
+/* The end of the copy: its NUL. */
+PLAIN char *TINY(stpcpy)(char *d, const char *s)
+{
+	while ((*d = *s++))
+		d++;
+	return d;
 }
 
 PLAIN char *TINY(strncpy)(char *d, const char *s, size_t n)
@@ -90,6 +110,20 @@ PLAIN int TINY(strcmp)(const char *a, const char *b)
 	for (; *a && *a == *b; a++, b++)
 		;
 	return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* A byte loop: musl's two-way search is 1 KiB; the static build looks
+ * for a few words in a verifier log. */
+PLAIN char *TINY(strstr)(const char *s, const char *w)
+{
+	size_t n = TINY(strlen)(w);
+
+	for (;; s++) {
+		if (!TINY(strncmp)(s, w, n))
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
 }
 
 static int lower(unsigned char c)

@@ -79,8 +79,8 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 	}
 	if (ntarg)
 		return 0;
-	return sa_failx(c, targ_err, "program '%s': CO-RE needs BTF: %s: %s (a kernel built with "
-			"CONFIG_DEBUG_INFO_BTF=y has it; or give --btf FILE)", p->name, path,
+	return sa_failx(c, targ_err, "program '%s': CO-RE needs BTF: %s: %s (a kernel with "
+			"CONFIG_DEBUG_INFO_BTF=y has it; or --btf FILE)", p->name, path,
 			targ_err == -EINVAL ? "not BTF, or malformed" : strerror(-targ_err));
 }
 
@@ -130,8 +130,10 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	err = load_vmlinux(c, p);
 	if (err)
 		return err;
+	/* o->btf was read whole when the object was (elf/btf_ext.c): indexing
+	 * it again can only run out of memory. */
 	if (!o->btf || btf_open(&local, o->btf, o->btf_len, NULL, NULL))
-		return sa_failx(c, -EINVAL, "program '%s': CO-RE: .BTF unreadable", p->name);
+		return sa_failx(c, -ENOMEM, "out of memory");
 	for (i = 0; !err && i < p->ncore; i++) {
 		const struct bo_core_relo *r = &p->core[i];
 
@@ -146,7 +148,7 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 		if (!err)
 			err = bo_core_patch(insns, p->insn_cnt, r, &res, &why);
 		if (err < 0) {
-			sa_failx(c, err, "program '%s': CO-RE relocation at instruction %u, %s %s: %s",
+			sa_failx(c, err, "program '%s': CO-RE insn %u: %s %s: %s",
 				 p->name, r->insn, bo_core_kind_name(r->kind), what, why);
 			break;
 		}
@@ -161,17 +163,6 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	return err;
 }
 
-/* strstr() without musl's two-way search (1 KiB of the static binary). */
-static const char *find(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; *s; s++)
-		if (!strncmp(s, w, n))
-			return s;
-	return NULL;
-}
-
 void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p)
 {
 	const struct bo_core_relo *r;
@@ -180,21 +171,21 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 	char what[200], at[32];
 	size_t i;
 
-	if (!npoisoned || !log || !find(log, "unknown#195896080") ||
+	if (!npoisoned || !log || !strstr(log, "unknown#195896080") ||
 	    btf_open(&local, o->btf, o->btf_len, NULL, NULL))
 		return;
 	/* The verifier prints "N: (85) call unknown#195896080" first; a
 	 * relocation beyond the ones kept: the first (-v lists them all). */
 	for (i = npoisoned; i-- > 1;) {
 		snprintf(at, sizeof(at), "\n%u: (85) call unknown#", p->core[poisoned[i] / 2].insn);
-		if (find(log, at))
+		if (strstr(log, at))
 			break;
 	}
 	r = &p->core[poisoned[i] / 2];
 	bo_core_describe(&local, r, what, sizeof(what));
 	btf_close(&local);
 	sa_failx(c, -EINVAL, "program '%s': %s (%s) %s, and the program can reach it "
-		 "(CO-RE relocation at instruction %u; guard it with bpf_core_*_exists())",
+		 "(CO-RE insn %u; guard it with bpf_core_*_exists())",
 		 p->name, what, bo_core_kind_name(r->kind), HOW(poisoned[i] & 1), r->insn);
 }
 
@@ -220,7 +211,7 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 }
 #endif
 
-#ifndef SOCKACCEL_NO_CORE
+#ifndef SOCKACCEL_NO_PROG_BTF
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		      struct sys_prog_load_args *a)
 {
@@ -261,7 +252,7 @@ int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
 	return fd2;
 }
 
-#else	/* the static build: o->btf is never set (elf/btf_ext.c) */
+#else	/* no program BTF (SOCKACCEL_NO_PROG_BTF, or no CO-RE): programs load without it */
 void sa_core_btf_args(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p,
 		      struct sys_prog_load_args *a)
 {

@@ -39,55 +39,53 @@ static int needs_btf(uint32_t type)
 #define BTF_INFO(kind, vlen)	((uint32_t)(kind) << 24 | (vlen))
 #define BTF_INT(enc, bits)	((uint32_t)(enc) << 24 | (bits))
 
+#define STRS "\0int\0unsigned char"
+struct min_btf {
+	struct btf_header h;
+	struct btf_type t_int;
+	uint32_t int_enc;
+	struct btf_type t_uchar;
+	uint32_t uchar_enc;
+	struct btf_type t_arr;
+	struct btf_array arr;
+	char strs[sizeof(STRS)];
+} __attribute__((packed));
+
 int sa_btf_load_min(uint32_t value_size)
 {
-	static const char strs[] = "\0int\0unsigned char";
-	struct {
-		struct btf_header h;
-		struct btf_type t_int;
-		uint32_t int_enc;
-		struct btf_type t_uchar;
-		uint32_t uchar_enc;
-		struct btf_type t_arr;
-		struct btf_array arr;
-		char strs[sizeof(strs)];
-	} __attribute__((packed)) b;
+	static const struct min_btf tmpl = {
+		.h = {
+			.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(struct btf_header),
+			.type_off = 0, .type_len = offsetof(struct min_btf, strs) - sizeof(struct btf_header),
+			.str_off = offsetof(struct min_btf, strs) - sizeof(struct btf_header),
+			.str_len = sizeof(STRS),
+		},
+		.t_int = { .name_off = 1, .info = BTF_INFO(BTF_KIND_INT, 0), .size = 4 },	/* "int" */
+		.int_enc = BTF_INT(BTF_INT_SIGNED, 32),
+		.t_uchar = { .name_off = 5, .info = BTF_INFO(BTF_KIND_INT, 0), .size = 1 },	/* "unsigned char" */
+		.uchar_enc = BTF_INT(0, 8),
+		.t_arr = { .info = BTF_INFO(BTF_KIND_ARRAY, 0) },
+		.arr = { .type = 2, .index_type = 1 },
+		.strs = STRS,
+	};
+	struct min_btf b = tmpl;
 
-	memset(&b, 0, sizeof(b));
-	b.h.magic = BTF_MAGIC;
-	b.h.version = BTF_VERSION;
-	b.h.hdr_len = sizeof(b.h);
-	b.h.type_off = 0;
-	b.h.type_len = offsetof(typeof(b), strs) - sizeof(b.h);
-	b.h.str_off = b.h.type_len;
-	b.h.str_len = sizeof(strs);
-	b.t_int.name_off = 1;		/* "int" */
-	b.t_int.info = BTF_INFO(BTF_KIND_INT, 0);
-	b.t_int.size = 4;
-	b.int_enc = BTF_INT(BTF_INT_SIGNED, 32);
-	b.t_uchar.name_off = 5;		/* "unsigned char" */
-	b.t_uchar.info = BTF_INFO(BTF_KIND_INT, 0);
-	b.t_uchar.size = 1;
-	b.uchar_enc = BTF_INT(0, 8);
-	b.t_arr.info = BTF_INFO(BTF_KIND_ARRAY, 0);
-	b.arr.type = 2;
-	b.arr.index_type = 1;
 	b.arr.nelems = value_size;
-	memcpy(b.strs, strs, sizeof(strs));
 	return sys_btf_load(&b, sizeof(b));
 }
 
 /*
  * The number of possible CPUs: one more than the highest in
  * /sys/devices/system/cpu/possible ("0-3", "0,2-5"), the indexes a per-CPU
- * map or a perf event array must cover.  1 if it cannot be read.
+ * map or a perf event array must cover; fallback if it cannot be read
+ * (1 to size a map; status passes -errno: a per-CPU lookup into too small
+ * a buffer would overrun it).
  */
-uint32_t sa_possible_cpus(void)
+int sa_possible_cpus(int fallback)
 {
-	static uint32_t n;
-	char buf[256] = "", *p;
-	uint32_t v = 0;
-	int fd;
+	static int n;
+	char buf[4096] = "", *p;
+	int v = 0, fd;
 
 	if (n)
 		return n;
@@ -99,11 +97,11 @@ uint32_t sa_possible_cpus(void)
 	}
 	/* The ranges go up: the highest CPU is the last number. */
 	for (p = buf; *p; p++) {
-		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (uint32_t)(*p - '0') : 0;
+		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
 		if (v || *p == '0')
 			n = v + 1;
 	}
-	return n ? n : (n = 1);
+	return n ? n : fallback;
 }
 
 /* max_entries as the kernel gets it: libbpf sizes a perf event array
@@ -111,7 +109,7 @@ uint32_t sa_possible_cpus(void)
 uint32_t sa_max_entries(const struct bo_map *m)
 {
 	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
-		return sa_possible_cpus();
+		return (uint32_t)sa_possible_cpus(1);
 	return m->max_entries;
 }
 
@@ -124,6 +122,7 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m, int inner_fd)
 		.inner_map_fd = inner_fd,
 	};
 	int fd, btf = -1, zero = 0, err;
+	const char *what;
 
 	a.name = m->name;	/* the kernel keeps 15 bytes of [A-Za-z0-9_.] */
 	if (needs_btf(m->type)) {
@@ -141,19 +140,16 @@ static int create_map(struct sa_ctx *c, const struct bo_map *m, int inner_fd)
 	if (fd < 0)
 		return sa_fail(c, fd, "map '%s' (%s): BPF_MAP_CREATE", m->name,
 			       bpf_map_type_name(m->type));
-	if (m->origin == BO_MAP_DATA && m->init) {
-		err = sys_map_update_elem(fd, &zero, m->init, BPF_ANY);
-		if (err) {
-			close(fd);
-			return sa_fail(c, err, "map '%s': initial value", m->name);
-		}
-	}
-	if (m->frozen) {
+	what = "initial value";
+	err = m->origin == BO_MAP_DATA && m->init ?
+	      sys_map_update_elem(fd, &zero, m->init, BPF_ANY) : 0;
+	if (!err && m->frozen) {
+		what = "BPF_MAP_FREEZE";
 		err = sys_map_freeze(fd);	/* Linux 5.2 */
-		if (err) {
-			close(fd);
-			return sa_fail(c, err, "map '%s': BPF_MAP_FREEZE", m->name);
-		}
+	}
+	if (err) {
+		close(fd);
+		return sa_fail(c, err, "map '%s': %s", m->name, what);
 	}
 	return fd;
 }
@@ -171,18 +167,19 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 	if (err)
 		return sa_fail(c, err, "map '%s': pinned at %s: BPF_OBJ_GET_INFO_BY_FD",
 			       m->name, path);
-	const struct { const char *field; uint32_t pinned, ours; } f[] = {
-		{ "type", info.type, m->type },
-		{ "key_size", info.key_size, m->key_size },
-		{ "value_size", info.value_size, m->value_size },
-		{ "max_entries", info.max_entries, sa_max_entries(m) },
-		{ "map_flags", info.map_flags, m->flags },
-	};
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (f[i].pinned != f[i].ours)
+	/* struct bpf_map_info opens with type, id, key_size, value_size,
+	 * max_entries, map_flags (Linux 4.13): all but the id must match. */
+	const uint32_t ours[] = { m->type, info.id, m->key_size, m->value_size,
+				  sa_max_entries(m), m->flags };
+	const uint32_t *pinned = (const uint32_t *)&info;
+	const char *field = "type\0id\0key_size\0value_size\0max_entries\0map_flags";
+
+	_Static_assert(offsetof(struct bpf_map_info, map_flags) == 5 * 4, "bpf_map_info");
+	for (i = 0; i < 6; i++, field += strlen(field) + 1)
+		if (pinned[i] != ours[i])
 			return sa_failx(c, -EEXIST,
 					"map '%s': pinned at %s with %s %u, the object wants %u (remove the pin or rename the map)",
-					m->name, path, f[i].field, f[i].pinned, f[i].ours);
+					m->name, path, field, pinned[i], ours[i]);
 	return 0;
 }
 
@@ -213,18 +210,19 @@ static int fill_slots(struct sa_ctx *c, struct sa_loaded *l)
 static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *share_dir,
 		      const struct sa_given *g)
 {
-	char path[4104];
+	char buf[4096];
+	const char *path = buf;
 	int fd, err;
 
 	if (g) {
+		path = g->what;
 		fd = sys_dup_cloexec(g->fd);
 		if (fd < 0)
-			return sa_fail(c, fd, "map '%s': %s", m->name, g->what);
-		memcpy(path, g->what, sizeof(path));
+			return sa_fail(c, fd, "map '%s': %s", m->name, path);
 	} else {
 		if (!share_dir || m->pinning != BO_PIN_BY_NAME)
 			return -ENOENT;
-		err = sa_pin_path(path, sizeof(path), share_dir, m->name);
+		err = sa_pin_path(buf, sizeof(buf), share_dir, m->name);
 		if (err)
 			return sa_fail(c, err, "map '%s': pin path", m->name);
 		fd = sys_obj_get(path);
@@ -251,22 +249,20 @@ int sa_load_maps(struct sa_ctx *c, const struct bo_object *o,
 int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
 		       const char *share_dir, const struct sa_given *g, int ng)
 {
-	size_t i, n = o->nmaps ? o->nmaps : 1;
+	size_t i, n = o->nmaps;
 	int fd, pass, k;
 
+	/* One block: the map fds, the programs' fds, then map_reused. */
 	memset(l, 0, sizeof(*l));
-	l->obj = o;
-	l->map_fds = malloc(n * sizeof(int));
-	l->map_reused = calloc(n, sizeof(int));
-	l->prog_fds = malloc((o->nprogs ? o->nprogs : 1) * sizeof(int));
-	if (!l->map_fds || !l->map_reused || !l->prog_fds) {
-		sa_loaded_close(l);
+	l->map_fds = malloc((2 * n + o->nprogs + 1) * sizeof(int));
+	if (!l->map_fds)
 		return sa_failx(c, -ENOMEM, "out of memory");
-	}
-	for (i = 0; i < o->nmaps; i++)
+	l->obj = o;
+	l->prog_fds = l->map_fds + n;
+	l->map_reused = l->prog_fds + o->nprogs;
+	for (i = 0; i < n + o->nprogs; i++)
 		l->map_fds[i] = -1;
-	for (i = 0; i < o->nprogs; i++)
-		l->prog_fds[i] = -1;
+	memset(l->map_reused, 0, n * sizeof(int));
 
 	/* Maps of maps last: their inner map (the template) must exist. */
 	for (pass = 0; pass < 2; pass++) {
@@ -438,19 +434,19 @@ int sa_pin(struct sa_ctx *c, struct sa_loaded *l, const struct sa_pins *p)
 		int is_map = done < o->nmaps;
 		size_t k = is_map ? done : done - o->nmaps;
 		const char *name = is_map ? o->maps[k].name : o->progs[k].name;
+		const char *kind = is_map ? "map" : "program";
 
 		r = pin_path_of(l, p, done, path, sizeof(path));
 		if (r < 0)
-			err = sa_fail(c, r, "%s '%s': pin path", is_map ? "map" : "program", name);
+			err = sa_fail(c, r, "%s '%s': pin path", kind, name);
 		if (r <= 0)
 			continue;
 		err = sys_obj_pin(is_map ? l->map_fds[k] : l->prog_fds[k], path);
 		if (err == -EEXIST)
 			sa_failx(c, err, "%s '%s': %s exists already (unload what is pinned there first)",
-				 is_map ? "map" : "program", name, path);
+				 kind, name, path);
 		else if (err)
-			sa_fail(c, err, "%s '%s': BPF_OBJ_PIN %s", is_map ? "map" : "program",
-				name, path);
+			sa_fail(c, err, "%s '%s': BPF_OBJ_PIN %s", kind, name, path);
 	}
 	if (!err)
 		return 0;
@@ -479,9 +475,7 @@ void sa_loaded_close(struct sa_loaded *l)
 			if (l->prog_fds[i] >= 0)
 				close(l->prog_fds[i]);
 	}
-	free(l->map_fds);
-	free(l->map_reused);
-	free(l->prog_fds);
+	free(l->map_fds);	/* and prog_fds, map_reused: one block */
 	memset(l, 0, sizeof(*l));
 }
 

@@ -37,9 +37,9 @@ struct sa_given {
 };
 int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_loaded *l,
 		       const char *share_dir, const struct sa_given *g, int ng);
-/* Possible CPUs (/sys/devices/system/cpu/possible), and a map's
- * max_entries as created (perf event arrays without one: the CPUs). */
-uint32_t sa_possible_cpus(void);
+/* Possible CPUs (/sys/devices/system/cpu/possible), fallback if unreadable;
+ * and a map's max_entries as created (perf event arrays without one: the CPUs). */
+int sa_possible_cpus(int fallback);
 uint32_t sa_max_entries(const struct bo_map *m);
 /* Relocate and load every program. */
 int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l);

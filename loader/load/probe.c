@@ -73,15 +73,13 @@ const char *const sa_probe_how[] = {
 	[SA_P_MEMCG] = HOW("BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)"),
 };
 
-/* Is w in s?  (Not strstr: musl's brings 350 bytes for two words.) */
-static int has(const char *s, const char *w)
+/* What a load or create says: 1 it worked, -EPERM the kernel would not
+ * say (unprivileged; the verifier says EACCES or EINVAL), 0 it has not. */
+static int answer(int fd)
 {
-	size_t n = strlen(w);
-
-	for (; *s; s++)
-		if (!strncmp(s, w, n))
-			return 1;
-	return 0;
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 ? 1 : fd == -EPERM ? fd : 0;
 }
 
 static int prog(unsigned int type, int helper)
@@ -102,16 +100,10 @@ static int prog(unsigned int type, int helper)
 	int fd;
 
 	fd = sys_prog_load(&a);
-	if (fd >= 0) {
-		close(fd);
-		return 1;
-	}
-	if (fd == -EPERM)	/* unprivileged; the verifier says EACCES or EINVAL */
-		return fd;
-	if (!helper)
-		return 0;
+	if (fd >= 0 || fd == -EPERM || !helper)
+		return answer(fd);
 	log[sizeof(log) - 1] = 0;
-	return !has(log, "unknown func") && !has(log, "invalid func");
+	return !strstr(log, "unknown func") && !strstr(log, "invalid func");
 }
 
 static int map(unsigned int type)
@@ -128,16 +120,14 @@ static int map(unsigned int type)
 		a.max_entries = 0;
 		a.btf_fd = sa_btf_load_min(8);
 		if (a.btf_fd < 0)
-			return a.btf_fd == -EPERM ? -EPERM : 0;
+			return answer(a.btf_fd);
 		a.btf_key_type_id = 1;
 		a.btf_value_type_id = 3;
 	}
 	fd = sys_map_create(&a);
 	if (a.btf_fd > 0)
 		close(a.btf_fd);
-	if (fd >= 0)
-		close(fd);
-	return fd >= 0 ? 1 : fd == -EPERM ? fd : 0;
+	return answer(fd);
 }
 
 /* A command or flag the kernel knows gets as far as the missing fd. */
@@ -160,10 +150,7 @@ int sa_probe(const struct sa_feature *f)
 	case SA_P_FLAG:
 		return known(sys_prog_attach(-1, -1, BPF_CGROUP_SOCK_OPS, f->a));
 	case SA_P_BTF:
-		fd = sa_btf_load_min(8);
-		if (fd >= 0)
-			close(fd);
-		return fd >= 0 ? 1 : fd == -EPERM ? fd : 0;
+		return answer(sa_btf_load_min(8));
 	case SA_P_KBTF:
 		return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 	case SA_P_LINK:

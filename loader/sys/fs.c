@@ -46,16 +46,13 @@ int sa_cgroup_default(struct sa_ctx *c, char *buf, size_t len)
 		return sa_fail(c, (int)n, "/proc/self/mountinfo (is /proc mounted?)");
 	/* id parent major:minor root mountpoint options [optional...] - fstype ... */
 	for (line = text; !found && line && *line; line = next) {
-		char *mp, *sep;
+		char *mp;
 		int i;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		for (sep = line; (sep = strchr(sep, ' ')); sep++)
-			if (!strncmp(sep, " - cgroup2 ", 11))
-				break;
-		if (!sep)
+		if (!strstr(line, " - cgroup2 "))
 			continue;
 		mp = line;
 		for (i = 0; i < 4 && mp; i++) {
@@ -119,36 +116,34 @@ int sa_cgroup_open(struct sa_ctx *c, const char *dir, char *canon, size_t len)
 	struct statfs sfs;
 	char link[64];
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return sa_fail(c, -errno, "cgroup '%s'", dir);
 	if (fstatfs(fd, &sfs) < 0) {
-		close(fd);
-		return sa_fail(c, -errno, "cgroup '%s': statfs", dir);
+		err = sa_fail(c, -errno, "cgroup '%s': statfs", dir);
+		goto out;
 	}
 	if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		close(fd);
-		if (sfs.f_type == CGROUP_SUPER_MAGIC)
-			return sa_failx(c, -ENOTSUP,
-					"cgroup '%s' is a cgroup v1 hierarchy; sockops attach to cgroup v2 (see cgroup2 in /proc/self/mountinfo)",
-					dir);
-		return sa_failx(c, -ENOTSUP,
-				"'%s' is not a cgroup v2 directory (pass one under the cgroup2 mount)",
-				dir);
+		err = sa_failx(c, -ENOTSUP, sfs.f_type == CGROUP_SUPER_MAGIC ?
+			       "cgroup '%s' is a cgroup v1 hierarchy; sockops attach to cgroup v2 (see cgroup2 in /proc/self/mountinfo)" :
+			       "'%s' is not a cgroup v2 directory (pass one under the cgroup2 mount)",
+			       dir);
+		goto out;
 	}
 	/* The kernel's name for what we opened: no symlinks, no "..". */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, canon, len);
-	if (n < 0 || (size_t)n >= len) {
-		int err = n < 0 ? -errno : -ENAMETOOLONG;
-
-		close(fd);
-		return sa_fail(c, err, "cgroup '%s': its path (is /proc mounted?)", dir);
+	if (n >= 0 && (size_t)n < len) {
+		canon[n] = '\0';
+		return fd;
 	}
-	canon[n] = '\0';
-	return fd;
+	err = sa_fail(c, n < 0 ? -errno : -ENAMETOOLONG,
+		      "cgroup '%s': its path (is /proc mounted?)", dir);
+out:
+	close(fd);
+	return err;
 }
 
 static int is_bpffs(const char *path)
@@ -171,10 +166,7 @@ static void parent_of(const char *dir, char *buf, size_t len)
 		n--;
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	if (n == 0)
-		snprintf(buf, len, ".");
-	else
-		snprintf(buf, len, "%.*s", (int)n, dir);
+	snprintf(buf, len, "%.*s", n ? (int)n : 1, n ? dir : ".");
 }
 
 int sa_pin_dir_exists(struct sa_ctx *c, const char *dir)

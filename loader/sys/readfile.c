@@ -14,29 +14,26 @@ int sa_read_file(struct sa_ctx *c, const char *path, void **buf, size_t *len)
 {
 	struct stat st;
 	size_t got = 0;
-	char *b;
-	int fd, err;
+	char *b = NULL;
+	int fd, err = 0;
 
 	/* O_NONBLOCK: opening a FIFO would wait for a writer forever; the
 	 * S_ISREG check below refuses it.  Regular files ignore the flag. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return sa_fail(c, -errno, "object '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		close(fd);
-		return sa_fail(c, err, "object '%s'", path);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		err = sa_fail(c, -errno, "object '%s'", path);
+		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
-		close(fd);
-		return sa_failx(c, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
-				"object '%s' is not a regular file of at most %u bytes",
-				path, MAX_FILE);
+		err = sa_failx(c, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+			       "object '%s' is not a regular file of at most %u bytes",
+			       path, MAX_FILE);
+		goto out;
 	}
 	b = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!b) {
-		close(fd);
-		return sa_failx(c, -ENOMEM, "out of memory");
+		err = sa_failx(c, -ENOMEM, "out of memory");
+		goto out;
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
@@ -44,17 +41,19 @@ int sa_read_file(struct sa_ctx *c, const char *path, void **buf, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			err = n < 0 ? -errno : -EIO;
-			free(b);
-			close(fd);
-			return sa_fail(c, err, "object '%s': read", path);
+			err = sa_fail(c, n < 0 ? -errno : -EIO, "object '%s': read", path);
+			goto out;
 		}
 		got += (size_t)n;
 	}
-	close(fd);
 	*buf = b;
 	*len = got;
-	return 0;
+	b = NULL;
+out:
+	free(b);
+	if (fd >= 0)
+		close(fd);
+	return err;
 }
 
 long sa_slurp(const char *path, char **buf, size_t max)

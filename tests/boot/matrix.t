@@ -5,13 +5,16 @@
 # under qemu's TCG with the host's root file system shared read-only over
 # virtiofs (tests/matrix/boot.sh, init.c), and runs a choice of
 # tests/kernel/*.t and tests/matrix/*.t in it (tests/matrix/guest.sh) with
-# the static binary.  Every test file becomes a TAP line naming the guest's
+# the static binary; the CO-RE tests with the default build too (CO-RE is
+# left out of the static one).  Every test file becomes a TAP line naming the guest's
 # uname -r and its count of checks; one line more per kernel sums it up.
 #
 # What runs where: kernels from 5.15 on get the accelerator's tests; older
 # ones the generic loader's, and the proof that install refuses them.
 #   MATRIX_SUITES  which kernels (default: bullseye bookworm trixie)
 #   MATRIX_TESTS   the test files for every kernel instead of the choice
+#   MATRIX_BOTH    of those, the ones that run with build/sockaccel too
+#                  (default: core_relo.t)
 . "$(dirname "$0")/../lib.sh"
 
 SUITES=${MATRIX_SUITES:-bullseye bookworm trixie}
@@ -35,10 +38,15 @@ TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sectio
 # generic_sections.t: its sk_skb stream parser + verdict pair deadlocks
 # Debian's 5.10.223 (soft lockup: sk_psock_skb_ingress_enqueue() takes
 # sk_callback_lock for reading under strp_data_ready(), which holds it).
-TESTS_OLD="probe.t refusal.t generic_accel.t hostile_verifier.t"
+TESTS_OLD="probe.t refusal.t generic_accel.t hostile_verifier.t core_relo.t"
+# The tests that also run with the default build (build/sockaccel, libelf):
+# CO-RE, against each kernel's own BTF and struct layouts (issue 12).  Only
+# core_relo.t loads objects with CO-RE relocations.
+BOTH=${MATRIX_BOTH-core_relo.t}
 
 [ "$(id -u)" = 0 ] || skip_all "the matrix needs root (virtiofsd shares the root file system)"
 [ -x "$SA" ] || bail "$SA is not built (run make test)"
+[ -x "$BUILD/sockaccel" ] || bail "$BUILD/sockaccel is not built (run make test)"
 [ -x "$BUILD/tests/matrix/init" ] || bail "$BUILD/tests/matrix/init is not built (run make test)"
 "$TOP/tests/deps.sh" matrix || bail "cannot install the matrix's packages"
 [ -x /usr/lib/qemu/virtiofsd ] || bail "no /usr/lib/qemu/virtiofsd (qemu-system-common)"
@@ -59,7 +67,7 @@ for s in $SUITES; do
 	else tests=$TESTS_OLD; fi
 	dir=$T_TMP/$s
 	t0=$(date +%s)
-	MATRIX_ARGS="sa_tests=$(echo $tests | tr ' ' ,) sa_bins=$SA sa_test_timeout=$TEST_TIMEOUT $KNOBS" \
+	MATRIX_ARGS="sa_tests=$(echo $tests | tr ' ' ,) sa_bins=$SA sa_both=$(echo $BOTH | tr ' ' ,) sa_test_timeout=$TEST_TIMEOUT $KNOBS" \
 		"$TOP/tests/matrix/boot.sh" "$s" "$dir"
 	qrc=$?
 	secs=$(($(date +%s) - t0))

@@ -520,6 +520,7 @@ static void truncations(void)
 	struct obj *o = clone(L);
 	size_t len, i, cut;
 	unsigned k, j;
+	char *name, *slash;
 	uint8_t *b = serialize(o, 0, &len);
 
 	for (i = 0; i < sizeof(small) / sizeof(small[0]); i++)
@@ -559,7 +560,10 @@ static void truncations(void)
 				    (t->sh_offset > cut || t->sh_size > cut - t->sh_offset))
 					break;
 			}
-			emit_bytes(fmt("trunc-table-first-%s-%zu", sec_name(o, k), cut), b, cut,
+			name = (char *)fmt("trunc-table-first-%s-%zu", sec_name(o, k), cut);
+			for (slash = name; (slash = strchr(slash, '/'));)
+				*slash = '_';	/* "cgroup/setsockopt": a file name */
+			emit_bytes(name, b, cut,
 				   fmt("section %u: data (offset %llu, size %llu) lies outside the file", j,
 				       (unsigned long long)o->s[j].sh.sh_offset,
 				       (unsigned long long)o->s[j].sh.sh_size));
@@ -843,9 +847,9 @@ static void maps(void)
 		{ "map-value-huge", 2, 0xffffffff,
 		  "map 'sock_hash': value_size 4294967295 is larger than 16777216" },
 		{ "map-max-zero", 3, 0, "map 'sock_hash': max_entries is 0" },
-		{ "map-max-huge", 3, 0xffffffff, "map 'sock_hash': max_entries 4294967295 is too large" },
+		{ "map-max-huge", 3, 0xffffffff, "map 'sock_hash': max_entries 4294967295 is larger than 16777216" },
 	};
-	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state", "streak" };
+	const char *names[] = { "sock_hash", "counters", "config", "ports", "sk_state", "streak", "to_stack" };
 	struct obj *o;
 	size_t i;
 	char lng[101];

@@ -44,7 +44,7 @@ refused() {
 	for p in "$pin" "$@"; do
 		[ -e "$p" ] && made="$made $p"
 	done
-	if [ -z "$made" ] && [ -z "$(cgroup_prog_ids "$cg")" ] &&
+	if [ -z "$made" ] && [ "$(cgroup_prog_count "$cg")" = 0 ] &&
 	   ! grep -qE 'BPF_(OBJ_PIN|PROG_ATTACH|LINK_CREATE).*= [0-9]+$' "$T_TMP/trace"; then
 		ok 0 "[$L] $what: nothing pinned or attached ($(grep -c 'bpf(' "$T_TMP/trace") bpf() calls)"
 	else
@@ -190,7 +190,7 @@ hostile() {
 	run "$B" remove --cgroup "$cg" --pin-dir "$pin"
 	is "$rc" 0 "[$L] remove"
 	check "[$L] nothing left: no pin directory, nothing attached" \
-		test ! -e "$pin" -a -z "$(cgroup_prog_ids "$cg")"
+		test ! -e "$pin" -a "$(cgroup_prog_count "$cg")" = 0
 	rm -f "$fpin"
 }
 

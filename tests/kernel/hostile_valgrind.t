@@ -42,7 +42,7 @@ cycle() {
 	check "[$L] status under valgrind saw the install" grep -q '^installed: yes' <<<"$st"
 	vg "[$L] valgrind status --json" "$B" status --json --pin-dir "$pin"
 	vg "[$L] valgrind remove" "$B" remove --cgroup "$cg" --pin-dir "$pin"
-	check "[$L] remove under valgrind left nothing" test ! -e "$pin" -a -z "$(cgroup_prog_ids "$cg")"
+	check "[$L] remove under valgrind left nothing" test ! -e "$pin" -a "$(cgroup_prog_count "$cg")" = 0
 }
 
 asan_cycle() {
@@ -66,7 +66,7 @@ asan_cycle() {
 			head -30 "$T_TMP/asan" | sed 's/^/#   /'
 		fi
 	done
-	check "[asan] remove left nothing" test ! -e "$pin" -a -z "$(cgroup_prog_ids "$cg")"
+	check "[asan] remove left nothing" test ! -e "$pin" -a "$(cgroup_prog_count "$cg")" = 0
 }
 
 for_each_binary cycle

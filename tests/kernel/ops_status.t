@@ -5,6 +5,7 @@
 #   a second instance on the same cgroup (double install), on a
 #   descendant, on an ancestor                      refused, names where, 1
 #   status: installed 0, not installed 3, partial 4, detached 5, cgroup gone 6
+#   an install without sockaccel_opt (an older version's): partial, named
 #   status --sockets --json                         the connections, v4 and v6
 #   status --all                                    every instance, and pins
 #                                                   left without attachment
@@ -18,8 +19,6 @@ run() {	# run CMD...: $out (stdout and stderr), $rc
 }
 
 ops() {
-	local ALL=1
-	"$1" --version | grep -q static && ALL=0
 	local B=$1 L=$2 top cg child pin pin2 st
 	new_cgroup top
 	cg=$top/mid
@@ -108,15 +107,11 @@ ops() {
 	run "$B" --version
 	check "[$L] --version: $out" grep -q "^sockaccel [0-9][0-9.]* (" <<<"$out"
 
-	# ---- status --all (not in the static build: 96 KiB) ----
+	# ---- status --all ----
 	run "$B" status --all --json
-	if [ "$ALL" = 1 ]; then
-		check "[$L] status --all --json lists this instance with its cgroup and pins" \
-			grep -q "{\"cgroup\":\"$cg\",\"pin_dir\":\"$pin\",\"id\":[0-9]*,\"version\":\"[^\"]*\",\"state\":\"installed\",\"sockets\":0}" <<<"$out"
-	else
-		is "$rc" 2 "[$L] status --all: not in this build, a usage error"
-		check "[$L] ... naming the default build: $out" grep -q "not in the static build.*default build" <<<"$out"
-	fi
+	is "$rc" 0 "[$L] status --all --json: exit 0"
+	check "[$L] status --all --json lists this instance with its cgroup and pins" \
+		grep -q "{\"cgroup\":\"$cg\",\"pin_dir\":\"$pin\",\"id\":[0-9]*,\"version\":\"[^\"]*\",\"state\":\"installed\",\"sockets\":0}" <<<"$out"
 
 	# ---- replace with incompatible maps: new maps, and why ----
 	local hash
@@ -137,13 +132,11 @@ ops() {
 	run "$B" status --pin-dir "$pin"
 	is "$rc" 5 "[$L] status, sockops detached behind our back: exit 5"
 	check "[$L] ... says DETACHED" grep -q "^installed: yes, but DETACHED" <<<"$out"
-	if [ "$ALL" = 1 ]; then
-		run "$B" status --all --json
-		check "[$L] status --all --json lists the pin directory attached nowhere: cgroup null" \
-			grep -q "{\"cgroup\":null,\"pin_dir\":\"$pin\",\"id\":$ops,\"version\":\"[^\"]*\",\"state\":\"detached\"" <<<"$out"
-		run "$B" status --all
-		check "[$L] status --all (text): (NOT attached) with its pins" grep -q "^(NOT attached) *pins $pin " <<<"$out"
-	fi
+	run "$B" status --all --json
+	check "[$L] status --all --json lists the pin directory attached nowhere: cgroup null" \
+		grep -q "{\"cgroup\":null,\"pin_dir\":\"$pin\",\"id\":$ops,\"version\":\"[^\"]*\",\"state\":\"detached\"" <<<"$out"
+	run "$B" status --all
+	check "[$L] status --all (text): (NOT attached) with its pins" grep -q "^(NOT attached) *pins $pin " <<<"$out"
 	run "$B" install --cgroup "$cg" --pin-dir "$pin"
 	is "$rc" 0 "[$L] install repairs a detached install: exit 0"
 	check "[$L] ... saying so: $(head -1 <<<"$out")" grep -q "cleaned up an incomplete" <<<"$out"
@@ -152,6 +145,31 @@ ops() {
 	is "$rc/$(json_get "$out" state)" 4/partial "[$L] status, a pin missing (partial): exit 4, state partial"
 	run "$B" install --cgroup "$cg" --pin-dir "$pin"
 	is "$rc" 0 "[$L] install repairs a partial install"
+	# The cgroup/setsockopt program (sockaccel_opt) detached behind our back.
+	local opt
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	bpftool cgroup detach "$cg" setsockopt id "$opt"
+	run "$B" status --pin-dir "$pin"
+	is "$rc" 5 "[$L] status, setsockopt program detached behind our back: exit 5"
+	run "$B" install --cgroup "$cg" --pin-dir "$pin"
+	is "$rc" 0 "[$L] install repairs it: exit 0"
+	# An install made before sockaccel_opt existed: no such program, no
+	# map to_stack.  Status says partial and names them; install repairs.
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	bpftool cgroup detach "$cg" setsockopt id "$opt"
+	rm "$pin/sockaccel_opt" "$pin/to_stack"
+	run "$B" status --pin-dir "$pin"
+	is "$rc" 4 "[$L] status of an install without sockaccel_opt and to_stack (an older version's): exit 4"
+	check "[$L] ... naming them (id 0): $(grep -o 'sockaccel_opt id [0-9]*' <<<"$out"), $(grep -o 'to_stack id [0-9]*' <<<"$out")" \
+		grep -qw "sockaccel_opt id 0" <<<"$out"
+	check "[$L] ... and to_stack id 0" grep -qw "to_stack id 0" <<<"$out"
+	run "$B" status --pin-dir "$pin" --json
+	check "[$L] ... JSON: sockaccel_opt with id null" \
+		grep -q '{"name":"sockaccel_opt","type":"cgroup_sockopt","id":null' <<<"$out"
+	run "$B" install --cgroup "$cg" --pin-dir "$pin"
+	is "$rc" 0 "[$L] install repairs it: exit 0"
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	is "$(cgroup_prog_ids "$cg" 22)" "$opt " "[$L] ... one setsockopt program on the cgroup, the new one"
 	rmdir "$child"
 	# A cgroup that goes away: its own scratch cgroup.
 	local gone

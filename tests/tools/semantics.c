@@ -58,6 +58,7 @@ struct pair {
 };
 
 static int g_v6;
+static int g_lowat_listen;	/* SO_RCVLOWAT 1000 on the listener (rcvlowat_listen) */
 static long g_segs = -1;	/* data segments, once a probe noted them */
 static char g_info[160];
 
@@ -297,6 +298,15 @@ static int pair_open(struct pair *p)
 	l = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (l < 0)
 		return -errno;
+	if (g_lowat_listen) {
+		/* 8 KiB of optval, more than a page: a cgroup/setsockopt
+		 * program sees only the first page, and must not make the
+		 * call fail; the kernel reads the int at its start. */
+		static int big[2048] = { 1000 };
+
+		if (setsockopt(l, SOL_SOCKET, SO_RCVLOWAT, big, sizeof(big)))
+			goto fail;
+	}
 	if (bind(l, (struct sockaddr *)&ss, sl) || listen(l, 4) ||
 	    getsockname(l, (struct sockaddr *)&ss, &sl))
 		goto fail;
@@ -396,15 +406,16 @@ static int p_oob(struct pair *p, RES)
 
 /* SO_RCVLOWAT 1000 with 500 bytes queued: not readable, and a blocking
  * recv() waits for 1000 bytes (here until SO_RCVTIMEO, 200 ms, then
- * returns the 500); with 1100 more queued, readable. */
-static int p_rcvlowat(struct pair *p, RES)
+ * returns the 500); with 1100 more queued, readable.  The mark is set on
+ * the accepted socket (rcvlowat), or on the listener before the client
+ * connects, which the accepted socket inherits (rcvlowat_listen). */
+static int lowat(struct pair *p, RES)
 {
 	uint8_t buf[2048], all[1600];
 	long r1, n = 0, m;
 	int e1, ev1, ev2;
 	double t0, waited;
 
-	set_int(p->s, SOL_SOCKET, SO_RCVLOWAT, 1000);
 	set_timeo(p->s, SO_RCVTIMEO, 200);
 	pattern(all, sizeof(all), 11);
 	send_all(p->c, all, 500, 0);
@@ -421,9 +432,42 @@ static int p_rcvlowat(struct pair *p, RES)
 	ev2 = wait_ev(p->s, POLLIN, 1000);
 	note_segs(p);
 	m = recv_upto(p->s, buf + n, sizeof(all) - n, 500);
-	snprintf(res, rn, "poll500=%s,recv500=%s:%s,poll1100=%s,bytes=%ld:%s", evnames(ev1),
+	snprintf(res + strlen(res), rn - strlen(res), "poll500=%s,recv500=%s:%s,poll1100=%s,bytes=%ld:%s", evnames(ev1),
 		 rv(r1, e1), waited >= 150 ? "after-timeout" : "at-once", evnames(ev2), n + m,
 		 okbad(n + m == sizeof(all) && !memcmp(buf, all, sizeof(all))));
+	return 0;
+}
+
+static int p_rcvlowat(struct pair *p, RES)
+{
+	snprintf(res, rn, "set=%d,", set_int(p->s, SOL_SOCKET, SO_RCVLOWAT, 1000));
+	return lowat(p, res, rn);
+}
+
+static int p_rcvlowat_listen(struct pair *p, RES)
+{
+	snprintf(res, rn, "inherited=%d,", get_int(p->s, SOL_SOCKET, SO_RCVLOWAT));
+	return lowat(p, res, rn);
+}
+
+/* Urgent data to a reader that asked for it in line (SO_OOBINLINE, set
+ * after the connection is made): POLLPRI, and the urgent byte is read in
+ * its place in the stream. */
+static int p_oobinline(struct pair *p, RES)
+{
+	char in[16];
+	long n;
+	int pri, set = set_int(p->s, SOL_SOCKET, SO_OOBINLINE, 1);
+
+	send_all(p->c, "ab", 2, 0);
+	send_all(p->c, "X", 1, MSG_OOB);
+	send_all(p->c, "cd", 2, 0);
+	wait_ev(p->s, POLLIN, 1000);
+	wait_inq(p->s, 5);
+	note_segs(p);
+	pri = !!(wait_ev(p->s, POLLPRI, 0) & POLLPRI);
+	n = recv_upto(p->s, in, sizeof(in), 100);
+	snprintf(res, rn, "set=%d,pollpri=%d,inline=%.*s", set, pri, (int)n, in);
 	return 0;
 }
 
@@ -1321,7 +1365,9 @@ static const struct probe {
 	int (*fn)(struct pair *, char *, size_t);
 } probes[] = {
 	{ "oob", p_oob },
+	{ "oobinline", p_oobinline },
 	{ "rcvlowat", p_rcvlowat },
+	{ "rcvlowat_listen", p_rcvlowat_listen },
 	{ "trunc", p_trunc },
 	{ "eagain", p_eagain },
 	{ "close_unread", p_close_unread },
@@ -1372,6 +1418,7 @@ static int run(const struct probe *pr)
 
 		close(fds[0]);
 		alarm(PROBE_ALARM);
+		g_lowat_listen = pr->fn == p_rcvlowat_listen;
 		err = pair_open(&p);
 		if (!err)
 			err = pr->fn(&p, res, sizeof(res));

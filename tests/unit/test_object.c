@@ -61,7 +61,7 @@ static void check_sockaccel(const struct elf_reader *r)
 		return;
 	}
 	ok(!strcmp(o.license, "GPL"), "[%s] license GPL", r->name);
-	ok(o.nprogs == 2, "[%s] two programs", r->name);
+	ok(o.nprogs == 3, "[%s] three programs", r->name);
 	m = bo_find_prog(&o, SA_PROG_SOCKOPS);
 	ok(m >= 0 && o.progs[m].type == BPF_PROG_TYPE_SOCK_OPS &&
 	   o.progs[m].attach_type == BPF_CGROUP_SOCK_OPS &&
@@ -71,17 +71,25 @@ static void check_sockaccel(const struct elf_reader *r)
 	ok(m >= 0 && o.progs[m].type == BPF_PROG_TYPE_SK_MSG &&
 	   o.progs[m].attach_type == BPF_SK_MSG_VERDICT && !strcmp(o.progs[m].section, "sk_msg"),
 	   "[%s] sockaccel_msg: section sk_msg, SK_MSG, attaches as SK_MSG_VERDICT", r->name);
+	m = bo_find_prog(&o, SA_PROG_SOCKOPT);
+	ok(m >= 0 && o.progs[m].type == BPF_PROG_TYPE_CGROUP_SOCKOPT &&
+	   o.progs[m].attach_type == BPF_CGROUP_SETSOCKOPT &&
+	   !strcmp(o.progs[m].section, "cgroup/setsockopt"),
+	   "[%s] sockaccel_opt: section cgroup/setsockopt, CGROUP_SOCKOPT, attaches as CGROUP_SETSOCKOPT",
+	   r->name);
 
 	static const struct { const char *name; uint32_t type, key, value, max, flags; } want[] = {
 		{ SA_MAP_SOCKHASH, BPF_MAP_TYPE_SOCKHASH, sizeof(struct sa_key), 8, SA_SOCKHASH_MAX, 0 },
 		{ SA_MAP_COUNTERS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, SA_COUNTER_MAX, 0 },
 		{ SA_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sa_config), 1, 0 },
 		{ SA_MAP_PORTS, BPF_MAP_TYPE_HASH, 4, 4, SA_PORTS_MAX, 0 },
-		{ SA_MAP_SKSTATE, BPF_MAP_TYPE_SK_STORAGE, 4, sizeof(struct sa_sk_state), 0, BPF_F_NO_PREALLOC },
+		{ SA_MAP_SKSTATE, BPF_MAP_TYPE_SK_STORAGE, 4, sizeof(struct sa_sk_state), 0,
+		  BPF_F_NO_PREALLOC | BPF_F_CLONE },
 		{ SA_MAP_STREAK, BPF_MAP_TYPE_LRU_HASH, 8, sizeof(struct sa_streak), SA_STREAK_ENTRIES, 0 },
+		{ SA_MAP_TOSTACK, BPF_MAP_TYPE_LRU_HASH, 8, 4, SA_TO_STACK_ENTRIES, 0 },
 	};
-	ok(o.nmaps == 6, "[%s] six maps", r->name);
-	for (i = 0; i < 6; i++) {
+	ok(o.nmaps == 7, "[%s] seven maps", r->name);
+	for (i = 0; i < 7; i++) {
 		m = bo_find_map(&o, want[i].name);
 		ok(m >= 0 && o.maps[m].type == want[i].type && o.maps[m].key_size == want[i].key &&
 		   o.maps[m].value_size == want[i].value && o.maps[m].max_entries == want[i].max &&
@@ -98,7 +106,7 @@ static void check_sockaccel(const struct elf_reader *r)
 	for (i = 0; !err && i < o.nprogs; i++) {
 		const struct bo_prog *p = &o.progs[i];
 		int good = p->nrelocs > 0;
-		int fds[6] = { 101, 102, 103, 104, 105, 106 };
+		int fds[7] = { 101, 102, 103, 104, 105, 106, 107 };
 		struct bpf_insn *out = malloc(p->insn_cnt * sizeof(*out));
 
 		for (k = 0; k < p->nrelocs; k++) {

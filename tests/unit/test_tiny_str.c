@@ -14,11 +14,14 @@
 size_t tiny_strlen(const char *s);
 size_t tiny_strnlen(const char *s, size_t n);
 char *tiny_strchr(const char *s, int c);
+char *tiny_strrchr(const char *s, int c);
 size_t tiny_strcspn(const char *s, const char *reject);
 char *tiny_strcpy(char *d, const char *s);
+char *tiny_stpcpy(char *d, const char *s);
 char *tiny_strncpy(char *d, const char *s, size_t n);
 int tiny_strncmp(const char *a, const char *b, size_t n);
 int tiny_strcmp(const char *a, const char *b);
+char *tiny_strstr(const char *s, const char *w);
 int tiny_strcasecmp(const char *a, const char *b);
 void *tiny_memchr(const void *s, int c, size_t n);
 void *tiny_memset(void *d, int c, size_t n);
@@ -61,6 +64,13 @@ int main(void)
 
 	good = 1;
 	for (i = 0; i < N; i++)
+		for (j = 0; j < sizeof(chars) / sizeof(chars[0]); j++)
+			good &= tiny_strrchr(strs[i], chars[j]) == strrchr(strs[i], chars[j]);
+	good &= tiny_strrchr(strs[12], '/') == strs[12] + 11;
+	ok(good, "strrchr: the last one, the NUL and bytes above 0x7f included");
+
+	good = 1;
+	for (i = 0; i < N; i++)
 		for (j = 0; j < N; j++)
 			good &= tiny_strcspn(strs[i], strs[j]) == strcspn(strs[i], strs[j]);
 	ok(good, "strcspn");
@@ -78,11 +88,21 @@ int main(void)
 	ok(good, "strcmp, strcasecmp, strncmp (n from 0 to 5): the same sign");
 
 	good = 1;
+	for (i = 0; i < N; i++)
+		for (j = 0; j < N; j++)
+			good &= tiny_strstr(strs[i], strs[j]) == strstr(strs[i], strs[j]);
+	good &= tiny_strstr(strs[24] + 1, "cc") == strstr(strs[24] + 1, "cc");
+	ok(good, "strstr: the same match, the empty string included");
+
+	good = 1;
 	for (i = 0; i < N; i++) {
 		memset(want, 'x', sizeof(want));
 		memset(got, 'x', sizeof(got));
 		good &= tiny_strcpy(got, strs[i]) == got;
 		strcpy(want, strs[i]);
+		good &= !memcmp(want, got, sizeof(want));
+		memset(got, 'x', sizeof(got));
+		good &= tiny_stpcpy(got, strs[i]) == got + strlen(strs[i]);
 		good &= !memcmp(want, got, sizeof(want));
 		for (k = 0; k < 16; k++) {
 			memset(want, 'x', sizeof(want));
@@ -92,7 +112,7 @@ int main(void)
 			good &= !memcmp(want, got, sizeof(want));
 		}
 	}
-	ok(good, "strcpy, strncpy (n from 0 to 15: cut, or padded with NULs)");
+	ok(good, "strcpy, stpcpy (returns the NUL), strncpy (n from 0 to 15: cut, or padded with NULs)");
 
 	good = 1;
 	for (i = 0; i < N; i++)

@@ -29,7 +29,7 @@
 /* BPF_FUNC_skc_to_tcp_sock (Linux 5.9): a pointer the verifier types with
  * the kernel's BTF (PTR_TO_BTF_ID), read with plain loads whose offsets the
  * verifier checks against that BTF. */
-static struct sock *(*skc_to_tcp_sock)(void *sk) = (void *)137;
+static struct tcp_sock *(*skc_to_tcp_sock)(void *sk) = (void *)137;
 
 /* The kernel's struct bpf_sock_ops in another order, a field it has never
  * had, and a ___flavor suffix (matched as "bpf_sock_ops"). */
@@ -56,9 +56,26 @@ struct sock_common {
 	unsigned short skc_dport;
 } __core;
 
+/* Fields far into struct sock, which move between kernel versions (the
+ * kernel matrix's 5.10, 6.1 and 6.12 each put them elsewhere). */
 struct sock {
 	unsigned short sk_type;
 	struct sock_common __sk_common;
+	__u32 sk_mark;
+	int sk_rcvbuf;
+	unsigned short sk_protocol;
+} __core;
+
+/* struct tcp_sock: Linux 6.8 regrouped it (hot fields first), so these
+ * offsets differ most between the kernels; user_mss sits in a named
+ * nested struct. */
+struct tcp_options_received {
+	__u16 user_mss;
+} __core;
+
+struct tcp_sock {
+	__u32 notsent_lowat;
+	struct tcp_options_received rx_opt;
 } __core;
 
 enum sock_type___local {
@@ -86,6 +103,11 @@ struct core_out {
 	__u32 sock_id;		/* the kernel's BTF id of struct sock */
 	__u32 sock_local_id;	/* ours */
 	__u32 local_ip6_2;	/* local_ip6[2], by array index */
+	__u32 sk_mark;		/* SO_MARK */
+	__u32 sk_rcvbuf;	/* SO_RCVBUF (what getsockopt says) */
+	__u32 sk_protocol;	/* IPPROTO_TCP */
+	__u32 user_mss;		/* TCP_MAXSEG, set before connect */
+	__u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT */
 };
 
 struct {
@@ -119,10 +141,17 @@ __attribute__((noinline)) int op_bit(__u32 op)
 	return op < 32 ? 1u << op : 0;
 }
 
-static __attribute__((noinline)) int record_sock(struct core_out *out, struct sock *sk)
+static __attribute__((noinline)) int record_sock(struct core_out *out, struct tcp_sock *tp)
 {
-	if (!sk)
+	struct sock *sk = (void *)tp;
+
+	if (!tp)
 		return 0;
+	out->sk_mark = sk->sk_mark;
+	out->sk_rcvbuf = sk->sk_rcvbuf;
+	out->sk_protocol = sk->sk_protocol;
+	out->user_mss = tp->rx_opt.user_mss;
+	out->notsent_lowat = tp->notsent_lowat;
 	out->sk_family = sk->__sk_common.skc_family;
 	out->sk_num = sk->__sk_common.skc_num;
 	out->sk_dport = bpf_ntohs(sk->__sk_common.skc_dport);
