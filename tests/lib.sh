@@ -112,6 +112,17 @@ new_netns() {	# new_netns VAR
 	printf -v "$1" '%s' "$_ns"
 }
 
+# new_veth NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B: a veth pair between two of
+# the test's namespaces, addresses given with their prefix (10.199.1.1/24),
+# both ends up.  The veth goes away with its namespaces.
+new_veth() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || bail "cannot create a veth pair"
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
 new_pin_dir() {	# new_pin_dir VAR
 	local _p="/sys/fs/bpf/sockaccel-test-$$-${#T_PINS[@]}"
 	T_PINS+=("$_p")

@@ -76,11 +76,7 @@ veth() {
 	new_netns nsA
 	new_netns nsB
 	new_pin_dir pin
-	ip link add sa0 netns "$nsA" type veth peer name sa1 netns "$nsB" || bail "cannot create a veth pair"
-	ip -n "$nsA" addr add 10.199.1.1/24 dev sa0
-	ip -n "$nsB" addr add 10.199.1.2/24 dev sa1
-	ip -n "$nsA" link set sa0 up
-	ip -n "$nsB" link set sa1 up
+	new_veth "$nsA" sa0 10.199.1.1/24 "$nsB" sa1 10.199.1.2/24
 	"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
 	tx0=$(ip -n "$nsA" -j -s link show dev sa0 | grep -o '"tx":{"bytes":[0-9]*' | tr -dc 0-9)
 	snap

@@ -65,11 +65,7 @@ one() {
 	local B=$1 L=$2 pin pin2 out rc np xdp_id xdp2_id tc_id
 	new_netns nsA
 	new_netns nsB
-	ip link add sax0 netns "$nsA" type veth peer name sax1 netns "$nsB" || bail "cannot create a veth pair"
-	ip -n "$nsA" addr add 10.199.2.1/24 dev sax0
-	ip -n "$nsB" addr add 10.199.2.2/24 dev sax1
-	ip -n "$nsA" link set sax0 up
-	ip -n "$nsB" link set sax1 up
+	new_veth "$nsA" sax0 10.199.2.1/24 "$nsB" sax1 10.199.2.2/24
 	np=$(netns_pins "$nsB")
 	T_PINS+=("$np")
 	new_pin_dir pin
