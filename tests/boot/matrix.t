@@ -94,6 +94,10 @@ for s in $SUITES; do
 			ok 1 "$label: $t: $nok pass, $nnot fail, plan ${plan:-none}, exit ${rc:-none (did not end)}"
 			grep -E '^(not ok|Bail out)' <<<"$body" | head -n 20 | sed 's/^/#   /'
 		fi
+		# core_relo.t lists its CO-RE resolutions: the byte offsets this
+		# kernel gave the object's struct sock and struct tcp_sock fields.
+		co=$(sed -n 's/^#   [0-9]* field byte offset struct \(sock\.sk_[a-z]*\|tcp_sock\.[a-z_.]*\) [0-9]* \([0-9]*\)$/\1=\2/p' <<<"$body")
+		[ -n "$co" ] && diag "$label: CO-RE byte offsets: $(echo $co)"
 	done
 	diag "$label: qemu exited with $qrc after $secs s"
 	[ "$qrc" = 124 ] && diag "$label: qemu ran into its time limit"
