@@ -103,10 +103,24 @@ static const struct {
 	{ "bpf", HOST "/sys/fs/bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC },
 };
 
+/* mkdir -p: the directories down to a hidden checkout, in a tmpfs. */
+static void make_path(char *path)
+{
+	char *p;
+
+	for (p = path + 1; (p = strchr(p, '/')); *p++ = '/') {
+		*p = 0;
+		mkdir(path, 0755);
+	}
+	mkdir(path, 0755);
+}
+
 int main(void)
 {
 	const char *top = getenv("sa_top");
-	char script[512];
+	char script[512], checkout[512];
+	struct stat before, after;
+	int keep;
 	unsigned i;
 	pid_t pid;
 	int st;
@@ -124,9 +138,21 @@ int main(void)
 			fail("mount virtiofs " TAG);
 		usleep(100000);
 	}
+	/* A checkout under /tmp, /var/tmp or /run (make test in a scratch
+	 * clone) would be hidden by the tmpfs mounted there below: hold it
+	 * with a bind mount first, and put it back in its place after. */
+	snprintf(checkout, sizeof(checkout), HOST "%s", top);
+	mkdir("/checkout", 0755);
+	keep = !stat(checkout, &before) && !mount(checkout, "/checkout", NULL, MS_BIND, NULL);
 	for (i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
 		if (mkdir(mounts[i].dir, 0755), mount(mounts[i].type, mounts[i].dir, mounts[i].type, mounts[i].flags, NULL))
 			fail(mounts[i].dir);
+	if (keep && (stat(checkout, &after) || after.st_dev != before.st_dev || after.st_ino != before.st_ino)) {
+		make_path(checkout);
+		if (mount("/checkout", checkout, NULL, MS_BIND, NULL))
+			fail(checkout);
+		printf("SA-INIT %s was under a tmpfs: bound back in its place\n", top);
+	}
 	/* udev's links: bash's <(...) reads /dev/fd/N. */
 	symlink("/proc/self/fd", HOST "/dev/fd");
 	symlink("/proc/self/fd/0", HOST "/dev/stdin");
