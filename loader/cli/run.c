@@ -44,8 +44,8 @@ struct agent {
 		struct { int ops, msg, hash, opt, cg; };
 	};
 	union {
-		uint32_t id[2];		/* of ops and msg */
-		struct { uint32_t ops_id, msg_id; };
+		uint32_t id[3];		/* of ops, msg and opt */
+		struct { uint32_t ops_id, msg_id, opt_id; };
 	};
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
@@ -93,7 +93,7 @@ static void release(struct agent *g)
 			close(g->fd[i]);
 		g->fd[i] = -1;
 	}
-	g->ops_id = g->msg_id = 0;
+	g->ops_id = g->msg_id = g->opt_id = 0;
 }
 
 /* Hold what the pins name now. */
@@ -107,6 +107,7 @@ static void grab(struct agent *g)
 	g->cg = open(g->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g->ops_id = id_of(g->ops);
 	g->msg_id = id_of(g->msg);
+	g->opt_id = id_of(g->opt);
 }
 
 /* Detach what we hold, wherever its pins went (not attached: fine). */
@@ -122,7 +123,7 @@ static void detach_held(struct agent *g)
 
 /*
  * The fault, in words, or NULL when all is well.  Costs a stat per pin,
- * two BPF_OBJ_GET and two BPF_PROG_QUERY: nothing grows with the sockets.
+ * two BPF_OBJ_GET and three BPF_PROG_QUERY: nothing grows with the sockets.
  */
 static const char *fault(struct agent *g, char *why, size_t len)
 {
@@ -151,12 +152,15 @@ static const char *fault(struct agent *g, char *why, size_t len)
 		say("the install in %s was replaced by another sockaccel (programs %u, %u); adopting it",
 		    g->o.pin_dir, g->ops_id, g->msg_id);
 	}
-	other = g->cg < 0 || sa_attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0;
-	if (!other && sa_attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id))
+	/* The first program not attached where the install put it. */
+	i = g->cg < 0 || sa_attached(g->cg, BPF_CGROUP_SOCK_OPS, g->ops_id) == 0 ? 0 :
+	    sa_attached(g->cg, BPF_CGROUP_SETSOCKOPT, g->opt_id) == 0 ? 2 :
+	    sa_attached(g->hash, BPF_SK_MSG_VERDICT, g->msg_id) == 0 ? 1 : -1;
+	if (i < 0)
 		return NULL;
 	snprintf(why, len, "program %s is not attached to %s %s (detached behind our back)",
-		 other ? SA_PROG_SOCKOPS : SA_PROG_SKMSG, other ? "cgroup" : "map",
-		 other ? g->cgroup : SA_MAP_SOCKHASH);
+		 i == 0 ? SA_PROG_SOCKOPS : i == 2 ? SA_PROG_SOCKOPT : SA_PROG_SKMSG, i == 1 ? "map" : "cgroup",
+		 i == 1 ? SA_MAP_SOCKHASH : g->cgroup);
 	return why;
 }
 

@@ -29,7 +29,7 @@ metric() {	# metric PORT NAME: a sample's value, through the parser
 }
 
 agent() {
-	local B=$1 L=$2 cg ns pin log pid port out rc st ops msg hash ops2 msg2 t0
+	local B=$1 L=$2 cg ns pin log pid port out rc st ops msg hash ops2 msg2 opt t0
 	port=$((PORT + ${#T_PINS[@]}))
 	new_cgroup cg
 	new_netns ns
@@ -146,6 +146,14 @@ agent() {
 	lt "$t0" 2500 "[$L] ... within the slow client's time limit (ms)"
 	check "[$L] the slow client was dropped" eval 'timeout 3 cat <&7 >/dev/null'
 	exec 7<&-
+
+	# The setsockopt program detached: repaired like the other two.
+	opt=$(status_id "$("$B" status --pin-dir "$pin" --json)" sockaccel_opt)
+	bpftool cgroup detach "$cg" setsockopt id "$opt"
+	check "[$L] setsockopt program detached with bpftool: the agent says so and reinstalls" \
+		eventually count_is 5 "$log" "run: installed on cgroup $cg"
+	check "[$L] ... naming it" grep -q "program sockaccel_opt is not attached to cgroup $cg (detached behind our back)" "$log"
+	is "$(cgroup_prog_count "$cg")" 2 "[$L] ... sockops and setsockopt attached again, nothing else"
 
 	kill -INT "$pid"; wait "$pid"; rc=$?
 	is "$rc" 0 "[$L] SIGINT: run exits 0"
