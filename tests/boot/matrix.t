@@ -19,10 +19,14 @@
 
 SUITES=${MATRIX_SUITES:-bullseye bookworm trixie}
 SA=$BUILD/sockaccel-static
-# Smaller loops under TCG: every 8th bpf() call cut in hostile_interrupt.t.
-KNOBS="SA_INTERRUPT_STEP=8"
+# Smaller loops under TCG: every 24th bpf() call cut in hostile_interrupt.t
+# (the host cuts every one).
+KNOBS="SA_INTERRUPT_STEP=24"
 # Seconds per test file, in the guest (TCG runs 5-20x slower than the host).
-TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-600}
+# hostile_interrupt.t is the longest: 587 s on 6.1 with the install's third
+# program (its kills and replaces, not the cut calls, take most of it);
+# every 8th call cut, it ran past the 600 s this was before.
+TEST_TIMEOUT=${MATRIX_TEST_TIMEOUT:-900}
 
 # Accelerator tests, chosen to fit CI: probe's answers against real use,
 # install/status/remove with traffic

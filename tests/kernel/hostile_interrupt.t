@@ -19,7 +19,7 @@
 need_kernel
 command -v strace >/dev/null || bail "strace is not installed (tests/deps.sh test)"
 # Every STEP-th call only: the kernel matrix (tests/boot/matrix.t) runs
-# this under qemu's TCG with SA_INTERRUPT_STEP=8.
+# this under qemu's TCG with SA_INTERRUPT_STEP=24.
 STEP=${SA_INTERRUPT_STEP:-1}
 
 # The bpf() calls CMD makes, one command name a line, in $T_TMP/calls.
