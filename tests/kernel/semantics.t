@@ -72,19 +72,25 @@ result() {
 		for (i = 3; i < NF; i += 2) if ($i == f) { print $(i + 1); exit } }' "$1"
 }
 
+# through_tcp DESCRIPTION GOT SEGS WANT: the probe gave WANT, its plain-TCP
+# result, and its data went through TCP (plain, or left to the stack by
+# sockaccel_opt).
+through_tcp() {
+	local what=$1 got=$2 segs=$3 want=$4
+	if [ "$got" = "$want" ] && [ "${segs:-0}" -gt 0 ]; then
+		ok 0 "$what ($got; $segs data segments through TCP)"
+	else
+		ok 1 "$what"
+		diag "  got:  '$got' ($segs data segments through TCP; there must be some)"
+		diag "  want: '$want' (semantics.known, plain)"
+	fi
+}
+
 check_plain() {	# check_plain LABEL
-	local label=$1 p got segs want
+	local label=$1 p
 	for p in "${PROBES[@]}"; do
-		got=$(result "$T_TMP/$label" "$p" result)
-		segs=$(result "$T_TMP/$label" "$p" segs)
-		want=${K[$p.plain]}
-		if [ "$got" = "$want" ] && [ "${segs:-0}" -gt 0 ]; then
-			ok 0 "[$label] $p: ${K[$p.what]} ($got; $segs data segments through TCP)"
-		else
-			ok 1 "[$label] $p: ${K[$p.what]}"
-			diag "  got:  '$got' ($segs data segments; plain TCP must send some)"
-			diag "  want: '$want' (semantics.known, plain)"
-		fi
+		through_tcp "[$label] $p: ${K[$p.what]}" "$(result "$T_TMP/$label" "$p" result)" \
+			"$(result "$T_TMP/$label" "$p" segs)" "${K[$p.plain]}"
 	done
 }
 
@@ -98,13 +104,7 @@ check_accel() {	# check_accel LABEL PLAIN-LABEL
 		kind=same
 		[ "$want" != "${K[$p.plain]}" ] && kind="known difference"
 		if [ -n "${K[$p.stack]:-}" ]; then
-			if [ "$got" = "$want" ] && [ "${segs:-0}" -gt 0 ]; then
-				ok 0 "[$label] $p: same, left to the stack by sockaccel ($got; $segs data segments)"
-			else
-				ok 1 "[$label] $p: same, left to the stack by sockaccel"
-				diag "  got:  '$got' ($segs data segments through TCP; left to the stack: some)"
-				diag "  want: '$want' (semantics.known, plain)"
-			fi
+			through_tcp "[$label] $p: same, left to the stack by sockaccel" "$got" "$segs" "$want"
 		elif [ "$got" = "$want" ] && [ "$segs" = 0 ]; then
 			ok 0 "[$label] $p: $kind, redirected ($got)"
 		elif [ "$kind" != same ] && [ "$got" = "$plain" ] && [ "$segs" = 0 ]; then
