@@ -13,7 +13,7 @@ K=$BUILD/kernels/$suite
 INIT=$BUILD/tests/matrix/init
 MEM=${MATRIX_MEM:-1536M}
 CPUS=${MATRIX_CPUS:-2}
-TIMEOUT=${MATRIX_TIMEOUT:-900}
+TIMEOUT=${MATRIX_TIMEOUT:-1800}
 MATRIX_ARGS=${MATRIX_ARGS:-}
 mkdir -p "$dir"
 stage=$dir/initramfs
