@@ -33,18 +33,15 @@
 #define WORK_MAX (1ul << 17)
 static unsigned long work;
 
-struct acc {
-	uint32_t type_id, idx;
-	const char *name;	/* member name; NULL for an array index */
-};
-
-struct spec {
+/* One side of a relocation, the object's or a kernel type's: where its
+ * access string has led so far. */
+struct side {
 	struct btf *b;
-	uint32_t root;
-	struct acc a[SPEC_MAX];
-	int n;
-	uint32_t raw[SPEC_MAX];
-	int nraw;
+	uint32_t id;		/* the type reached */
+	uint32_t last, idx;	/* the last accessor: a struct, union or enum and
+				 * its member or enumerator (named), or an array
+				 * element's type and index (p[idx] at the root) */
+	int named;
 	uint64_t bit_off;
 };
 
@@ -166,114 +163,7 @@ static uint32_t int_enc(const struct btf *b, uint32_t id)
 	return xw(b, id, 0);
 }
 
-/* bit_off += idx * size bytes, refusing what would overflow. */
-static int add_elems(struct spec *s, uint32_t id, uint64_t idx)
-{
-	uint64_t sz;
-
-	if (type_size(s->b, id, &sz, 0))
-		return -EINVAL;
-	if (sz && idx > (UINT64_MAX >> 8) / sz)
-		return -EINVAL;
-	s->bit_off += idx * sz * 8;
-	return s->bit_off > (UINT64_MAX >> 8) ? -EINVAL : 0;
-}
-
-static int walk(struct spec *s, const struct spec *ls);
-
-/* Local side: the access string against the object's own BTF. */
-static int parse_spec(struct btf *b, const struct bo_core_relo *r, struct spec *s)
-{
-	const char *p = str_at(b, r->access_off);
-	uint32_t id;
-
-	memset(s, 0, sizeof(*s));
-	s->b = b;
-	s->root = r->type_id;
-	if (!p || r->type_id == 0 || r->type_id > btf_last(b))
-		return -EINVAL;
-	for (;;) {
-		uint64_t v = 0;
-
-		if (*p < '0' || *p > '9' || s->nraw == SPEC_MAX)
-			return -EINVAL;
-		while (*p >= '0' && *p <= '9' && v <= UINT32_MAX)
-			v = v * 10 + (uint64_t)(*p++ - '0');
-		if (v > UINT32_MAX)
-			return -EINVAL;
-		s->raw[s->nraw++] = (uint32_t)v;
-		if (!*p)
-			break;
-		if (*p++ != ':')
-			return -EINVAL;
-	}
-	if (!is_field(r->kind) && !is_enumval(r->kind))
-		return s->nraw == 1 && s->raw[0] == 0 ? 0 : -EINVAL;
-	if (skip_mods(b, r->type_id, &id))
-		return -EINVAL;
-	if (is_enumval(r->kind)) {
-		struct btf_type t = type_at(b, id);
-		uint32_t e;
-
-		if (!is_enum(&t) || s->nraw != 1 || s->raw[0] >= BTF_INFO_VLEN(t.info))
-			return -EINVAL;
-		e = xw(b, id, s->raw[0] * rec_size(&t));
-		s->a[0] = (struct acc){ id, s->raw[0], str_at(b, e) };
-		s->n = 1;
-		return s->a[0].name && *s->a[0].name ? 0 : -EINVAL;
-	}
-	return walk(s, NULL) == 1 ? 0 : -EINVAL;
-}
-
 enum { FIELD, COMPAT, MATCH, MATCH_PTR };	/* types_walk() modes */
-static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid,
-		      int mode, int depth);
-
-/* Find local member la by name in target type tid, through anonymous
- * members; 1 found (ts extended), 0 not, -errno. */
-static int match_member(struct btf *lb, const struct acc *la, struct spec *ts,
-			uint32_t tid, uint32_t *next)
-{
-	struct btf *tb = ts->b;
-	struct btf_member lm = member_at(lb, la->type_id, la->idx);
-	struct btf_type tt;
-	uint32_t i;
-
-	if (skip_mods(tb, tid, &tid))
-		return -EINVAL;
-	tt = type_at(tb, tid);
-	if (!is_composite(&tt))
-		return 0;
-	for (i = 0; i < BTF_INFO_VLEN(tt.info); i++) {
-		struct btf_member m = member_at(tb, tid, i);
-		uint32_t off = member_bit_off(&tt, &m);
-
-		if (++work > WORK_MAX)
-			return -E2BIG;
-		const char *name = str_at(tb, m.name_off);
-		int found;
-
-		if (ts->nraw == SPEC_MAX || ts->n == SPEC_MAX)
-			return -E2BIG;
-		ts->bit_off += off;
-		ts->raw[ts->nraw++] = i;
-		if (!name || !*name) {
-			found = match_member(lb, la, ts, m.type, next);
-			if (found)
-				return found;
-		} else if (!strcmp(la->name, name)) {
-			ts->a[ts->n++] = (struct acc){ tid, i, name };
-			*next = m.type;
-			found = types_walk(lb, lm.type, tb, m.type, FIELD, 0);
-			if (!found)
-				ts->n--;
-			return found;
-		}
-		ts->bit_off -= off;
-		ts->nraw--;
-	}
-	return 0;
-}
 
 /*
  * Types against types, by libbpf's rules, const/volatile/typedef skipped
@@ -345,103 +235,172 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 }
 
 /*
- * A field's accessors from s->root on: the local access string's numbers
- * (ls NULL: members by index, anonymous ones not kept), or the local
- * accessors ls found again in s->b (members by name, through anonymous
- * ones).  1 done, 0 no match, -errno.
+ * p[idx] at the root, or element idx of the array s->id: s moves onto it.
+ * 1, 0 no such element, -EINVAL (or an offset that would overflow).
  */
-static int walk(struct spec *s, const struct spec *ls)
+static int elem(struct side *s, uint32_t idx, int root)
 {
-	struct btf *b = s->b;
-	uint32_t id = s->root;
-	int i, n = ls ? ls->n : s->nraw, r;
+	struct btf_array a;
+	struct btf_type t;
+	uint32_t id;
+	uint64_t sz;
 
-	for (i = 0; i < n; i++) {
-		const struct acc *la = ls ? &ls->a[i] : NULL;
-		uint32_t idx = la ? la->idx : s->raw[i];
-		struct btf_type t;
-
-		if (skip_mods(b, id, &id))
+	if (skip_mods(s->b, s->id, &id))
+		return -EINVAL;
+	if (!root) {
+		t = type_at(s->b, id);
+		if (kind_of(&t) != BTF_KIND_ARRAY)
+			return 0;
+		memcpy(&a, btf_extra(s->b, id), sizeof(a));
+		if ((a.nelems && idx >= a.nelems))
+			return 0;
+		if (skip_mods(s->b, a.type, &id))
 			return -EINVAL;
-		t = type_at(b, id);
-		if (la && la->name) {
-			r = match_member(ls->b, la, s, id, &id);
-			if (r <= 0)
-				return r;
-			continue;
-		}
-		if (i && !la && is_composite(&t)) {
-			struct btf_member m;
-			const char *name;
+	}
+	*s = (struct side){ s->b, id, id, idx, 0, s->bit_off };
+	if (type_size(s->b, id, &sz, 0) || (sz && idx > (UINT64_MAX >> 8) / sz))
+		return -EINVAL;
+	s->bit_off += idx * sz * 8;
+	return s->bit_off > (UINT64_MAX >> 8) ? -EINVAL : 1;
+}
 
-			if (idx >= BTF_INFO_VLEN(t.info))
-				return -EINVAL;
-			m = member_at(b, id, idx);
-			s->bit_off += member_bit_off(&t, &m);
-			name = str_at(b, m.name_off);
-			if (name && *name)
-				s->a[s->n++] = (struct acc){ id, idx, name };
-			id = m.type;
-			continue;
-		}
-		if (i) {	/* an array element; i == 0: the root, p[idx] */
-			struct btf_array a;
+/*
+ * The object's member lm (named name) found again by name in the kernel's
+ * type id, through anonymous members: 1 found (t moved onto it), 0 not,
+ * -errno.  A member of that name whose type cannot be read as the local
+ * one's ends the search, as in libbpf.
+ */
+static int find_member(struct btf *lb, const struct btf_member *lm, const char *name,
+		       struct side *t, uint32_t id, int depth)
+{
+	struct btf_type tt;
+	uint32_t i;
 
-			if (kind_of(&t) != BTF_KIND_ARRAY)
-				return 0;
-			memcpy(&a, btf_extra(b, id), sizeof(a));
-			if (a.nelems && idx >= a.nelems)
-				return 0;
-			if (skip_mods(b, a.type, &id))
-				return -EINVAL;
-		}
-		if (s->n == SPEC_MAX)
+	if (skip_mods(t->b, id, &id))
+		return -EINVAL;
+	tt = type_at(t->b, id);
+	if (!is_composite(&tt))
+		return 0;
+	if (depth > SPEC_MAX)
+		return -E2BIG;
+	for (i = 0; i < BTF_INFO_VLEN(tt.info); i++) {
+		struct btf_member m = member_at(t->b, id, i);
+		uint32_t off = member_bit_off(&tt, &m);
+		const char *n = str_at(t->b, m.name_off);
+		int found;
+
+		if (++work > WORK_MAX)
 			return -E2BIG;
-		s->a[s->n++] = (struct acc){ id, idx, NULL };
-		if (add_elems(s, id, idx))
-			return -EINVAL;
+		t->bit_off += off;
+		if (!n || !*n) {
+			found = find_member(lb, lm, name, t, m.type, depth + 1);
+			if (found)
+				return found;
+		} else if (!strcmp(name, n)) {
+			*t = (struct side){ t->b, m.type, id, i, 1, t->bit_off };
+			return types_walk(lb, lm->type, t->b, m.type, FIELD, 0);
+		}
+		t->bit_off -= off;
 	}
-	return 1;
+	return 0;
 }
 
-/* Target side: the local spec again in candidate type cand of tb.
- * 1 matched (ts filled in), 0 not, -errno. */
-static int match_spec(const struct spec *ls, uint32_t kind, struct btf *tb, uint32_t cand,
-		      struct spec *ts)
+/*
+ * The access string of r, number by number, on the object's side (l) and,
+ * when t is not NULL, on the kernel's (t, from its candidate type t->id):
+ * the first number indexes the root (p[0]) or, for the enum kinds, names
+ * an enumerator; each next one a member by index on the object's side, by
+ * name on the kernel's (anonymous ones are looked through), or an array
+ * element on both.  buf (len bytes), when not NULL, gets the accessors in
+ * C words: ".name", "::ENUMERATOR", "[2]".  1 done, 0 the kernel's side
+ * does not match, -errno (the object's side or a hostile kernel type).
+ */
+static int follow(const struct bo_core_relo *r, struct side *l, struct side *t,
+		  char *buf, size_t len)
 {
-	uint32_t tid = cand;
-	int i;
+	struct btf *lb = l->b;
+	const char *p = str_at(lb, r->access_off);
+	size_t n = 0;
+	int i, e;
 
-	memset(ts, 0, sizeof(*ts));
-	ts->b = tb;
-	ts->root = cand;
-	if (!is_field(kind) && !is_enumval(kind))
-		return types_walk(ls->b, ls->root, tb, cand,
-				  kind == BPF_CORE_TYPE_MATCHES ? MATCH : COMPAT, 0);
-	if (is_enumval(kind)) {
-		struct btf_type t;
+	*l = (struct side){ .b = lb, .id = r->type_id };
+	if (t)
+		*t = (struct side){ .b = t->b, .id = t->id };
+	if (!p || r->type_id == 0 || r->type_id > btf_last(lb))
+		return -EINVAL;
+	for (i = 0;; i++) {
+		struct btf_member m;
+		struct btf_type lt;
+		const char *name = NULL;
+		uint64_t v = 0;
+		uint32_t id;
 
-		if (skip_mods(tb, cand, &tid))
-			return 0;
-		t = type_at(tb, tid);
-		if (!is_enum(&t) || (i = find_rec(tb, tid, &t, ls->a[0].name)) < 0)
-			return 0;
-		ts->a[0] = (struct acc){ tid, (uint32_t)i, ls->a[0].name };
-		ts->n = 1;
-		return 1;
+		if (*p < '0' || *p > '9' || i == SPEC_MAX)
+			return -EINVAL;
+		while (*p >= '0' && *p <= '9' && v <= UINT32_MAX)
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		if (v > UINT32_MAX || (*p && *p++ != ':') || skip_mods(lb, l->id, &id))
+			return -EINVAL;
+		lt = type_at(lb, id);
+		if (!is_field(r->kind)) {
+			/* a type kind: "0" alone; an enumerator: its index alone */
+			if (p[-1] == ':' || (!is_enumval(r->kind) ? v != 0 :
+					     !is_enum(&lt) || v >= BTF_INFO_VLEN(lt.info) ||
+					     !*(name = str_at(lb, xw(lb, id, (uint32_t)v * rec_size(&lt))) ?: "")))
+				return -EINVAL;
+			if (!name)
+				return 1;
+			*l = (struct side){ .b = lb, .id = id, .last = id, .idx = (uint32_t)v, .named = 1 };
+			if (t) {
+				struct btf_type tt;
+
+				if (skip_mods(t->b, t->id, &id))
+					return 0;
+				tt = type_at(t->b, id);
+				if (!is_enum(&tt) || (e = find_rec(t->b, id, &tt, name)) < 0)
+					return 0;
+				*t = (struct side){ .b = t->b, .id = id, .last = id, .idx = (uint32_t)e, .named = 1 };
+			}
+		} else if (i && is_composite(&lt)) {
+			if (v >= BTF_INFO_VLEN(lt.info))
+				return -EINVAL;
+			m = member_at(lb, id, (uint32_t)v);
+			l->bit_off += member_bit_off(&lt, &m);
+			l->id = m.type;
+			name = str_at(lb, m.name_off);
+			if (name && *name) {
+				l->last = id;
+				l->idx = (uint32_t)v;
+				l->named = 1;
+				if (t && (e = find_member(lb, &m, name, t, t->id, 0)) <= 0)
+					return e;
+			} else {
+				name = "";	/* anonymous: the kernel's side looks through it */
+			}
+		} else {
+			if (elem(l, (uint32_t)v, !i) <= 0)
+				return -EINVAL;
+			if (t && (e = elem(t, (uint32_t)v, !i)) <= 0)
+				return e;
+			if (!i && !v)
+				name = "";	/* the root p[0]: said as the type alone */
+		}
+		if (buf && n < len && (!name || *name))
+			n += (size_t)(name ? snprintf(buf + n, len - n, "%s%s", is_enumval(r->kind) ? "::" : ".", name) :
+				      snprintf(buf + n, len - n, "[%u]", (uint32_t)v));
+		if (!*p)
+			return 1;
 	}
-	return walk(ts, ls);
 }
 
-/* The value a spec gives (s NULL: not found).  1: poison, 0, -errno.
+/* The value a side gives (s NULL: not found).  1: poison, 0, -errno.
  * *validate: whether the instruction must hold it already. */
-static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz,
+static int calc(const struct side *s, uint32_t kind, uint64_t *val, uint32_t *sz,
 		uint32_t *type_id, int *validate)
 {
-	const struct acc *a;
 	struct btf_type t, mt;
 	struct btf_member m;
-	uint32_t mid, bit_sz, byte_sz, byte_off;
+	uint32_t mid, bit_sz = 0, byte_sz, byte_off;
 	uint64_t bit_off, size;
 
 	*val = 0;
@@ -452,52 +411,40 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		return 0;
 	}
 	if (!is_field(kind) && !is_enumval(kind)) {	/* type kinds: 0 when not found */
-		if (!s)
-			return 0;
-		if (kind == BPF_CORE_TYPE_ID_TARGET) {
-			*val = s->root;
-			*validate = 0;	/* ids move when objects are linked */
-		} else if (kind == BPF_CORE_TYPE_SIZE) {
-			if (type_size(s->b, s->root, &size, 0))
-				return -EINVAL;
-			*val = size;
-		} else {
+		if (s) {
 			*val = 1;
+			if (kind == BPF_CORE_TYPE_ID_TARGET) {
+				*val = s->id;
+				*validate = 0;	/* ids move when objects are linked */
+			}
+			if (kind == BPF_CORE_TYPE_SIZE && type_size(s->b, s->id, val, 0))
+				return -EINVAL;
 		}
 		return 0;
 	}
 	if (!s)
 		return 1;
-	a = &s->a[s->n - 1];
-	t = type_at(s->b, a->type_id);
+	t = type_at(s->b, s->last);
 	if (kind == BPF_CORE_ENUMVAL_VALUE) {
-		int32_t v32;
-
-		if (kind_of(&t) == BTF_KIND_ENUM) {
-			v32 = (int32_t)xw(s->b, a->type_id, a->idx * 8 + 4);
-			*val = (uint64_t)(int64_t)v32;
-		} else {	/* struct btf_enum64: name_off, val_lo32, val_hi32 */
-			*val = (uint64_t)xw(s->b, a->type_id, a->idx * 12 + 8) << 32 |
-			       xw(s->b, a->type_id, a->idx * 12 + 4);
-		}
+		/* struct btf_enum: name_off, s32 val; btf_enum64: name_off, val_lo32, val_hi32 */
+		*val = kind_of(&t) == BTF_KIND_ENUM ?
+		       (uint64_t)(int64_t)(int32_t)xw(s->b, s->last, s->idx * 8 + 4) :
+		       (uint64_t)xw(s->b, s->last, s->idx * 12 + 8) << 32 | xw(s->b, s->last, s->idx * 12 + 4);
 		return 0;
 	}
-	if (!a->name) {		/* an array element (or the root) */
-		if (kind != BPF_CORE_FIELD_BYTE_OFFSET && kind != BPF_CORE_FIELD_BYTE_SIZE)
+	mid = s->last;
+	if (s->named) {
+		m = member_at(s->b, s->last, s->idx);
+		bit_sz = member_bits(&t, &m);
+		if (skip_mods(s->b, m.type, &mid))
 			return -EINVAL;
-		if (type_size(s->b, a->type_id, &size, 0) || size > UINT32_MAX)
-			return -EINVAL;
-		*val = kind == BPF_CORE_FIELD_BYTE_SIZE ? size : s->bit_off / 8;
-		*sz = (uint32_t)size;
-		*type_id = a->type_id;
-		return 0;
+	} else if (kind > BPF_CORE_FIELD_BYTE_SIZE) {
+		return -EINVAL;	/* an array element (or the root): offset and size only */
 	}
-	m = member_at(s->b, a->type_id, a->idx);
-	if (skip_mods(s->b, m.type, &mid))
-		return -EINVAL;
 	mt = type_at(s->b, mid);
 	bit_off = s->bit_off;
-	bit_sz = member_bits(&t, &m);
+	/* for bitfields the compiler's numbers may differ */
+	*validate = !bit_sz || kind == BPF_CORE_FIELD_SIGNED || kind == BPF_CORE_FIELD_RSHIFT_U64;
 	if (bit_sz) {
 		byte_sz = mt.size;
 		if (!byte_sz || byte_sz > 8)
@@ -515,17 +462,14 @@ static int calc(const struct spec *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		byte_sz = (uint32_t)size;
 		byte_off = (uint32_t)(bit_off / 8);
 		bit_sz = byte_sz * 8;
+		if (kind == BPF_CORE_FIELD_BYTE_OFFSET) {
+			*sz = byte_sz;	/* for the load or store's width */
+			*type_id = mid;
+		}
 	}
-	/* for bitfields the compiler's numbers may differ */
-	*validate = !member_bits(&t, &m) || kind == BPF_CORE_FIELD_SIGNED ||
-			    kind == BPF_CORE_FIELD_RSHIFT_U64;
 	switch (kind) {
 	case BPF_CORE_FIELD_BYTE_OFFSET:
 		*val = byte_off;
-		if (!member_bits(&t, &m)) {
-			*sz = byte_sz;
-			*type_id = mid;
-		}
 		break;
 	case BPF_CORE_FIELD_BYTE_SIZE:
 		*val = byte_sz;
@@ -552,17 +496,10 @@ static int zext_class(const struct btf *b, uint32_t id)	/* 1 pointer, 2 unsigned
 	return kind_of(&t) == BTF_KIND_PTR ? 1 : kind_of(&t) == BTF_KIND_INT && !int_signed(b, id) ? 2 : 0;
 }
 
-static int size_change_ok(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid)
-{
-	int k = zext_class(lb, lid);
-
-	return k && k == zext_class(tb, tid);
-}
-
 int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 		    const struct bo_core_relo *r, struct bo_core_res *res, const char **why)
 {
-	struct spec ls, ts;	/* 1.3 KiB each */
+	struct side l = { .b = local }, ts;
 	struct btf_type lt;
 	uint32_t ltid = 0, ttid = 0, id, sz;
 	const char *lname;
@@ -573,7 +510,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	work = 0;
 	/* The object's side: one message for every way it can be wrong. */
 	*why = BO_CORE_OBJ_BAD;
-	if (parse_spec(local, r, &ls))
+	if (follow(r, &l, NULL, NULL, 0) != 1)
 		return -EINVAL;
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
 		res->orig = res->val = r->type_id;
@@ -582,7 +519,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	}
 	lt = type_at(local, r->type_id);
 	lname = name_of(local, r->type_id);
-	if (!essential_len(lname) || calc(&ls, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate) < 0)
+	if (!essential_len(lname) || calc(&l, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate) < 0)
 		return -EINVAL;
 	/* The kernel's side: a type no search should take that long, or a
 	 * bitfield no load reaches. */
@@ -596,7 +533,10 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 
 			if (!kinds_compat(&t, &lt) || !same_essential(lname, str_at(tb, t.name_off)))
 				continue;
-			e = match_spec(&ls, r->kind, tb, id, &ts);
+			ts = (struct side){ .b = tb, .id = id };
+			e = is_field(r->kind) || is_enumval(r->kind) ? follow(r, &l, &ts, NULL, 0) :
+			    types_walk(local, r->type_id, tb, id,
+				       r->kind == BPF_CORE_TYPE_MATCHES ? MATCH : COMPAT, 0);
 			if (e < 0 || work > WORK_MAX)
 				return -E2BIG;
 			if (!e)
@@ -611,7 +551,8 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 				res->val = v;
 				res->new_sz = sz;
 				if (sz && res->orig_sz && sz != res->orig_sz)
-					res->size_bad = !size_change_ok(local, ltid, tb, ttid);
+					res->size_bad = !zext_class(local, ltid) ||
+							zext_class(local, ltid) != zext_class(tb, ttid);
 			}
 			found = 1;
 		}
@@ -620,7 +561,6 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, &e2) == 1;
 	return 0;
 }
-
 static int size_code(uint32_t bytes)
 {
 	return bytes == 1 ? BPF_B : bytes == 2 ? BPF_H : bytes == 4 ? BPF_W : bytes == 8 ? BPF_DW : -1;
@@ -687,31 +627,25 @@ poison:
 
 void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf, size_t len)
 {
-	struct spec s;
-	size_t n = 0;
+	struct side s = { .b = local };
 	uint32_t id = r->type_id;
-	const char *kw = "", *name;
+	const char *name;
 	struct btf_type t;
-	int i;
+	size_t n;
 
-	if (parse_spec(local, r, &s)) {
+	if (follow(r, &s, NULL, NULL, 0) != 1) {
 		snprintf(buf, len, "[%u] %s", r->type_id, str_at(local, r->access_off) ?: "?");
 		return;
 	}
 	skip_mods(local, id, &id);	/* failing, id stays r->type_id (in range) */
 	t = type_at(local, id);
-	kw = is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ? "union " : "struct ") :
-	     is_enum(&t) ? "enum " : "";
 	name = name_of(local, r->type_id);
-	n = (size_t)snprintf(buf, len, "%s%s", kw, *name ? name : "(anon)");
 	/* Type kinds have no accessors; an enumerator is "enum e::V"; a
 	 * field's root [0] is left out: "struct s.a[2].b". */
-	for (i = 0; i < s.n && n < len; i++)
-		if (s.a[i].name)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", is_enumval(r->kind) ? "::" : ".",
-					      s.a[i].name);
-		else if (i || s.a[i].idx)
-			n += (size_t)snprintf(buf + n, len - n, "[%u]", s.a[i].idx);
+	n = (size_t)snprintf(buf, len, "%s%s", is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ?
+			     "union " : "struct ") : is_enum(&t) ? "enum " : "", *name ? name : "(anon)");
+	if (n < len)
+		follow(r, &s, NULL, buf + n, len - n);
 }
 
 #endif
