@@ -122,7 +122,6 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 			for (pos = 4; pos < len;) {
 				uint32_t h[2];
 				const char *name;
-				uint32_t sec;
 
 				if (len - pos < 8)
 					return efail(o, pn, "records or section name beyond the part");
@@ -131,15 +130,18 @@ static int spread_part(struct parse *ps, const struct btf *b, int part,
 				name = str_at(b, h[0]);
 				if (h[1] > (len - pos) / rec || !name)
 					return efail(o, pn, "records or section name beyond the part");
-				if (bo_charge(o, h[1] + ps->v->nsec))
+				if (bo_charge(o, h[1] + 1))
 					return -E2BIG;
-				sec = sec_by_name(ps->v, name);
+				/* records of another section: skipped whole */
+				if (strcmp(name, ps->v->sec[rg->sec].name)) {
+					pos += h[1] * rec;
+					continue;
+				}
 				for (k = 0; k < h[1]; k++, pos += rec) {
 					uint32_t off;
 
 					memcpy(&off, d + pos, 4);
-					if (!sec || sec != rg->sec || off % INSN_SZ ||
-					    off < rg->start || off >= rg->end)
+					if (off % INSN_SZ || off < rg->start || off >= rg->end)
 						continue;
 					err = add_rec(o, p, part, d + pos,
 						      (uint32_t)(rg->pos + (off - rg->start) / INSN_SZ), b);

@@ -180,43 +180,56 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		      int mode, int depth)
 {
 	struct btf_type lt, tt;
-	uint32_t i, lv, tv, k, lx;
+	uint32_t i, lv, k, lx;
 	int j;
 	const char *ln, *tn;
 
-	if (depth > MAX_CHAIN || ++work > WORK_MAX ||
-	    skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
-		return 0;
-	lt = type_at(lb, lid);
-	tt = type_at(tb, tid);
-	lv = BTF_INFO_VLEN(lt.info);
-	tv = BTF_INFO_VLEN(tt.info);
-	k = kind_of(&lt);
-	ln = name_of(lb, lid);
-	tn = name_of(tb, tid);
-	if (mode == FIELD && is_composite(&lt) && is_composite(&tt))
-		return 1;
-	if (!kinds_compat(&lt, &tt) || (mode >= MATCH && *ln && !same_essential(ln, tn)))
-		return 0;
-	if (k == BTF_KIND_PTR)
-		return mode == FIELD ||
-		       types_walk(lb, lt.type, tb, tt.type, mode >= MATCH ? MATCH_PTR : mode, depth + 1);
-	if (k == BTF_KIND_ARRAY) {
-		/* struct btf_array: type, index_type, nelems */
-		return (mode < MATCH || xw(lb, lid, 8) == xw(tb, tid, 8)) &&
-		       types_walk(lb, xw(lb, lid, 0), tb, xw(tb, tid, 0), mode, depth + 1);
+	/* Pointers, arrays and function prototypes lead on to one more pair
+	 * of types: the loop follows them. */
+	for (;; depth++) {
+		if (depth > MAX_CHAIN || ++work > WORK_MAX ||
+		    skip_mods(lb, lid, &lid) || skip_mods(tb, tid, &tid))
+			return 0;
+		lt = type_at(lb, lid);
+		tt = type_at(tb, tid);
+		lv = BTF_INFO_VLEN(lt.info);
+		k = kind_of(&lt);
+		ln = name_of(lb, lid);
+		tn = name_of(tb, tid);
+		if (mode == FIELD && is_composite(&lt) && is_composite(&tt))
+			return 1;
+		if (!kinds_compat(&lt, &tt) || (mode >= MATCH && *ln && !same_essential(ln, tn)))
+			return 0;
+		if (k == BTF_KIND_PTR) {
+			if (mode == FIELD)
+				return 1;
+			if (mode >= MATCH)
+				mode = MATCH_PTR;
+		} else if (k == BTF_KIND_ARRAY) {
+			/* struct btf_array: type, index_type, nelems */
+			if (mode >= MATCH && xw(lb, lid, 8) != xw(tb, tid, 8))
+				return 0;
+			lt.type = xw(lb, lid, 0);
+			tt.type = xw(tb, tid, 0);
+		} else if (k == BTF_KIND_INT) {
+			return mode >= MATCH ? lt.size == tt.size &&
+				      int_signed(lb, lid) == int_signed(tb, tid) :
+				      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
+		} else if (k == BTF_KIND_FLOAT) {
+			return mode < MATCH || lt.size == tt.size;
+		} else if (mode == FIELD) {	/* forward declarations and enums: by name */
+			return (k == BTF_KIND_FWD || is_enum(&lt)) &&
+			       (!essential_len(ln) || !essential_len(tn) || same_essential(ln, tn));
+		} else if (k == BTF_KIND_FUNC_PROTO) {
+			/* as many parameters; their types are not compared */
+			if (lv != BTF_INFO_VLEN(tt.info))
+				return 0;
+		} else {
+			break;
+		}
+		lid = lt.type;
+		tid = tt.type;
 	}
-	if (k == BTF_KIND_INT)
-		return mode >= MATCH ? lt.size == tt.size &&
-			      int_signed(lb, lid) == int_signed(tb, tid) :
-			      !BTF_INT_OFFSET(int_enc(lb, lid)) && !BTF_INT_OFFSET(int_enc(tb, tid));
-	if (k == BTF_KIND_FLOAT)
-		return mode < MATCH || lt.size == tt.size;
-	if (mode == FIELD)	/* forward declarations and enums: by name */
-		return (k == BTF_KIND_FWD || is_enum(&lt)) &&
-		       (!essential_len(ln) || !essential_len(tn) || same_essential(ln, tn));
-	if (k == BTF_KIND_FUNC_PROTO)	/* as many parameters; their types are not compared */
-		return lv == tv && types_walk(lb, lt.type, tb, tt.type, mode, depth + 1);
 	if (k == BTF_KIND_FWD || mode != MATCH)
 		return k == BTF_KIND_FWD || is_composite(&lt) || is_enum(&lt);
 	if (!is_composite(&lt) && !is_enum(&lt))
@@ -257,7 +270,9 @@ static int elem(struct side *s, uint32_t idx, int root)
 		if (skip_mods(s->b, a.type, &id))
 			return -EINVAL;
 	}
-	*s = (struct side){ s->b, id, id, idx, 0, s->bit_off };
+	s->id = s->last = id;
+	s->idx = idx;
+	s->named = 0;
 	if (type_size(s->b, id, &sz, 0) || (sz && idx > (UINT64_MAX >> 8) / sz))
 		return -EINVAL;
 	s->bit_off += idx * sz * 8;
@@ -297,7 +312,10 @@ static int find_member(struct btf *lb, const struct btf_member *lm, const char *
 			if (found)
 				return found;
 		} else if (!strcmp(name, n)) {
-			*t = (struct side){ t->b, m.type, id, i, 1, t->bit_off };
+			t->id = m.type;
+			t->last = id;
+			t->idx = i;
+			t->named = 1;
 			return types_walk(lb, lm->type, t->b, m.type, FIELD, 0);
 		}
 		t->bit_off -= off;
@@ -323,9 +341,7 @@ static int follow(const struct bo_core_relo *r, struct side *l, struct side *t,
 	size_t n = 0;
 	int i, e;
 
-	*l = (struct side){ .b = lb, .id = r->type_id };
-	if (t)
-		*t = (struct side){ .b = t->b, .id = t->id };
+	*l = (struct side){ .b = lb, .id = r->type_id };	/* t: fresh from the caller */
 	if (!p || r->type_id == 0 || r->type_id > btf_last(lb))
 		return -EINVAL;
 	for (i = 0;; i++) {
@@ -350,7 +366,9 @@ static int follow(const struct bo_core_relo *r, struct side *l, struct side *t,
 				return -EINVAL;
 			if (!name)
 				return 1;
-			*l = (struct side){ .b = lb, .id = id, .last = id, .idx = (uint32_t)v, .named = 1 };
+			l->id = l->last = id;
+			l->idx = (uint32_t)v;
+			l->named = 1;
 			if (t) {
 				struct btf_type tt;
 
@@ -359,7 +377,9 @@ static int follow(const struct bo_core_relo *r, struct side *l, struct side *t,
 				tt = type_at(t->b, id);
 				if (!is_enum(&tt) || (e = find_rec(t->b, id, &tt, name)) < 0)
 					return 0;
-				*t = (struct side){ .b = t->b, .id = id, .last = id, .idx = (uint32_t)e, .named = 1 };
+				t->id = t->last = id;
+				t->idx = (uint32_t)e;
+				t->named = 1;
 			}
 		} else if (i && is_composite(&lt)) {
 			if (v >= BTF_INFO_VLEN(lt.info))

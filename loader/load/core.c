@@ -119,7 +119,7 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 {
 	struct bo_core_res res;
 	struct btf local;
-	char what[200];
+	char what[300];
 	const char *why = "";
 	size_t i;
 	int err;
@@ -136,8 +136,12 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 		return sa_failx(c, -ENOMEM, "out of memory");
 	for (i = 0; !err && i < p->ncore; i++) {
 		const struct bo_core_relo *r = &p->core[i];
+		/* "program 'x': CO-RE insn 3: field byte offset struct sock.sk_mark",
+		 * said by -v and by a failure alike */
+		size_t n = (size_t)snprintf(what, sizeof(what), "program '%s': CO-RE insn %u: %s ",
+					    p->name, r->insn, bo_core_kind_name(r->kind));
 
-		bo_core_describe(&local, r, what, sizeof(what));
+		bo_core_describe(&local, r, what + n, sizeof(what) - n);
 		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, &why);
 #ifndef SOCKACCEL_NO_INSPECT
 		if (!err && res.poison && !modules_read && !sa_core_btf_path) {
@@ -148,14 +152,12 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 		if (!err)
 			err = bo_core_patch(insns, p->insn_cnt, r, &res, &why);
 		if (err < 0) {
-			sa_failx(c, err, "program '%s': CO-RE insn %u: %s %s: %s",
-				 p->name, r->insn, bo_core_kind_name(r->kind), what, why);
+			sa_failx(c, err, "%s: %s", what, why);
 			break;
 		}
 		if (err && npoisoned < sizeof(poisoned) / sizeof(poisoned[0]))
 			poisoned[npoisoned++] = (uint32_t)(2 * i + res.poison);
-		sa_info(c, "program '%s': CO-RE insn %u: %s %s: %llu -> %llu%s%s", p->name,
-			r->insn, bo_core_kind_name(r->kind), what, (unsigned long long)res.orig,
+		sa_info(c, "%s: %llu -> %llu%s%s", what, (unsigned long long)res.orig,
 			(unsigned long long)res.val, err ? ", poisoned: " : "", err ? HOW(res.poison) : "");
 		err = 0;
 	}
