@@ -61,6 +61,9 @@ const char *bo_core_kind_name(uint32_t kind)
 	return s;
 }
 
+#define POISON_KINDS (1u << BPF_CORE_FIELD_BYTE_OFFSET | 1u << BPF_CORE_FIELD_BYTE_SIZE | \
+		      1u << BPF_CORE_FIELD_SIGNED | 1u << BPF_CORE_FIELD_LSHIFT_U64 | \
+		      1u << BPF_CORE_FIELD_RSHIFT_U64 | 1u << BPF_CORE_ENUMVAL_VALUE)
 static int is_field(uint32_t k) { return k <= BPF_CORE_FIELD_RSHIFT_U64; }
 static int is_enumval(uint32_t k) { return k == BPF_CORE_ENUMVAL_EXISTS || k == BPF_CORE_ENUMVAL_VALUE; }
 
@@ -413,8 +416,8 @@ static int follow(const struct bo_core_relo *r, struct side *l, struct side *t,
 	}
 }
 
-/* The value a side gives (s NULL: not found).  1: poison, 0, -errno.
- * *validate: whether the instruction must hold it already. */
+/* The value a side gives, found.  0 or -errno.  *validate: whether the
+ * instruction must hold it already. */
 static int calc(const struct side *s, uint32_t kind, uint64_t *val, uint32_t *sz,
 		uint32_t *type_id, int *validate)
 {
@@ -423,27 +426,19 @@ static int calc(const struct side *s, uint32_t kind, uint64_t *val, uint32_t *sz
 	uint32_t mid, bit_sz = 0, byte_sz, byte_off;
 	uint64_t bit_off, size;
 
-	*val = 0;
+	*val = 1;	/* exists, matches */
 	*sz = 0;
 	*validate = 1;
-	if (kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_ENUMVAL_EXISTS) {
-		*val = s != NULL;
-		return 0;
-	}
-	if (!is_field(kind) && !is_enumval(kind)) {	/* type kinds: 0 when not found */
-		if (s) {
-			*val = 1;
-			if (kind == BPF_CORE_TYPE_ID_TARGET) {
-				*val = s->id;
-				*validate = 0;	/* ids move when objects are linked */
-			}
-			if (kind == BPF_CORE_TYPE_SIZE && type_size(s->b, s->id, val, 0))
-				return -EINVAL;
+	if (kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_ENUMVAL_EXISTS ||
+	    (!is_field(kind) && !is_enumval(kind))) {
+		if (kind == BPF_CORE_TYPE_ID_TARGET) {
+			*val = s->id;
+			*validate = 0;	/* ids move when objects are linked */
 		}
+		if (kind == BPF_CORE_TYPE_SIZE && type_size(s->b, s->id, val, 0))
+			return -EINVAL;
 		return 0;
 	}
-	if (!s)
-		return 1;
 	t = type_at(s->b, s->last);
 	if (kind == BPF_CORE_ENUMVAL_VALUE) {
 		/* struct btf_enum: name_off, s32 val; btf_enum64: name_off, val_lo32, val_hi32 */
@@ -577,8 +572,10 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 			found = 1;
 		}
 	}
+	/* Not found: 0 for the "exists" and type kinds; the other field and
+	 * enum value kinds poison their instruction. */
 	if (!found)
-		res->poison = calc(NULL, r->kind, &res->val, &sz, &ttid, &e2) == 1;
+		res->poison = r->kind < 32 && (POISON_KINDS >> r->kind & 1);
 	return 0;
 }
 static int size_code(uint32_t bytes)
