@@ -43,6 +43,11 @@ struct side {
 				 * element's type and index (p[idx] at the root) */
 	int named;
 	uint64_t bit_off;
+	/* what calc() makes of it: the value, the field's bytes (for loads and
+	 * stores) and type, whether the instruction must hold the value */
+	uint64_t val;
+	uint32_t sz, tid;
+	int validate;
 };
 
 /* By enum bpf_core_relo_kind, one after another: a table of 13 pointers,
@@ -416,24 +421,23 @@ static int follow(const struct bo_core_relo *r, struct side *l, struct side *t,
 	}
 }
 
-/* The value a side gives, found.  0 or -errno.  *validate: whether the
- * instruction must hold it already. */
-static int calc(const struct side *s, uint32_t kind, uint64_t *val, uint32_t *sz,
-		uint32_t *type_id, int *validate)
+/* The value s gives for kind (s->val and the rest): 0 or -errno. */
+static int calc(struct side *s, uint32_t kind)
 {
 	struct btf_type t, mt;
 	struct btf_member m;
 	uint32_t mid, bit_sz = 0, byte_sz, byte_off;
-	uint64_t bit_off, size;
+	uint64_t bit_off, size, *val = &s->val;
 
 	*val = 1;	/* exists, matches */
-	*sz = 0;
-	*validate = 1;
+	s->sz = 0;
+	s->validate = 1;
 	if (kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_ENUMVAL_EXISTS ||
 	    (!is_field(kind) && !is_enumval(kind))) {
-		if (kind == BPF_CORE_TYPE_ID_TARGET) {
+		if (kind == BPF_CORE_TYPE_ID_LOCAL || kind == BPF_CORE_TYPE_ID_TARGET) {
 			*val = s->id;
-			*validate = 0;	/* ids move when objects are linked */
+			/* ids move when objects are linked */
+			s->validate = kind == BPF_CORE_TYPE_ID_LOCAL;
 		}
 		if (kind == BPF_CORE_TYPE_SIZE && type_size(s->b, s->id, val, 0))
 			return -EINVAL;
@@ -459,7 +463,7 @@ static int calc(const struct side *s, uint32_t kind, uint64_t *val, uint32_t *sz
 	mt = type_at(s->b, mid);
 	bit_off = s->bit_off;
 	/* for bitfields the compiler's numbers may differ */
-	*validate = !bit_sz || kind == BPF_CORE_FIELD_SIGNED || kind == BPF_CORE_FIELD_RSHIFT_U64;
+	s->validate = !bit_sz || kind == BPF_CORE_FIELD_SIGNED || kind == BPF_CORE_FIELD_RSHIFT_U64;
 	if (bit_sz) {
 		byte_sz = mt.size;
 		if (!byte_sz || byte_sz > 8)
@@ -478,8 +482,8 @@ static int calc(const struct side *s, uint32_t kind, uint64_t *val, uint32_t *sz
 		byte_off = (uint32_t)(bit_off / 8);
 		bit_sz = byte_sz * 8;
 		if (kind == BPF_CORE_FIELD_BYTE_OFFSET) {
-			*sz = byte_sz;	/* for the load or store's width */
-			*type_id = mid;
+			s->sz = byte_sz;	/* for the load or store's width */
+			s->tid = mid;
 		}
 	}
 	switch (kind) {
@@ -516,26 +520,28 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 {
 	struct side l = { .b = local }, ts;
 	struct btf_type lt;
-	uint32_t ltid = 0, ttid = 0, id, sz;
+	uint32_t id, ltid;
 	const char *lname;
 	size_t k;
-	int found = 0, e, e2;	/* e2: calc()'s validate, unused for the target */
+	int found = 0, e;
 
 	memset(res, 0, sizeof(*res));
 	work = 0;
 	/* The object's side: one message for every way it can be wrong. */
 	*why = BO_CORE_OBJ_BAD;
-	if (follow(r, &l, NULL, NULL, 0) != 1)
+	if (follow(r, &l, NULL, NULL, 0) != 1 || calc(&l, r->kind))
 		return -EINVAL;
-	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
-		res->orig = res->val = r->type_id;
-		res->validate = 1;
+	res->orig = res->val = l.val;
+	res->orig_sz = l.sz;
+	res->validate = l.validate;
+	ltid = l.tid;	/* l is walked again with each kernel candidate */
+	if (r->kind == BPF_CORE_TYPE_ID_LOCAL)
 		return 0;
-	}
 	lt = type_at(local, r->type_id);
 	lname = name_of(local, r->type_id);
-	if (!essential_len(lname) || calc(&l, r->kind, &res->orig, &res->orig_sz, &ltid, &res->validate) < 0)
+	if (!essential_len(lname))
 		return -EINVAL;
+	res->val = 0;
 	/* The kernel's side: a type no search should take that long, or a
 	 * bitfield no load reaches. */
 	*why = "the kernel's type nests too deep, or no load reaches its field";
@@ -544,7 +550,6 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 
 		for (id = BTF_FIRST(tb); id <= btf_last(tb); id++) {
 			struct btf_type t = type_at(tb, id);
-			uint64_t v;
 
 			if (!kinds_compat(&t, &lt) || !same_essential(lname, str_at(tb, t.name_off)))
 				continue;
@@ -556,18 +561,18 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 				return -E2BIG;
 			if (!e)
 				continue;
-			if (calc(&ts, r->kind, &v, &sz, &ttid, &e2) < 0)
+			if (calc(&ts, r->kind))
 				return -EINVAL;
-			if (found && v != res->val) {
+			if (found && ts.val != res->val) {
 				*why = "ambiguous: kernel types of that name disagree";
 				return -EINVAL;
 			}
 			if (!found) {
-				res->val = v;
-				res->new_sz = sz;
-				if (sz && res->orig_sz && sz != res->orig_sz)
+				res->val = ts.val;
+				res->new_sz = ts.sz;
+				if (ts.sz && res->orig_sz && ts.sz != res->orig_sz)
 					res->size_bad = !zext_class(local, ltid) ||
-							zext_class(local, ltid) != zext_class(tb, ttid);
+							zext_class(local, ltid) != zext_class(tb, ts.tid);
 			}
 			found = 1;
 		}
