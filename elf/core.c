@@ -520,10 +520,10 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 {
 	struct side l = { .b = local }, ts;
 	struct btf_type lt;
-	uint32_t id, ltid;
+	uint32_t id;
 	const char *lname;
 	size_t k;
-	int found = 0, e;
+	int found = 0, e, zl;
 
 	memset(res, 0, sizeof(*res));
 	work = 0;
@@ -534,7 +534,8 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	res->orig = res->val = l.val;
 	res->orig_sz = l.sz;
 	res->validate = l.validate;
-	ltid = l.tid;	/* l is walked again with each kernel candidate */
+	/* how the local field may change size (l is walked again with each candidate) */
+	zl = l.sz ? zext_class(local, l.tid) : 0;
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL)
 		return 0;
 	lt = type_at(local, r->type_id);
@@ -571,8 +572,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 				res->val = ts.val;
 				res->new_sz = ts.sz;
 				if (ts.sz && res->orig_sz && ts.sz != res->orig_sz)
-					res->size_bad = !zext_class(local, ltid) ||
-							zext_class(local, ltid) != zext_class(tb, ts.tid);
+					res->size_bad = !zl || zl != zext_class(tb, ts.tid);
 			}
 			found = 1;
 		}
