@@ -294,6 +294,10 @@ void *malloc(size_t n)
 		h = m;
 		h->size = n;
 		h->mapped = len;
+		/* gcc -flto -fipa-pta took these two stores for dead (the block
+		 * comes from an integer, the syscall's result): a realloc() of
+		 * it then copied 0 bytes, and free() left it mapped. */
+		__asm__ volatile("" : : "r"(h) : "memory");
 		return h + 1;
 	}
 	if (!cur || (size_t)(end - cur) < n + sizeof(*h)) {
