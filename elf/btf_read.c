@@ -75,12 +75,10 @@ int64_t extra_size(const struct btf_type *t)
 
 /*
  * Two passes over the types: check and count them, then note where each
- * starts, in one allocation.  Growing the index with realloc() instead
- * broke the static build with CO-RE: the offsets that realloc() copied
- * into a block of its own mapping (vmlinux: 600 KiB) read back as 0, every
- * kernel type as type 1, every relocation "not found".  Seen only with
- * -flto -fipa-pta and loader/libc's realloc() in the same unit (not at
- * -O1, nor without -fipa-pta); its cause is not pinned down yet.
+ * starts, in one allocation (vmlinux: 600 KiB), never moved by realloc().
+ * (The static build's realloc() of blocks that large lost their contents
+ * until loader/libc/tiny_libc.c kept malloc()'s header from gcc -fipa-pta:
+ * every kernel type read as type 1.)
  */
 int index_types(struct btf *b)
 {
