@@ -104,9 +104,10 @@ static int same_essential(const char *a, const char *b)
 	return a && b && n == essential_len(b) && !strncmp(a, b, n);
 }
 
-static const char *name_of(const struct btf *b, uint32_t id)
+/* A type's name (t its btf_type), "" when it has none. */
+static const char *name_of(const struct btf *b, const struct btf_type *t)
 {
-	const char *s = str_at(b, type_at(b, id).name_off);
+	const char *s = str_at(b, t->name_off);
 
 	return s ? s : "";
 }
@@ -202,8 +203,8 @@ static int types_walk(struct btf *lb, uint32_t lid, struct btf *tb, uint32_t tid
 		tt = type_at(tb, tid);
 		lv = BTF_INFO_VLEN(lt.info);
 		k = kind_of(&lt);
-		ln = name_of(lb, lid);
-		tn = name_of(tb, tid);
+		ln = name_of(lb, &lt);
+		tn = name_of(tb, &tt);
 		if (mode == FIELD && is_composite(&lt) && is_composite(&tt))
 			return 1;
 		if (!kinds_compat(&lt, &tt) || (mode >= MATCH && *ln && !same_essential(ln, tn)))
@@ -539,7 +540,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL)
 		return 0;
 	lt = type_at(local, r->type_id);
-	lname = name_of(local, r->type_id);
+	lname = name_of(local, &lt);
 	if (!essential_len(lname))
 		return -EINVAL;
 	res->val = 0;
@@ -659,9 +660,10 @@ void bo_core_describe(struct btf *local, const struct bo_core_relo *r, char *buf
 		snprintf(buf, len, "[%u] %s", r->type_id, str_at(local, r->access_off) ?: "?");
 		return;
 	}
+	t = type_at(local, id);
+	name = name_of(local, &t);
 	skip_mods(local, id, &id);	/* failing, id stays r->type_id (in range) */
 	t = type_at(local, id);
-	name = name_of(local, r->type_id);
 	/* Type kinds have no accessors; an enumerator is "enum e::V"; a
 	 * field's root [0] is left out: "struct s.a[2].b". */
 	n = (size_t)snprintf(buf, len, "%s%s", is_composite(&t) ? (kind_of(&t) == BTF_KIND_UNION ?
