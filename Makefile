@@ -84,6 +84,21 @@ $(EMBED_OBJ): $(BUILD)/bpf/sockaccel.bpf.o
 	$(Q)$(LLVM_OBJCOPY) $(EMBED_STRIP) --remove-section=.text $< $@ 2>/dev/null || \
 		$(LLVM_OBJCOPY) $(EMBED_STRIP) $< $@
 
+# Stored packed (loader/accel/unpack.h): -3.9 KiB in the static binary.
+# tools/pack.c, a host tool, writes it and fails unless the binary's own
+# loader/accel/unpack.c gives back every byte.  embed.S is given the
+# packed file and the object's size (its .bss room to unpack into).
+PACK := $(BUILD)/tools/pack
+EMBED_Z := $(BUILD)/bpf/sockaccel.embed.z
+EMBED_AS = -DSA_EMBED_Z='"$(EMBED_Z)"' -DSA_EMBED_SIZE=$$(stat -c %s $(EMBED_OBJ))
+$(PACK): tools/pack.c loader/accel/unpack.c loader/accel/unpack.h
+	@mkdir -p $(@D)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -Iloader tools/pack.c loader/accel/unpack.c -o $@
+$(EMBED_Z): $(EMBED_OBJ) $(PACK)
+	$(call msg,PACK,$@)
+	$(Q)$(PACK) $< $@ >/dev/null
+
 # ---- the default build: libelf ----
 DYN_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ELF_SRCS) $(LIBELF_SRCS) $(LOADER_SRCS) $(INSPECT_SRCS))
 
@@ -92,10 +107,10 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF $(CFLAGS) $(SIZEFLAGS) -c $< -o $@
 
-$(BUILD)/obj/embed.o: $(EMBED_S) $(EMBED_OBJ)
+$(BUILD)/obj/embed.o: $(EMBED_S) $(EMBED_Z)
 	@mkdir -p $(@D)
 	$(call msg,AS,$@)
-	$(Q)$(CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
+	$(Q)$(CC) $(EMBED_AS) -c $< -o $@
 
 $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 	$(call msg,LINK,$@)
@@ -144,9 +159,9 @@ $(BUILD)/static/%.o: %.c $(HEADERS) $(STATIC_INC)/.done
 	$(call msg,MUSLCC,$@)
 	$(Q)$(MUSL_CC) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -c $< -o $@
 
-$(BUILD)/static/embed.o: $(EMBED_S) $(EMBED_OBJ)
+$(BUILD)/static/embed.o: $(EMBED_S) $(EMBED_Z)
 	@mkdir -p $(@D)
-	$(Q)$(MUSL_CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
+	$(Q)$(MUSL_CC) $(EMBED_AS) -c $< -o $@
 
 # Link: no build id, no RELRO page, code and read-only data in one segment;
 # and a small "common page size": with 4 KiB, ld pads the file up to the
@@ -333,9 +348,9 @@ $(ASAN)/obj/%.o: %.c $(HEADERS)
 	$(call msg,ASANCC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/obj/embed.o: $(EMBED_S) $(EMBED_OBJ)
+$(ASAN)/obj/embed.o: $(EMBED_S) $(EMBED_Z)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
+	$(Q)$(CC) $(EMBED_AS) -c $< -o $@
 
 $(ASAN)/sockaccel: $(ASAN_OBJS) $(ASAN)/obj/embed.o
 	$(call msg,LINK,$@)

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * unpack.h: the format the built-in BPF object is stored in (tools/pack.c
+ * writes it at build time, unpack.c reads it), and the one function that
+ * reads it.
+ *
+ * An LZ77 stream of tokens, bits and bytes interleaved in one byte string:
+ * a bit is taken, most significant first, from a "bit byte" that is read
+ * from the stream when the previous one is used up, and a literal byte is
+ * read from the stream where it stands.  Numbers n >= 1 are Elias gamma
+ * codes with the bits of n interleaved: n = 1, then while a 0 bit comes,
+ * n = n * 2 + next bit.
+ *
+ *   literals   n = gamma, then n bytes
+ *   repeat     n = gamma: n bytes copied from the last offset back
+ *   new        offset hi = gamma, SA_Z_OFF_LOW bits lo, offset =
+ *              (hi - 1) << SA_Z_OFF_LOW | lo, + 1; then n = gamma + 1
+ *              bytes copied from that offset back (it becomes the last)
+ *
+ * Each token is announced by a bit.  After literals, a 1 bit means a new
+ * offset, 0 a repeat (two literal runs in a row would be one); after a
+ * copy (and at the start), 1 means a new offset, 0 literals (a repeat
+ * right after a copy would be a longer copy).  The stream ends when the
+ * output is full.
+ *
+ * Why this and not an LZ4-style byte format: the object is mostly BPF
+ * instructions and ELF tables, whose matches are short and near: bit-sized
+ * lengths and offsets, and the repeat token (the same field of the next
+ * 8-byte instruction or 24-byte symbol), store it in ~20% fewer bytes than
+ * nibble/byte tokens, for a decoder of about the same size.
+ */
+#ifndef SOCKACCEL_ACCEL_UNPACK_H
+#define SOCKACCEL_ACCEL_UNPACK_H
+
+#include <stddef.h>
+
+#ifndef SA_Z_OFF_LOW
+#define SA_Z_OFF_LOW 6	/* low offset bits stored as they are (tools/pack.c -k) */
+#endif
+
+/* Unpack in[0..inlen) into exactly out[0..outlen): 0, or -EINVAL when the
+ * stream would read past its end, write past out, copy from before out, or
+ * ends early.  Never reads or writes outside the two buffers. */
+int sa_unpack(unsigned char *out, size_t outlen, const unsigned char *in, size_t inlen);
+
+#endif

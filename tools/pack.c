@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pack.c: the build's compressor for the BPF object built into sockaccel
+ * (a host tool, never part of the binary).  `pack IN OUT` writes IN in the
+ * format of loader/accel/unpack.h, then unpacks it again with the
+ * binary's own loader/accel/unpack.c and fails unless every byte comes
+ * back: a build cannot embed an object it would not read.
+ *
+ * The parse is optimal for the format's bit costs, but for one
+ * simplification: of the ways to reach a position, only the cheapest
+ * after literals and the cheapest after a copy are kept, each with its
+ * last offset (a repeat's offset is that state's).  Objects are a few KiB:
+ * trying every offset at every position takes milliseconds.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/unpack.h"
+
+#define K SA_Z_OFF_LOW
+#define INF UINT64_MAX
+
+enum { LIT, REP, NEW };
+
+/* Cheapest way found to reach a position, ending with literals (st 0) or
+ * with a copy (st 1). */
+struct arrive {
+	uint64_t cost;		/* bits */
+	size_t from, len, off;	/* off: the last offset after this token */
+	int kind, from_st;
+};
+
+static unsigned gamma_bits(size_t n)
+{
+	unsigned b = 1;
+
+	while (n > 1) {
+		n >>= 1;
+		b += 2;
+	}
+	return b;
+}
+
+static unsigned off_bits(size_t off)
+{
+	return gamma_bits(((off - 1) >> K) + 1) + K;
+}
+
+struct writer {
+	unsigned char *buf;
+	size_t len, bit_at;
+	unsigned mask;
+};
+
+static void put_bit(struct writer *w, unsigned bit)
+{
+	if (!w->mask) {
+		w->bit_at = w->len++;
+		w->buf[w->bit_at] = 0;
+		w->mask = 0x80;
+	}
+	if (bit)
+		w->buf[w->bit_at] |= w->mask;
+	w->mask >>= 1;
+}
+
+static void put_gamma(struct writer *w, size_t n)
+{
+	int top = 0;
+
+	while (n >> (top + 1))
+		top++;
+	while (top--) {
+		put_bit(w, 0);
+		put_bit(w, (n >> top) & 1);
+	}
+	put_bit(w, 1);
+}
+
+static size_t match_len(const unsigned char *d, size_t n, size_t i, size_t off)
+{
+	size_t l = 0;
+
+	while (i + l < n && d[i + l] == d[i + l - off])
+		l++;
+	return l;
+}
+
+static void relax(struct arrive *a, uint64_t cost, size_t from, int from_st,
+		  int kind, size_t len, size_t off)
+{
+	if (cost < a->cost)
+		*a = (struct arrive){ cost, from, len, off, kind, from_st };
+}
+
+/* Pack d[0..n) into out (room for n + n / 8 + 16 bytes); its length. */
+static size_t pack(const unsigned char *d, size_t n, unsigned char *out)
+{
+	struct arrive *st[2];
+	size_t *best = calloc(n + 2, sizeof(*best));	/* best[m]: nearest offset of a copy of m */
+	size_t i, m, off, l, maxl, ntok = 0, *tok;
+	struct writer w = { out, 0, 0, 0 };
+	int s;
+
+	st[0] = malloc((n + 1) * sizeof(struct arrive));
+	st[1] = malloc((n + 1) * sizeof(struct arrive));
+	tok = malloc((n + 1) * 2 * sizeof(*tok));
+	if (!best || !st[0] || !st[1] || !tok) {
+		perror("pack");
+		exit(1);
+	}
+	for (i = 0; i <= n; i++)
+		st[0][i].cost = st[1][i].cost = INF;
+	st[1][0].cost = 0;	/* the start reads as after a copy */
+	st[1][0].off = 0;
+	for (i = 0; i < n; i++) {
+		maxl = 0;
+		for (off = 1; off <= i; off++) {
+			l = match_len(d, n, i, off);
+			for (; maxl < l; maxl++)
+				best[maxl + 1] = off;
+		}
+		for (s = 0; s < 2; s++) {
+			struct arrive *a = &st[s][i];
+
+			if (a->cost == INF)
+				continue;
+			if (s == 0 && a->off) {	/* after literals: a repeat */
+				l = match_len(d, n, i, a->off);
+				for (m = 1; m <= l; m++)
+					relax(&st[1][i + m], a->cost + 1 + gamma_bits(m), i, s, REP, m, a->off);
+			}
+			for (m = 2; m <= maxl; m++)
+				relax(&st[1][i + m], a->cost + 1 + off_bits(best[m]) + gamma_bits(m - 1),
+				      i, s, NEW, m, best[m]);
+			if (s == 1)
+				for (m = 1; i + m <= n; m++)
+					relax(&st[0][i + m], a->cost + 1 + gamma_bits(m) + 8 * m,
+					      i, s, LIT, m, a->off);
+		}
+	}
+	/* Walk back from the end, then write the tokens in order. */
+	s = st[0][n].cost <= st[1][n].cost ? 0 : 1;
+	for (i = n; i > 0;) {
+		struct arrive *a = &st[s][i];
+
+		tok[ntok++] = i;
+		tok[ntok++] = (size_t)s;
+		s = a->from_st;
+		i = a->from;
+	}
+	while (ntok) {
+		struct arrive *a;
+
+		s = (int)tok[--ntok];
+		i = tok[--ntok];
+		a = &st[s][i];
+		put_bit(&w, a->kind == NEW);
+		if (a->kind == NEW) {
+			put_gamma(&w, ((a->off - 1) >> K) + 1);
+			for (m = K; m--;)
+				put_bit(&w, ((a->off - 1) >> m) & 1);
+			put_gamma(&w, a->len - 1);
+		} else {
+			put_gamma(&w, a->len);
+			if (a->kind == LIT) {
+				memcpy(out + w.len, d + a->from, a->len);
+				w.len += a->len;
+			}
+		}
+	}
+	free(best);
+	free(st[0]);
+	free(st[1]);
+	free(tok);
+	return w.len;
+}
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(buf = malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "pack: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char *d, *z, *back;
+	size_t n, zn;
+	FILE *f;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: pack IN OUT\n");
+		return 2;
+	}
+	d = read_all(argv[1], &n);
+	z = malloc(n + n / 8 + 16);
+	back = malloc(n + 1);
+	if (!z || !back) {
+		perror("pack");
+		return 1;
+	}
+	zn = pack(d, n, z);
+	if (sa_unpack(back, n, z, zn) || memcmp(back, d, n)) {
+		fprintf(stderr, "pack: %s: the packed bytes do not unpack to the input (a bug in tools/pack.c)\n",
+			argv[1]);
+		return 1;
+	}
+	f = fopen(argv[2], "wb");
+	if (!f || fwrite(z, 1, zn, f) != zn || fclose(f)) {
+		fprintf(stderr, "pack: %s: %s\n", argv[2], strerror(errno));
+		remove(argv[2]);
+		return 1;
+	}
+	printf("pack: %s: %zu -> %zu bytes\n", argv[1], n, zn);
+	return 0;
+}
