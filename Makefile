@@ -248,6 +248,12 @@ $(BUILD)/tests/unit/test_tiny_str: loader/libc/tiny_str.c
 $(BUILD)/tests/unit/test_tiny_str: UNIT_EXTRA := loader/libc/tiny_str.c
 $(BUILD)/tests/unit/test_tiny_str: UNIT_CFLAGS += '-DTINY(f)=tiny_\#\#f' -Wno-stringop-truncation -fsanitize=address,undefined
 
+# The built-in object's unpacker with the packer linked in (round trips,
+# cut, flipped and random streams), against the object of this build.
+$(BUILD)/tests/unit/test_unpack: loader/accel/unpack.c tools/pack.c $(EMBED_Z)
+$(BUILD)/tests/unit/test_unpack: UNIT_EXTRA := loader/accel/unpack.c tools/pack.c
+$(BUILD)/tests/unit/test_unpack: UNIT_CFLAGS += -DSA_PACK_NO_MAIN -fsanitize=address,undefined -fno-sanitize-recover=all
+
 # The metrics server's request and address parsers (loader/cli/httpd.c),
 # table, prefixes and mutations, under ASan/UBSan.
 $(BUILD)/tests/unit/test_http: loader/cli/httpd.c loader/sys/ctx.c
@@ -390,6 +396,14 @@ $(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c loader/cli/httpd.c loader/cli/ht
 		$< loader/cli/httpd.c loader/sys/ctx.c -o $@
 test-build: $(BUILD)/fuzz/fuzz_http
 
+# The built-in object's unpacker and the packer (tests/fuzz/unpack.t).
+$(BUILD)/fuzz/fuzz_unpack: tests/fuzz/fuzz_unpack.c loader/accel/unpack.c loader/accel/unpack.h tools/pack.c $(EMBED_Z)
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSA_PACK_NO_MAIN -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< loader/accel/unpack.c tools/pack.c -o $@
+test-build: $(BUILD)/fuzz/fuzz_unpack
+
 $(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
 HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
 test-build: $(HOSTILE_BUILD)
@@ -398,9 +412,10 @@ fuzz:
 	$(Q)tests/deps.sh build test
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
-	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
-	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
-	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
+	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http $(BUILD)/fuzz/fuzz_unpack
+	$(Q)for t in http unpack; do \
+	  out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/$$t.t); rc=$$?; \
+	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; [ $$rc = 0 ] || exit $$rc; done
 
 # `sockaccel probe`'s rows, each used for real (tests/kernel/probe.t): one
 # object per row from tests/data/probe/probe.c.

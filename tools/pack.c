@@ -21,6 +21,8 @@
 #include "accel/unpack.h"
 
 #define K SA_Z_OFF_LOW
+/* At worst every byte a literal: a run's gamma code and flag, < 1/8 more. */
+#define SA_PACK_ROOM(n) ((n) + (n) / 8 + 16)
 #define INF UINT64_MAX
 
 enum { LIT, REP, NEW };
@@ -96,11 +98,14 @@ static void relax(struct arrive *a, uint64_t cost, size_t from, int from_st,
 		*a = (struct arrive){ cost, from, len, off, kind, from_st };
 }
 
-/* Pack d[0..n) into out (room for n + n / 8 + 16 bytes); its length. */
-static size_t pack(const unsigned char *d, size_t n, unsigned char *out)
+/* Pack d[0..n) into out (room for SA_PACK_ROOM(n) bytes); its length.
+ * Also linked into tests/unit/test_unpack.c (-DSA_PACK_NO_MAIN). */
+size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out);
+size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out)
 {
 	struct arrive *st[2];
 	size_t *best = calloc(n + 2, sizeof(*best));	/* best[m]: nearest offset of a copy of m */
+	size_t *row = calloc(n + 2, sizeof(*row));	/* row[off]: the match at i - off */
 	size_t i, m, off, l, maxl, ntok = 0, *tok;
 	struct writer w = { out, 0, 0, 0 };
 	int s;
@@ -108,7 +113,7 @@ static size_t pack(const unsigned char *d, size_t n, unsigned char *out)
 	st[0] = malloc((n + 1) * sizeof(struct arrive));
 	st[1] = malloc((n + 1) * sizeof(struct arrive));
 	tok = malloc((n + 1) * 2 * sizeof(*tok));
-	if (!best || !st[0] || !st[1] || !tok) {
+	if (!best || !row || !st[0] || !st[1] || !tok) {
 		perror("pack");
 		exit(1);
 	}
@@ -119,7 +124,10 @@ static size_t pack(const unsigned char *d, size_t n, unsigned char *out)
 	for (i = 0; i < n; i++) {
 		maxl = 0;
 		for (off = 1; off <= i; off++) {
-			l = match_len(d, n, i, off);
+			/* A match from i - 1 that was not empty goes on one
+			 * shorter: each offset costs O(n) over the whole input. */
+			l = row[off] ? row[off] - 1 : match_len(d, n, i, off);
+			row[off] = l;
 			for (; maxl < l; maxl++)
 				best[maxl + 1] = off;
 		}
@@ -173,12 +181,14 @@ static size_t pack(const unsigned char *d, size_t n, unsigned char *out)
 		}
 	}
 	free(best);
+	free(row);
 	free(st[0]);
 	free(st[1]);
 	free(tok);
 	return w.len;
 }
 
+#ifndef SA_PACK_NO_MAIN
 static unsigned char *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -206,13 +216,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	d = read_all(argv[1], &n);
-	z = malloc(n + n / 8 + 16);
+	z = malloc(SA_PACK_ROOM(n));
 	back = malloc(n + 1);
 	if (!z || !back) {
 		perror("pack");
 		return 1;
 	}
-	zn = pack(d, n, z);
+	zn = sa_pack(d, n, z);
 	if (sa_unpack(back, n, z, zn) || memcmp(back, d, n)) {
 		fprintf(stderr, "pack: %s: the packed bytes do not unpack to the input (a bug in tools/pack.c)\n",
 			argv[1]);
@@ -227,3 +237,4 @@ int main(int argc, char **argv)
 	printf("pack: %s: %zu -> %zu bytes\n", argv[1], n, zn);
 	return 0;
 }
+#endif

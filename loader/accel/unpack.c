@@ -75,5 +75,6 @@ int sa_unpack(unsigned char *out, size_t outlen, const unsigned char *in, size_t
 		while (n--)
 			out[o++] = *src++;
 	}
-	return 0;
+	/* Bytes left over: a longer output, or no stream of ours. */
+	return b.p == b.end ? 0 : -EINVAL;
 }

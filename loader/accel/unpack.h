@@ -39,8 +39,9 @@
 #endif
 
 /* Unpack in[0..inlen) into exactly out[0..outlen): 0, or -EINVAL when the
- * stream would read past its end, write past out, copy from before out, or
- * ends early.  Never reads or writes outside the two buffers. */
+ * stream would read past its end, write past out or copy from before out,
+ * or has bytes left when out is full.  Never reads or writes outside the
+ * two buffers. */
 int sa_unpack(unsigned char *out, size_t outlen, const unsigned char *in, size_t inlen);
 
 #endif
