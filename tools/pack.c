@@ -24,6 +24,7 @@
 /* At worst every byte a literal: a run's gamma code and flag, < 1/8 more. */
 #define SA_PACK_ROOM(n) ((n) + (n) / 8 + 16)
 #define INF UINT64_MAX
+#define NCOST 64	/* offset costs in bits are below this */
 
 enum { LIT, REP, NEW };
 
@@ -48,7 +49,7 @@ static unsigned gamma_bits(size_t n)
 
 static unsigned off_bits(size_t off)
 {
-	return gamma_bits(((off - 1) >> K) + 1) + K;
+	return gamma_bits((off >> 3 >> K) + 1) + K + (off & 7 ? 4 : 1);
 }
 
 struct writer {
@@ -104,7 +105,9 @@ size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out);
 size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out)
 {
 	struct arrive *st[2];
-	size_t *best = calloc(n + 2, sizeof(*best));	/* best[m]: nearest offset of a copy of m */
+	size_t *best = calloc(n + 2, sizeof(*best));	/* best[m]: cheapest offset of a copy of m */
+	size_t cmax[NCOST], coff[NCOST];	/* by offset cost: longest match, its offset */
+	unsigned c;
 	size_t *row = calloc(n + 2, sizeof(*row));	/* row[off]: the match at i - off */
 	size_t i, m, off, l, maxl, ntok = 0, *tok;
 	struct writer w = { out, 0, 0, 0 };
@@ -122,15 +125,24 @@ size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out)
 	st[1][0].cost = 0;	/* the start reads as after a copy */
 	st[1][0].off = 0;
 	for (i = 0; i < n; i++) {
-		maxl = 0;
+		/* The cheapest offset for each length: the longest match of
+		 * each offset cost (the nearest, on a tie), then for each
+		 * length the cheapest cost that reaches it. */
+		memset(cmax, 0, sizeof(cmax));
 		for (off = 1; off <= i; off++) {
 			/* A match from i - 1 that was not empty goes on one
 			 * shorter: each offset costs O(n) over the whole input. */
 			l = row[off] ? row[off] - 1 : match_len(d, n, i, off);
 			row[off] = l;
-			for (; maxl < l; maxl++)
-				best[maxl + 1] = off;
+			c = off_bits(off);
+			if (l > cmax[c]) {
+				cmax[c] = l;
+				coff[c] = off;
+			}
 		}
+		for (maxl = 0, c = 0; c < NCOST; c++)
+			for (; maxl < cmax[c]; maxl++)
+				best[maxl + 1] = coff[c];
 		for (s = 0; s < 2; s++) {
 			struct arrive *a = &st[s][i];
 
@@ -168,9 +180,11 @@ size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out)
 		a = &st[s][i];
 		put_bit(&w, a->kind == NEW);
 		if (a->kind == NEW) {
-			put_gamma(&w, ((a->off - 1) >> K) + 1);
-			for (m = K; m--;)
-				put_bit(&w, ((a->off - 1) >> m) & 1);
+			l = a->off & 7 ? 0 : 3;	/* low zero bits not stored */
+			put_bit(&w, !l);
+			put_gamma(&w, (a->off >> l >> (K + 3 - l)) + 1);
+			for (m = K + 3 - l; m--;)
+				put_bit(&w, (a->off >> l >> m) & 1);
 			put_gamma(&w, a->len - 1);
 		} else {
 			put_gamma(&w, a->len);

@@ -49,15 +49,18 @@ int sa_unpack(unsigned char *out, size_t outlen, const unsigned char *in, size_t
 	struct bits b = { in, in + inlen, 0 };
 	size_t o = 0, off = 0, n, i;
 	const unsigned char *src;
+	unsigned x;
 	int t = 1;		/* 0 literals, 1 repeat, 2 new offset */
 
 	while (o < outlen) {
 		t = get_bit(&b) ? 2 : !t;
-		if (t == 2) {	/* off: the distance back, minus 1 */
+		if (t == 2) {
+			x = get_bit(&b) ? 3 : 0;
 			off = get_gamma(&b, outlen) - 1;
-			for (i = SA_Z_OFF_LOW; i--;)
+			for (i = SA_Z_OFF_LOW + x; i--;)
 				off = off << 1 | get_bit(&b);
-			if (off >= o)
+			off <<= 3 - x;
+			if (off - 1 >= o)	/* 0 too */
 				return -EINVAL;
 		}
 		n = get_gamma(&b, outlen) + (t == 2);
@@ -65,7 +68,7 @@ int sa_unpack(unsigned char *out, size_t outlen, const unsigned char *in, size_t
 			return -EINVAL;
 		src = b.p;
 		if (t) {
-			src = out + o - off - 1;
+			src = out + o - off;
 		} else {
 			if (n > (size_t)(b.end - b.p))
 				return -EINVAL;

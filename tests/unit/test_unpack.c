@@ -165,9 +165,10 @@ int main(int argc, char **argv)
 	}
 	ok(bad == 0, "20000 random streams into random buffers: 0 or -EINVAL, in bounds");
 
-	/* Hand-made streams (SA_Z_OFF_LOW low offset bits). */
+	/* Hand-made streams (SA_Z_OFF_LOW 3). */
 	{
-		static const unsigned char back[] = { 0xc0, 0x80 };	/* 1 1 000000 1: a copy 1 back, at 0 */
+		/* 1 1 1 000001 1: new offset, not a multiple of 8, 1 back; at 0 */
+		static const unsigned char back[] = { 0xe0, 0xc0 };
 		static const unsigned char lit[] = { 0x30, 'x' };	/* 0 011: 3 literals, 1 there */
 		static const unsigned char zeros[16];			/* a gamma code that never ends */
 		static const unsigned char two[] = { 0x10, 'a', 'b' };	/* 0 001: 2 literals */
