@@ -84,7 +84,7 @@ $(EMBED_OBJ): $(BUILD)/bpf/sockaccel.bpf.o
 	$(Q)$(LLVM_OBJCOPY) $(EMBED_STRIP) --remove-section=.text $< $@ 2>/dev/null || \
 		$(LLVM_OBJCOPY) $(EMBED_STRIP) $< $@
 
-# Stored packed (loader/accel/unpack.h): -3.9 KiB in the static binary.
+# Stored packed (loader/accel/unpack.h): -3.5 KiB in the static binary.
 # tools/pack.c, a host tool, writes it and fails unless the binary's own
 # loader/accel/unpack.c gives back every byte.  embed.S is given the
 # packed file and the object's size (its .bss room to unpack into).

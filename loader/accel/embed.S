@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * embed.S: the BPF object, built into the binary so that sockaccel is one
- * file to copy.  It is stored packed (SA_EMBED_Z, written by tools/pack.c:
- * 5.3 KiB in 1.5 KiB) and unpacked by loader/accel/unpack.c into
+ * file to copy.  It is stored packed (SA_EMBED_Z, written by tools/pack.c,
+ * about a quarter of the object) and unpacked by loader/accel/unpack.c into
  * sa_embedded_obj, SA_EMBED_SIZE bytes of .bss: zeros cost the file
  * nothing.  The Makefile gives both the path and the size.
  */
