@@ -3,7 +3,7 @@
  * fuzz_unpack: libFuzzer target for the built-in object's unpacker
  * (loader/accel/unpack.c), with the build's packer (tools/pack.c).  The
  * first byte picks: odd, the rest is a stream unpacked into a buffer of
- * (second and third bytes) % 8193 bytes; even, the rest (up to 512 bytes: the
+ * (second and third bytes) % 8193 bytes; even, the rest (up to 192 bytes: the
  * packer's parse is quadratic) is packed and must unpack to itself.  Every
  * buffer is exactly its size.  A crash, a sanitizer report, an answer
  * other than 0 or -EINVAL, or a failed round trip is a finding
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(out);
 		return 0;
 	}
-	size = size - 1 > 512 ? 512 : size - 1;
+	size = size - 1 > 192 ? 192 : size - 1;
 	in = malloc(size ? size : 1);
 	z = malloc(size + size / 8 + 16);
 	check(in && z, "out of memory");

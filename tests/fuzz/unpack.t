@@ -20,7 +20,7 @@ mkdir -p "$work" "$art"
 n=$(stat -c %s "$BUILD/bpf/sockaccel.embed.o")
 { printf '\001'; printf "\\$(printf %03o $((n % 8193 & 255)))\\$(printf %03o $((n % 8193 >> 8)))"
   cat "$BUILD/bpf/sockaccel.embed.z"; } >"$seeds/packed"
-{ printf '\000'; head -c 512 "$BUILD/bpf/sockaccel.embed.o"; } >"$seeds/plain"
+{ printf '\000'; head -c 192 "$BUILD/bpf/sockaccel.embed.o"; } >"$seeds/plain"
 "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -max_len=4096 \
 	-print_final_stats=1 -artifact_prefix="$art/unpack-" "$work" "$seeds" >"$log" 2>&1
 rc=$?
