@@ -7,10 +7,11 @@
  * back: a build cannot embed an object it would not read.
  *
  * The parse is optimal for the format's bit costs, but for one
- * simplification: of the ways to reach a position, only the cheapest
- * after literals and the cheapest after a copy are kept, each with its
- * last offset (a repeat's offset is that state's).  Objects are a few KiB:
- * trying every offset at every position takes milliseconds.
+ * simplification: of the ways to reach a position, only the SLOTS
+ * cheapest after literals and after a copy are kept, each with another
+ * last offset (a repeat's offset is that state's; 4 rather than 1: -14
+ * bytes for our object, more change nothing).  Objects are a few KiB:
+ * trying every offset at every position takes well under a second.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -28,12 +29,14 @@
 
 enum { LIT, REP, NEW };
 
-/* Cheapest way found to reach a position, ending with literals (st 0) or
- * with a copy (st 1). */
+#define SLOTS 4
+
+/* A way found to reach a position, ending with literals (st 0) or with a
+ * copy (st 1); SLOTS of each a position, with distinct last offsets. */
 struct arrive {
 	uint64_t cost;		/* bits */
 	size_t from, len, off;	/* off: the last offset after this token */
-	int kind, from_st;
+	int kind, from_st, from_slot;
 };
 
 static unsigned gamma_bits(size_t n)
@@ -92,11 +95,24 @@ static size_t match_len(const unsigned char *d, size_t n, size_t i, size_t off)
 	return l;
 }
 
-static void relax(struct arrive *a, uint64_t cost, size_t from, int from_st,
+/* Keep a way to a position if it is cheaper than the one with the same
+ * last offset, or else than the dearest kept. */
+static void relax(struct arrive *slot, uint64_t cost, size_t from, int from_st, int from_slot,
 		  int kind, size_t len, size_t off)
 {
-	if (cost < a->cost)
-		*a = (struct arrive){ cost, from, len, off, kind, from_st };
+	struct arrive *a = slot, *worst = slot;
+	int j;
+
+	for (j = 0; j < SLOTS; j++, a++) {
+		if (a->cost != INF && a->off == off) {
+			worst = a;
+			break;
+		}
+		if (a->cost > worst->cost)
+			worst = a;
+	}
+	if (cost < worst->cost)
+		*worst = (struct arrive){ cost, from, len, off, kind, from_st, from_slot };
 }
 
 /* Pack d[0..n) into out (room for SA_PACK_ROOM(n) bytes); its length.
@@ -111,16 +127,17 @@ size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out)
 	size_t *row = calloc(n + 2, sizeof(*row));	/* row[off]: the match at i - off */
 	size_t i, m, off, l, maxl, ntok = 0, *tok;
 	struct writer w = { out, 0, 0, 0 };
-	int s;
+	int s, j, k;
 
-	st[0] = malloc((n + 1) * sizeof(struct arrive));
-	st[1] = malloc((n + 1) * sizeof(struct arrive));
+	/* st[s][i * SLOTS + j]: the j-th way to i */
+	st[0] = malloc((n + 1) * SLOTS * sizeof(struct arrive));
+	st[1] = malloc((n + 1) * SLOTS * sizeof(struct arrive));
 	tok = malloc((n + 1) * 2 * sizeof(*tok));
 	if (!best || !row || !st[0] || !st[1] || !tok) {
 		perror("pack");
 		exit(1);
 	}
-	for (i = 0; i <= n; i++)
+	for (i = 0; i < (n + 1) * SLOTS; i++)
 		st[0][i].cost = st[1][i].cost = INF;
 	st[1][0].cost = 0;	/* the start reads as after a copy */
 	st[1][0].off = 0;
@@ -143,41 +160,50 @@ size_t sa_pack(const unsigned char *d, size_t n, unsigned char *out)
 		for (maxl = 0, c = 0; c < NCOST; c++)
 			for (; maxl < cmax[c]; maxl++)
 				best[maxl + 1] = coff[c];
-		for (s = 0; s < 2; s++) {
-			struct arrive *a = &st[s][i];
+		for (k = 0; k < 2 * SLOTS; k++) {
+			struct arrive *a = &st[k / SLOTS][i * SLOTS + k % SLOTS];
+			struct arrive *copy = &st[1][0], *lit = &st[0][0];
 
+			s = k / SLOTS;
+			j = k % SLOTS;
 			if (a->cost == INF)
 				continue;
 			if (s == 0 && a->off) {	/* after literals: a repeat */
 				l = match_len(d, n, i, a->off);
 				for (m = 1; m <= l; m++)
-					relax(&st[1][i + m], a->cost + 1 + gamma_bits(m), i, s, REP, m, a->off);
+					relax(copy + (i + m) * SLOTS, a->cost + 1 + gamma_bits(m),
+					      i, s, j, REP, m, a->off);
 			}
 			for (m = 2; m <= maxl; m++)
-				relax(&st[1][i + m], a->cost + 1 + off_bits(best[m]) + gamma_bits(m - 1),
-				      i, s, NEW, m, best[m]);
+				relax(copy + (i + m) * SLOTS, a->cost + 1 + off_bits(best[m]) + gamma_bits(m - 1),
+				      i, s, j, NEW, m, best[m]);
 			if (s == 1)
 				for (m = 1; i + m <= n; m++)
-					relax(&st[0][i + m], a->cost + 1 + gamma_bits(m) + 8 * m,
-					      i, s, LIT, m, a->off);
+					relax(lit + (i + m) * SLOTS, a->cost + 1 + gamma_bits(m) + 8 * m,
+					      i, s, j, LIT, m, a->off);
 		}
 	}
-	/* Walk back from the end, then write the tokens in order. */
-	s = st[0][n].cost <= st[1][n].cost ? 0 : 1;
+	/* Walk back from the cheapest way to the end, then write the
+	 * tokens in order. */
+	for (s = j = 0, k = 0; k < 2 * SLOTS; k++)
+		if (st[k / SLOTS][n * SLOTS + k % SLOTS].cost < st[s][n * SLOTS + j].cost) {
+			s = k / SLOTS;
+			j = k % SLOTS;
+		}
 	for (i = n; i > 0;) {
-		struct arrive *a = &st[s][i];
+		struct arrive *a = &st[s][i * SLOTS + j];
 
-		tok[ntok++] = i;
+		tok[ntok++] = i * SLOTS + (size_t)j;
 		tok[ntok++] = (size_t)s;
 		s = a->from_st;
+		j = a->from_slot;
 		i = a->from;
 	}
 	while (ntok) {
 		struct arrive *a;
 
 		s = (int)tok[--ntok];
-		i = tok[--ntok];
-		a = &st[s][i];
+		a = &st[s][tok[--ntok]];
 		put_bit(&w, a->kind == NEW);
 		if (a->kind == NEW) {
 			l = a->off & 7 ? 0 : 3;	/* low zero bits not stored */
