@@ -66,7 +66,7 @@ int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth);
 /*
  * Program BTF (the object's .BTF to BPF_BTF_LOAD, func_info and line_info
  * to BPF_PROG_LOAD) can be left out apart from CO-RE
- * (-DSOCKACCEL_NO_PROG_BTF: 848 bytes of the static build); without CO-RE
+ * (-DSOCKACCEL_NO_PROG_BTF: 800 bytes of the static build); without CO-RE
  * there is none either.
  */
 #if defined(SOCKACCEL_NO_CORE) && !defined(SOCKACCEL_NO_PROG_BTF)

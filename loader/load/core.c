@@ -193,7 +193,7 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 
 #else	/* SOCKACCEL_NO_CORE: the static build, within its 96 KiB */
 /*
- * CO-RE costs 8,752 bytes of the static build (program BTF 848 more); left
+ * CO-RE costs 8,768 bytes of the static build (program BTF 800 more); left
  * out (the Makefile's STATIC_CORE), the static build refuses a
  * program with relocations rather than load it with the compiler's guesses.
  */
