@@ -580,6 +580,7 @@ int bo_core_resolve(struct btf *local, struct btf *const *targ, size_t ntarg,
 	}
 	/* Not found: 0 for the "exists" and type kinds; the other field and
 	 * enum value kinds poison their instruction. */
+	res->missing = !found;
 	if (!found)
 		res->poison = r->kind < 32 && (POISON_KINDS >> r->kind & 1);
 	return 0;

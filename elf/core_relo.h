@@ -21,7 +21,8 @@ struct bo_core_res {
 	uint64_t orig, val;	/* what clang wrote, what this kernel needs */
 	uint32_t orig_sz, new_sz;	/* field bytes, for loads and stores */
 	int validate;		/* the instruction must hold orig now */
-	int poison;		/* not in the target BTF: instruction poisoned */
+	int missing;		/* no candidate in the targets given */
+	int poison;		/* missing, and of a kind that poisons its instruction */
 	int size_bad;		/* the field changed size in a way a load cannot follow */
 };
 

@@ -40,7 +40,7 @@ static const uint8_t *prog_btf_of;
 /* The target BTF, read once per process: [0] vmlinux (or --btf), then modules. */
 static struct btf **targ;	/* malloc'd: 1 + MAX_MODULES */
 static size_t ntarg, nvmlinux;
-static int targ_err, modules_read __attribute__((unused));
+static int targ_err, modules_read;
 
 /* Poisoned relocations of the program last relocated, for the message:
  * 2 * index in p->core, + 1 when the field was not found (else its size). */
@@ -84,7 +84,6 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 			targ_err == -EINVAL ? "not BTF, or malformed" : strerror(-targ_err));
 }
 
-#ifndef SOCKACCEL_NO_INSPECT
 /* Modules' BTF, split on vmlinux's: read once, only when needed. */
 static void load_modules(void)
 {
@@ -109,7 +108,6 @@ static void load_modules(void)
 	}
 	closedir(d);
 }
-#endif	/* the static build (96 KiB) reads vmlinux's BTF only: modules cost 300 bytes */
 
 /* Not there, or a signed field that changed size (no load follows it). */
 #define HOW(notfound) ((notfound) ? "not found in kernel BTF" : "changed size in kernel BTF")
@@ -143,12 +141,12 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 
 		bo_core_describe(&local, r, what + n, sizeof(what) - n);
 		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, &why);
-#ifndef SOCKACCEL_NO_INSPECT
-		if (!err && res.poison && !modules_read && !sa_core_btf_path) {
+		/* Not in vmlinux: the modules' BTF too, for every kind (a type
+		 * that exists only in a module exists, as libbpf says). */
+		if (!err && res.missing && !modules_read && !sa_core_btf_path) {
 			load_modules();
 			err = bo_core_resolve(&local, targ, ntarg, r, &res, &why);
 		}
-#endif
 		if (!err)
 			err = bo_core_patch(insns, p->insn_cnt, r, &res, &why);
 		if (err < 0) {

@@ -83,6 +83,14 @@ enum sock_type___local {
 	SOCK_NO_SUCH_TYPE = 98,
 };
 
+/* A type of a module: drivers/net/veth.c's private data.  Where veth is a
+ * module its BTF is the module's split BTF (/sys/kernel/btf/veth, Linux
+ * 5.11), in vmlinux where it is built in; without either it does not exist
+ * and the guarded read below never runs. */
+struct veth_priv {
+	unsigned int requested_headroom;
+} __attribute__((preserve_access_index));
+
 struct core_out {
 	__u32 ops_seen;		/* bit per sockops op that fired */
 	__u32 local_port;	/* ctx, at ACTIVE_ESTABLISHED_CB */
@@ -108,6 +116,8 @@ struct core_out {
 	__u32 sk_protocol;	/* IPPROTO_TCP */
 	__u32 user_mss;		/* TCP_MAXSEG, set before connect */
 	__u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT */
+	__u32 veth_exists;	/* type exists? (module BTF) */
+	__u32 veth_headroom;	/* byte offset of veth_priv.requested_headroom */
 };
 
 struct {
@@ -196,6 +206,10 @@ int core_ops(struct bpf_sock_ops *ctx)
 	out->sock_exists = __builtin_preserve_type_info(*(struct sock *)0, 0);
 	out->sock_id = __builtin_btf_type_id(*(struct sock *)0, 1);
 	out->sock_local_id = __builtin_btf_type_id(*(struct sock *)0, 0);
+	out->veth_exists = __builtin_preserve_type_info(*(struct veth_priv *)0, 0);
+	if (out->veth_exists)
+		out->veth_headroom = __builtin_preserve_field_info(
+			((struct veth_priv *)0)->requested_headroom, F_OFFSET);
 	sk = skops->sk;
 	if (sk)
 		record_sock(out, skc_to_tcp_sock(sk));
