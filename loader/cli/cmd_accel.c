@@ -398,7 +398,7 @@ static int print_instance(const struct sa_instance *in, void *arg)
 int cmd_status(struct sa_args *a)
 {
 	const char *pin_dir = a->pin_dir ? a->pin_dir : SA_PIN_DIR;
-	struct sa_status s;
+	static struct sa_status s;
 
 	if (sa_check_caps(&a->ctx, "status"))
 		return sa_report(a);
