@@ -111,11 +111,18 @@ static void print_pins(const struct bo_object *o, const struct sa_loaded *l, con
  */
 static int load_cmd(struct sa_args *a, int all, const char *dir)
 {
-	struct load_args la = { .obj = a->argv[0], .path = dir ? dir : a->argv[1], .pinmaps = dir };
-	struct bo_object o = { 0 };
-	struct sa_loaded l = { 0 };
-	struct sa_pins pins = { .byname_dir = SA_BPFFS_ROOT };
+	/* Static, as the command runs once: the fields are reached
+	 * RIP-relative, not past 64 KiB of refs on the stack (-80 B). */
+	static struct load_args la;
+	static struct bo_object o;
+	static struct sa_loaded l;
+	static struct sa_pins pins;
 	int created = 0, err = 0, i, lock = -1;
+
+	la.obj = a->argv[0];
+	la.path = dir ? dir : a->argv[1];
+	la.pinmaps = dir;
+	pins.byname_dir = SA_BPFFS_ROOT;
 
 	if (!dir)
 		err = load_words(a, &la);
