@@ -169,8 +169,10 @@ static int link_error(struct sa_args *a, int err, const struct net_type *t,
 
 static int net_attach(struct sa_args *a, const struct net_type *t, const char *dev, int overwrite)
 {
-	struct bpf_prog_info info;
-	char what[PATH_MAX + 8], dir[PATH_MAX], path[PATH_MAX];
+	/* Static, as the command runs once: RIP-relative, not 4-byte rsp
+	 * displacements past the buffers. */
+	static struct bpf_prog_info info;
+	static char what[PATH_MAX + 8], dir[PATH_MAX], path[PATH_MAX];
 	const char *done = "attached";
 	int prog, link, ifindex, created = 0, err;
 
