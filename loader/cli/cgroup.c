@@ -21,7 +21,7 @@
 static int cgroup_attach_cmd(struct sa_args *a, int detach)
 {
 	const struct bo_attach_def *d;
-	char canon[PATH_MAX], what[PATH_MAX + 8];
+	static char canon[PATH_MAX], what[PATH_MAX + 8];
 	uint32_t flags = 0;
 	int cg, prog;
 

@@ -9,6 +9,13 @@
 #include "bpf/sockaccel.h"
 #include "sys/ctx.h"
 
+/*
+ * A command runs once per process, so its large buffers and structs may be
+ * static (in .bss, which costs the file nothing): a static buffer's address
+ * is a 5-byte immediate and its fields are RIP-relative, where a frame of
+ * PATH_MAX buffers puts most locals past the 1-byte rsp displacements.
+ * Only in commands: nothing below loader/cli keeps state between calls.
+ */
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
 #define SA_MAX_WORDS 48		/* words after a command */

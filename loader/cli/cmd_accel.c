@@ -96,9 +96,9 @@ int cmd_install(struct sa_args *a)
 		[SA_DONE] = "installed on", [SA_REPAIRED] = "installed on",
 		[SA_REPLACED] = "replaced the programs on",
 	};
-	struct sa_accel_opts o;
-	struct bo_object obj;
-	char cgroup[PATH_MAX] = "", root[PATH_MAX];
+	static struct sa_accel_opts o;
+	static struct bo_object obj;
+	static char cgroup[PATH_MAX], root[PATH_MAX];
 	enum sa_result res;
 	size_t i;
 	int ret;

@@ -240,7 +240,7 @@ out:
 
 static int net_detach(struct sa_args *a, const struct net_type *t, const char *dev)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	int link, err;
 
 	err = pin_path(a, path, sizeof(path), dev, t->name);

@@ -216,7 +216,7 @@ static int prog_pin(struct sa_args *a)
 int sa_prog_attach_cmd(struct sa_args *a, int detach)
 {
 	const struct bo_attach_def *d;
-	char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
+	static char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
 	int prog, map;
 
 	d = sa_attach_arg(a, a->argv[2], BO_ATTACH_MAP);
