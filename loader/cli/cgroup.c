@@ -53,7 +53,7 @@ static int cgroup_detach(struct sa_args *a) { return cgroup_attach_cmd(a, 1); }
  * 7 prints it: "cgroup_sock_ops"), AttachFlags, Name. */
 static int cgroup_show(struct sa_args *a)
 {
-	char canon[PATH_MAX];
+	static char canon[PATH_MAX];
 	size_t i;
 	int cg, first = 1;
 

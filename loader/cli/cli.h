@@ -10,10 +10,12 @@
 #include "sys/ctx.h"
 
 /*
- * A command runs once per process, so its large buffers and structs may be
- * static (in .bss, which costs the file nothing): a static buffer's address
- * is a 5-byte immediate and its fields are RIP-relative, where a frame of
- * PATH_MAX buffers puts most locals past the 1-byte rsp displacements.
+ * A command runs once per process, in one thread, so its large buffers and
+ * structs (and its helpers') may be static (in .bss, which costs the file
+ * nothing): a static buffer's address is a 5-byte immediate and its fields
+ * are RIP-relative, where a frame of PATH_MAX buffers puts most locals past
+ * the 1-byte rsp displacements.  No static may hold an initializer (it
+ * would go into .data: the whole buffer in the file).
  * Only in commands: nothing below loader/cli keeps state between calls.
  */
 #define EXIT_FAIL  1

@@ -28,7 +28,7 @@ extern const char sa_embedded_obj[], sa_embedded_obj_end[];
 /* The BPF object, parsed: built in, or <--objects DIR>/sockaccel.bpf.o. */
 static int get_object(struct sa_args *a, struct bo_object *obj)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	const char *name = "(built-in) " SA_OBJ_FILE;
 	const void *bytes = sa_embedded_obj;
 	size_t len = (size_t)(sa_embedded_obj_end - sa_embedded_obj);

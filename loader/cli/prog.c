@@ -87,7 +87,7 @@ static int ref_map(struct sa_args *a, const struct bo_object *o, const char *sel
 /* What a load printed (the short form `load`): every pin, as made. */
 static void print_pins(const struct bo_object *o, const struct sa_loaded *l, const char *dir)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	size_t i, m;
 
 	for (i = 0; i < o->nmaps + o->nprogs; i++) {
@@ -264,7 +264,7 @@ static void default_pin_dir(const char *obj, char *buf, size_t len)
 
 int cmd_load(struct sa_args *a)
 {
-	char dir[PATH_MAX];
+	static char dir[PATH_MAX];
 
 	if (a->pin_dir)
 		snprintf(dir, sizeof(dir), "%s", a->pin_dir);
@@ -275,7 +275,7 @@ int cmd_load(struct sa_args *a)
 
 int cmd_unload(struct sa_args *a)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
 	int n = 0, r, lock;

@@ -60,7 +60,7 @@ struct agent {
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-	char line[PATH_MAX + 256];
+	static char line[PATH_MAX + 256];
 	va_list ap;
 
 	/* One write per line: the journal never sees half of one. */
@@ -129,7 +129,7 @@ static void detach_held(struct agent *g)
  */
 static const char *fault(struct agent *g, char *why, size_t len)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	struct stat st;
 	int i, fd, other;
 
@@ -288,7 +288,7 @@ int cmd_run(struct sa_args *a)
 	static struct agent g;
 	struct signalfd_siginfo si = { .ssi_signo = 0 };
 	struct pollfd p[2] = { { .fd = -1 } };
-	char why[PATH_MAX + 128];
+	static char why[PATH_MAX + 128];
 	uint64_t now, next;
 	struct bo_object obj;
 	uint64_t sigs;
