@@ -22,20 +22,23 @@
 #define EXIT_USAGE 2
 #define SA_MAX_WORDS 48		/* words after a command */
 
-/* Options, parsed once for every command (each says which it takes). */
+/* Options, parsed once for every command (each says which it takes).
+ * ctx within 128 bytes of the start: &a->ctx, passed to every sa_fail(),
+ * is then a 1-byte displacement (the ports after it: -0.36 KiB static). */
 struct sa_args {
 	const char *cmd;
 	const char *cgroup, *pin_dir, *objects, *type;
-	uint16_t ports[SA_PORTS_MAX];
-	size_t nports;
 	int json, disasm;
 	int replace, all, sockets, prometheus;	/* install --replace, status --all ... */
 	const char *metrics;	/* run: ADDR:PORT */
 	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
 	char **argv;
+	size_t nports;
 	struct sa_ctx ctx;
+	uint16_t ports[SA_PORTS_MAX];
 };
+_Static_assert(offsetof(struct sa_args, ctx) < 128, "ctx within a 1-byte displacement");
 
 /* Print "sockaccel: <cmd>: <message>" (and the verifier log); returns 1. */
 struct bo_attach_def;
