@@ -286,8 +286,8 @@ static int net_show(struct sa_args *a)
 		else
 			fputs(kind ? "\ntc:\n" : "xdp:\n", stdout);
 		for (id = 0; sys_link_get_next_id(id, &id) == 0;) {
-			struct bpf_link_info li, pi;
-			char path[PATH_MAX], name[IF_NAMESIZE];
+			static struct bpf_link_info li, pi;
+			static char path[PATH_MAX], name[IF_NAMESIZE];
 			const char *tname = "xdp";
 			size_t i;
 
