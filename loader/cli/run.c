@@ -290,7 +290,7 @@ int cmd_run(struct sa_args *a)
 	struct pollfd p[2] = { { .fd = -1 } };
 	static char why[PATH_MAX + 128];
 	uint64_t now, next;
-	struct bo_object obj;
+	static struct bo_object obj;
 	uint64_t sigs;
 	int ret, timeout;
 
