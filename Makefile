@@ -84,6 +84,21 @@ $(EMBED_OBJ): $(BUILD)/bpf/sockaccel.bpf.o
 	$(Q)$(LLVM_OBJCOPY) $(EMBED_STRIP) --remove-section=.text $< $@ 2>/dev/null || \
 		$(LLVM_OBJCOPY) $(EMBED_STRIP) $< $@
 
+# Stored packed (loader/accel/unpack.h): -3.5 KiB in the static binary.
+# tools/pack.c, a host tool, writes it and fails unless the binary's own
+# loader/accel/unpack.c gives back every byte.  embed.S is given the
+# packed file and the object's size (its .bss room to unpack into).
+PACK := $(BUILD)/tools/pack
+EMBED_Z := $(BUILD)/bpf/sockaccel.embed.z
+EMBED_AS = -DSA_EMBED_Z='"$(EMBED_Z)"' -DSA_EMBED_SIZE=$$(stat -c %s $(EMBED_OBJ))
+$(PACK): tools/pack.c loader/accel/unpack.c loader/accel/unpack.h
+	@mkdir -p $(@D)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -Iloader tools/pack.c loader/accel/unpack.c -o $@
+$(EMBED_Z): $(EMBED_OBJ) $(PACK)
+	$(call msg,PACK,$@)
+	$(Q)$(PACK) $< $@ >/dev/null
+
 # ---- the default build: libelf ----
 DYN_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ELF_SRCS) $(LIBELF_SRCS) $(LOADER_SRCS) $(INSPECT_SRCS))
 
@@ -92,10 +107,10 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF $(CFLAGS) $(SIZEFLAGS) -c $< -o $@
 
-$(BUILD)/obj/embed.o: $(EMBED_S) $(EMBED_OBJ)
+$(BUILD)/obj/embed.o: $(EMBED_S) $(EMBED_Z)
 	@mkdir -p $(@D)
 	$(call msg,AS,$@)
-	$(Q)$(CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
+	$(Q)$(CC) $(EMBED_AS) -c $< -o $@
 
 $(BUILD)/sockaccel: $(DYN_OBJS) $(BUILD)/obj/embed.o
 	$(call msg,LINK,$@)
@@ -150,9 +165,9 @@ $(BUILD)/static/%.o: %.c $(HEADERS) $(STATIC_INC)/.done
 	$(call msg,MUSLCC,$@)
 	$(Q)$(MUSL_CC) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -c $< -o $@
 
-$(BUILD)/static/embed.o: $(EMBED_S) $(EMBED_OBJ)
+$(BUILD)/static/embed.o: $(EMBED_S) $(EMBED_Z)
 	@mkdir -p $(@D)
-	$(Q)$(MUSL_CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
+	$(Q)$(MUSL_CC) $(EMBED_AS) -c $< -o $@
 
 # Link: no build id, no RELRO page, code and read-only data in one segment;
 # and a small "common page size": with 4 KiB, ld pads the file up to the
@@ -238,6 +253,12 @@ $(BUILD)/tests/unit/test_tiny_fmt: UNIT_CFLAGS += -Wno-format-truncation -fsanit
 $(BUILD)/tests/unit/test_tiny_str: loader/libc/tiny_str.c
 $(BUILD)/tests/unit/test_tiny_str: UNIT_EXTRA := loader/libc/tiny_str.c
 $(BUILD)/tests/unit/test_tiny_str: UNIT_CFLAGS += '-DTINY(f)=tiny_\#\#f' -Wno-stringop-truncation -fsanitize=address,undefined
+
+# The built-in object's unpacker with the packer linked in (round trips,
+# cut, flipped and random streams), against the object of this build.
+$(BUILD)/tests/unit/test_unpack: loader/accel/unpack.c tools/pack.c $(EMBED_Z)
+$(BUILD)/tests/unit/test_unpack: UNIT_EXTRA := loader/accel/unpack.c tools/pack.c
+$(BUILD)/tests/unit/test_unpack: UNIT_CFLAGS += -DSA_PACK_NO_MAIN -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The metrics server's request and address parsers (loader/cli/httpd.c),
 # table, prefixes and mutations, under ASan/UBSan.
@@ -339,9 +360,9 @@ $(ASAN)/obj/%.o: %.c $(HEADERS)
 	$(call msg,ASANCC,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) -DSOCKACCEL_HAVE_LIBELF -O1 -g $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/obj/embed.o: $(EMBED_S) $(EMBED_OBJ)
+$(ASAN)/obj/embed.o: $(EMBED_S) $(EMBED_Z)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -DSA_EMBED_OBJ='"$(EMBED_OBJ)"' -c $< -o $@
+	$(Q)$(CC) $(EMBED_AS) -c $< -o $@
 
 $(ASAN)/sockaccel: $(ASAN_OBJS) $(ASAN)/obj/embed.o
 	$(call msg,LINK,$@)
@@ -381,6 +402,14 @@ $(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c loader/cli/httpd.c loader/cli/ht
 		$< loader/cli/httpd.c loader/sys/ctx.c -o $@
 test-build: $(BUILD)/fuzz/fuzz_http
 
+# The built-in object's unpacker and the packer (tests/fuzz/unpack.t).
+$(BUILD)/fuzz/fuzz_unpack: tests/fuzz/fuzz_unpack.c loader/accel/unpack.c loader/accel/unpack.h tools/pack.c $(EMBED_Z)
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS_ALL) -DSA_PACK_NO_MAIN -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< loader/accel/unpack.c tools/pack.c -o $@
+test-build: $(BUILD)/fuzz/fuzz_unpack
+
 $(BUILD)/tests/unit/test_malformed: tests/unit/objcmp.h
 HOSTILE_BUILD := $(BUILD)/tests/data/malformed/MANIFEST $(ASAN)/sockaccel $(ASAN_UNIT_BINS) $(FUZZ_BINS)
 test-build: $(HOSTILE_BUILD)
@@ -389,9 +418,10 @@ fuzz:
 	$(Q)tests/deps.sh build test
 	$(Q)$(MAKE) --no-print-directory -s all $(TEST_BPF_OBJS) $(HOSTILE_BUILD)
 	$(Q)for t in $(FUZZ_TARGETS); do BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
-	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http
-	$(Q)out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/http.t); rc=$$?; \
-	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; exit $$rc
+	$(Q)$(MAKE) --no-print-directory -s $(BUILD)/fuzz/fuzz_http $(BUILD)/fuzz/fuzz_unpack
+	$(Q)for t in http unpack; do \
+	  out=$$(BUILD=$(abspath $(BUILD)) FUZZ_TEST_SECONDS=$$(($(FUZZ_SECONDS) * 4)) tests/fuzz/$$t.t); rc=$$?; \
+	  printf '%s\n' "$$out" | sed -n 's/^ok 1 - //p; /^not ok/,$$p'; [ $$rc = 0 ] || exit $$rc; done
 
 # `sockaccel probe`'s rows, each used for real (tests/kernel/probe.t): one
 # object per row from tests/data/probe/probe.c.

@@ -13,6 +13,7 @@
 
 #include "accel/accel.h"
 #include "accel/prom.h"
+#include "accel/unpack.h"
 #include "cli/cli.h"
 #include "load/probe.h"
 #include "cli/json.h"
@@ -23,7 +24,11 @@
 
 #define SA_OBJ_FILE "sockaccel.bpf.o"
 
-extern const char sa_embedded_obj[], sa_embedded_obj_end[];
+/* The built-in object, packed (loader/accel/embed.S, tools/pack.c), and
+ * the room it unpacks into: its exact size, in .bss (no file bytes, no
+ * allocation). */
+extern const unsigned char sa_embedded_z[], sa_embedded_z_end[];
+extern unsigned char sa_embedded_obj[], sa_embedded_obj_end[];
 
 /* The BPF object, parsed: built in, or <--objects DIR>/sockaccel.bpf.o. */
 static int get_object(struct sa_args *a, struct bo_object *obj)
@@ -42,6 +47,12 @@ static int get_object(struct sa_args *a, struct bo_object *obj)
 			return sa_report(a);
 		bytes = owned;
 		name = path;
+	} else if (sa_unpack(sa_embedded_obj, len, sa_embedded_z,
+			     (size_t)(sa_embedded_z_end - sa_embedded_z))) {
+		/* Only a damaged binary gets here; the parse of nothing says
+		 * "elf: (built-in) sockaccel.bpf.o: not an ELF file", which is
+		 * true, for no message of its own. */
+		len = 0;
 	}
 	err = bo_object_parse(obj, elf_reader_default, bytes, len, name, NULL);
 	free(owned);
