@@ -83,9 +83,10 @@ struct bo_range {
 	size_t pos;		/* its first instruction in the program */
 };
 
+/* The name first (name_at() in object.c), the section last: the fields
+ * between are then within 128 bytes, 1-byte displacements. */
 struct bo_prog {
 	char name[BO_NAME_MAX];	/* function symbol name */
-	char section[BO_NAME_MAX];
 	uint32_t type;		/* BPF_PROG_TYPE_* */
 	uint32_t expected_attach_type;	/* for BPF_PROG_LOAD */
 	uint32_t attach_type;	/* default for BPF_PROG_ATTACH, or ~0u */
@@ -105,23 +106,25 @@ struct bo_prog {
 	size_t nline_info;
 	struct bo_core_relo *core;
 	size_t ncore;
+	char section[BO_NAME_MAX];
 };
 
+/* The scalars and pointers first, the buffers last (1-byte displacements). */
 struct bo_object {
-	char name[BO_NAME_MAX];	/* file name, for messages */
-	const char *reader;	/* which ELF reader parsed it */
-	char license[128];
-	uint32_t kern_version;	/* "version" section, 0 if none */
 	struct bo_map *maps;
 	size_t nmaps;
 	struct bo_prog *progs;
 	size_t nprogs;
-	const char *maps_layout;	/* legacy "maps": which layout, and why */
-	char maps_why[128];
-	uint8_t *btf;		/* a copy of .BTF (DATASEC sizes filled in), or NULL */
+	const char *reader;	/* which ELF reader parsed it */
+	uint32_t kern_version;	/* "version" section, 0 if none */
 	uint32_t btf_len;
-	char err[512];		/* set when parsing fails */
+	uint8_t *btf;		/* a copy of .BTF (DATASEC sizes filled in), or NULL */
+	const char *maps_layout;	/* legacy "maps": which layout, and why */
 	uint64_t work;		/* steps spent parsing (bo_charge) */
+	char name[BO_NAME_MAX];	/* file name, for messages */
+	char license[128];
+	char maps_why[128];
+	char err[512];		/* set when parsing fails */
 };
 
 /*

@@ -88,31 +88,33 @@ enum sa_state {
 #define SA_EXIT_STATE 2
 extern const char *const sa_state_names[SA_NSTATES];
 
+/* The scalars first, the arrays after, the path buffers last: a field
+ * within 128 bytes of the start takes a 1-byte displacement. */
 struct sa_status {
 	enum sa_state state;
 	unsigned int present;	/* bit i: sa_items[i] is there (and ours) */
-	uint32_t ids[SA_NITEMS];	/* kernel ids of maps and programs; 0: absent */
-	uint8_t tags[SA_NITEMS][8];	/* programs: the kernel's tag (bpftool's) */
-	char cgroup[PATH_MAX];	/* from the record, "" if none */
-	char version[96];	/* from the record: "VERSION OBJECT_HASH", "" if none */
 	int attached;		/* sockops and setsockopt attached to that cgroup */
 	int msg_attached;	/* sk_msg attached to sock_hash; -1 unknown */
 	uint32_t sockhash_max;	/* max_entries of sock_hash */
-	uint64_t sockets;	/* entries in sock_hash now */
-	uint64_t counters[SA_COUNTER_MAX];
 	int port_filter;
+	uint64_t sockets;	/* entries in sock_hash now */
 	uint32_t unread_max_kib;	/* config's backpressure bound; 0: none */
-	uint16_t ports[SA_PORTS_MAX];
+	uint32_t overlap_id;
 	size_t nports;
 	/* SA_READ_SOCKETS: the keys of sock_hash (at most sockhash_max). */
 	struct sa_key *conns;
 	size_t nconns;
 	/* SA_READ_CGROUP: the other programs attached to the cgroup (sock_ops),
 	 * and a sockaccel instance attached above or below it (0: none). */
+	size_t nothers;
+	uint32_t ids[SA_NITEMS];	/* kernel ids of maps and programs; 0: absent */
+	uint64_t counters[SA_COUNTER_MAX];
+	uint16_t ports[SA_PORTS_MAX];
+	uint8_t tags[SA_NITEMS][8];	/* programs: the kernel's tag (bpftool's) */
 	uint32_t others[16];
 	char other_names[16][16];	/* BPF_OBJ_NAME_LEN */
-	size_t nothers;
-	uint32_t overlap_id;
+	char version[96];	/* from the record: "VERSION OBJECT_HASH", "" if none */
+	char cgroup[PATH_MAX];	/* from the record, "" if none */
 	char overlap_cgroup[PATH_MAX];
 };
 #define SA_READ_SOCKETS	1

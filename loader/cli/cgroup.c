@@ -21,7 +21,7 @@
 static int cgroup_attach_cmd(struct sa_args *a, int detach)
 {
 	const struct bo_attach_def *d;
-	char canon[PATH_MAX], what[PATH_MAX + 8];
+	static char canon[PATH_MAX], what[PATH_MAX + 8];
 	uint32_t flags = 0;
 	int cg, prog;
 
@@ -53,7 +53,7 @@ static int cgroup_detach(struct sa_args *a) { return cgroup_attach_cmd(a, 1); }
  * 7 prints it: "cgroup_sock_ops"), AttachFlags, Name. */
 static int cgroup_show(struct sa_args *a)
 {
-	char canon[PATH_MAX];
+	static char canon[PATH_MAX];
 	size_t i;
 	int cg, first = 1;
 

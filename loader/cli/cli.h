@@ -9,24 +9,36 @@
 #include "bpf/sockaccel.h"
 #include "sys/ctx.h"
 
+/*
+ * A command runs once per process, in one thread, so its large buffers and
+ * structs (and its helpers') may be static (in .bss, which costs the file
+ * nothing): a static buffer's address is a 5-byte immediate and its fields
+ * are RIP-relative, where a frame of PATH_MAX buffers puts most locals past
+ * the 1-byte rsp displacements.  No static may hold an initializer (it
+ * would go into .data: the whole buffer in the file).
+ * Only in commands: nothing below loader/cli keeps state between calls.
+ */
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
 #define SA_MAX_WORDS 48		/* words after a command */
 
-/* Options, parsed once for every command (each says which it takes). */
+/* Options, parsed once for every command (each says which it takes).
+ * ctx within 128 bytes of the start: &a->ctx, passed to every sa_fail(),
+ * is then a 1-byte displacement (the ports after it: -0.36 KiB static). */
 struct sa_args {
 	const char *cmd;
 	const char *cgroup, *pin_dir, *objects, *type;
-	uint16_t ports[SA_PORTS_MAX];
-	size_t nports;
 	int json, disasm;
 	int replace, all, sockets, prometheus;	/* install --replace, status --all ... */
 	const char *metrics;	/* run: ADDR:PORT */
 	int metrics_any, keep;
 	int argc;		/* positional arguments after the command */
 	char **argv;
+	size_t nports;
 	struct sa_ctx ctx;
+	uint16_t ports[SA_PORTS_MAX];
 };
+_Static_assert(offsetof(struct sa_args, ctx) < 128, "ctx within a 1-byte displacement");
 
 /* Print "sockaccel: <cmd>: <message>" (and the verifier log); returns 1. */
 struct bo_attach_def;

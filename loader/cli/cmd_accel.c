@@ -33,7 +33,7 @@ extern unsigned char sa_embedded_obj[], sa_embedded_obj_end[];
 /* The BPF object, parsed: built in, or <--objects DIR>/sockaccel.bpf.o. */
 static int get_object(struct sa_args *a, struct bo_object *obj)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	const char *name = "(built-in) " SA_OBJ_FILE;
 	const void *bytes = sa_embedded_obj;
 	size_t len = (size_t)(sa_embedded_obj_end - sa_embedded_obj);
@@ -107,9 +107,9 @@ int cmd_install(struct sa_args *a)
 		[SA_DONE] = "installed on", [SA_REPAIRED] = "installed on",
 		[SA_REPLACED] = "replaced the programs on",
 	};
-	struct sa_accel_opts o;
-	struct bo_object obj;
-	char cgroup[PATH_MAX] = "", root[PATH_MAX];
+	static struct sa_accel_opts o;
+	static struct bo_object obj;
+	static char cgroup[PATH_MAX], root[PATH_MAX];
 	enum sa_result res;
 	size_t i;
 	int ret;
@@ -409,7 +409,7 @@ static int print_instance(const struct sa_instance *in, void *arg)
 int cmd_status(struct sa_args *a)
 {
 	const char *pin_dir = a->pin_dir ? a->pin_dir : SA_PIN_DIR;
-	struct sa_status s;
+	static struct sa_status s;
 
 	if (sa_check_caps(&a->ctx, "status"))
 		return sa_report(a);

@@ -30,6 +30,7 @@ int cmd_probe(struct sa_args *a)
 	}
 	for (i = 0; i < sa_nfeatures; i++) {
 		const struct sa_feature *f = &sa_features[i];
+		const char *since = sa_feature_word(f, SA_F_SINCE), *what = sa_feature_word(f, SA_F_WHAT);
 		int r = sa_probe(f);
 
 		if (r < 0) {
@@ -40,13 +41,13 @@ int cmd_probe(struct sa_args *a)
 		}
 		if (a->json) {
 			printf("%s{\"id\":\"%s\",\"present\":%s,\"since\":\"%s\",\"what\":", i ? "," : "",
-			       f->id, r == 2 ? "null" : r ? "true" : "false", f->since);
-			sa_json_str(stdout, f->what);
+			       f->words, r == 2 ? "null" : r ? "true" : "false", since);
+			sa_json_str(stdout, what);
 			printf(",\"how\":");
-			sa_json_str(stdout, sa_probe_how[f->kind]);
+			sa_json_str(stdout, sa_probe_how(f->kind));
 			printf("}");
 		} else {
-			printf("%-4s %-6s %s%s\n", word[r], f->since, f->what,
+			printf("%-4s %-6s %s%s\n", word[r], since, what,
 			       f->install ? "" : " (not needed by install)");
 		}
 	}
@@ -60,7 +61,7 @@ int cmd_probe(struct sa_args *a)
 		       "(run as root, or with CAP_BPF)\n", unknown);
 	if (missing)
 		printf("install: not possible: this kernel has no %s (Linux %s)\n",
-		       missing->what, missing->since);
+		       sa_feature_word(missing, SA_F_WHAT), sa_feature_word(missing, SA_F_SINCE));
 	else
 		printf("install: %s\n", unknown ? "unknown" : "possible");
 	return 0;

@@ -374,7 +374,7 @@ static int parse_opts(struct sa_args *a, const struct command *cmd, int argc,
 static int distance(const char *s, const char *t)
 {
 	size_t n = strlen(s), m = strlen(t), i, j;
-	unsigned char d[17][17];
+	static unsigned char d[17][17];
 
 	if (n > 16 || m > 16)
 		return 3;

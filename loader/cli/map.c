@@ -56,7 +56,7 @@ static void show_one(struct sa_args *a, int fd, int first)
 /* show: one map, or every map the kernel holds (BPF_MAP_GET_NEXT_ID). */
 int sa_show_all(struct sa_args *a, int is_map, void (*show)(struct sa_args *, int, int))
 {
-	char what[PATH_MAX + 8];
+	static char what[PATH_MAX + 8];
 	uint32_t id = 0;
 	int fd, first = 1;
 
@@ -93,7 +93,7 @@ static int map_show(struct sa_args *a)
 /* {prog|map} pin {id ID | pinned FILE} FILE */
 int sa_pin_ref(struct sa_args *a, int is_map)
 {
-	char what[PATH_MAX + 8];
+	static char what[PATH_MAX + 8];
 	int fd, err;
 
 	if (sa_check_caps(&a->ctx, a->cmd))
@@ -133,7 +133,7 @@ static int percpu(uint32_t t)
 /* key: 00 00 00 00  value: 2a 00 00 00 00 00 00 00 ... Found N elements */
 static int map_dump(struct sa_args *a)
 {
-	char what[PATH_MAX + 8];
+	static char what[PATH_MAX + 8];
 	struct bpf_map_info mi;
 	uint8_t *key, *next, *val;
 	uint32_t ncpu, vs, n = 0, c;
@@ -200,7 +200,7 @@ static int map_create(struct sa_args *a)
 	static const char *const words[] = { "type", "key", "value", "entries", "flags", "name" };
 	struct sys_map_create_args c = { 0 };
 	uint32_t num[5] = { 0 };	/* by words[] (1-4) */
-	char what[PATH_MAX + 8];
+	static char what[PATH_MAX + 8];
 	int i, k, fd, inner = -1, err, type = -1;
 
 	for (i = 1; i < a->argc; i += 2) {

@@ -169,8 +169,10 @@ static int link_error(struct sa_args *a, int err, const struct net_type *t,
 
 static int net_attach(struct sa_args *a, const struct net_type *t, const char *dev, int overwrite)
 {
-	struct bpf_prog_info info;
-	char what[PATH_MAX + 8], dir[PATH_MAX], path[PATH_MAX];
+	/* Static, as the command runs once: RIP-relative, not 4-byte rsp
+	 * displacements past the buffers. */
+	static struct bpf_prog_info info;
+	static char what[PATH_MAX + 8], dir[PATH_MAX], path[PATH_MAX];
 	const char *done = "attached";
 	int prog, link, ifindex, created = 0, err;
 
@@ -238,7 +240,7 @@ out:
 
 static int net_detach(struct sa_args *a, const struct net_type *t, const char *dev)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	int link, err;
 
 	err = pin_path(a, path, sizeof(path), dev, t->name);
@@ -284,8 +286,8 @@ static int net_show(struct sa_args *a)
 		else
 			fputs(kind ? "\ntc:\n" : "xdp:\n", stdout);
 		for (id = 0; sys_link_get_next_id(id, &id) == 0;) {
-			struct bpf_link_info li, pi;
-			char path[PATH_MAX], name[IF_NAMESIZE];
+			static struct bpf_link_info li, pi;
+			static char path[PATH_MAX], name[IF_NAMESIZE];
 			const char *tname = "xdp";
 			size_t i;
 

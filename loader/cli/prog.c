@@ -87,7 +87,7 @@ static int ref_map(struct sa_args *a, const struct bo_object *o, const char *sel
 /* What a load printed (the short form `load`): every pin, as made. */
 static void print_pins(const struct bo_object *o, const struct sa_loaded *l, const char *dir)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	size_t i, m;
 
 	for (i = 0; i < o->nmaps + o->nprogs; i++) {
@@ -111,11 +111,18 @@ static void print_pins(const struct bo_object *o, const struct sa_loaded *l, con
  */
 static int load_cmd(struct sa_args *a, int all, const char *dir)
 {
-	struct load_args la = { .obj = a->argv[0], .path = dir ? dir : a->argv[1], .pinmaps = dir };
-	struct bo_object o = { 0 };
-	struct sa_loaded l = { 0 };
-	struct sa_pins pins = { .byname_dir = SA_BPFFS_ROOT };
+	/* Static, as the command runs once: the fields are reached
+	 * RIP-relative, not past 64 KiB of refs on the stack (-80 B). */
+	static struct load_args la;
+	static struct bo_object o;
+	static struct sa_loaded l;
+	static struct sa_pins pins;
 	int created = 0, err = 0, i, lock = -1;
+
+	la.obj = a->argv[0];
+	la.path = dir ? dir : a->argv[1];
+	la.pinmaps = dir;
+	pins.byname_dir = SA_BPFFS_ROOT;
 
 	if (!dir)
 		err = load_words(a, &la);
@@ -209,7 +216,7 @@ static int prog_pin(struct sa_args *a)
 int sa_prog_attach_cmd(struct sa_args *a, int detach)
 {
 	const struct bo_attach_def *d;
-	char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
+	static char pw[PATH_MAX + 8], mw[PATH_MAX + 8];
 	int prog, map;
 
 	d = sa_attach_arg(a, a->argv[2], BO_ATTACH_MAP);
@@ -257,7 +264,7 @@ static void default_pin_dir(const char *obj, char *buf, size_t len)
 
 int cmd_load(struct sa_args *a)
 {
-	char dir[PATH_MAX];
+	static char dir[PATH_MAX];
 
 	if (a->pin_dir)
 		snprintf(dir, sizeof(dir), "%s", a->pin_dir);
@@ -268,7 +275,7 @@ int cmd_load(struct sa_args *a)
 
 int cmd_unload(struct sa_args *a)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
 	int n = 0, r, lock;

@@ -33,10 +33,10 @@
 #define CHECK_MS	1000	/* how often the install is checked */
 #define STATUS_MS	200	/* metrics requests share a status read this fresh */
 
+/* The small fields first, the large ones last: through a pointer, a field
+ * within 128 bytes of the start takes a 1-byte displacement, not 4. */
 struct agent {
 	struct sa_args *a;
-	struct sa_accel_opts o;
-	char cgroup[PATH_MAX];
 	/* What we run, held open: if its pins are deleted, these still
 	 * name the programs to detach.  The first four are pins (pinned[]). */
 	union {
@@ -49,16 +49,18 @@ struct agent {
 	};
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
-	struct sa_status st;
 	uint64_t st_time;
 	struct sa_prom_agent prom;
+	struct sa_accel_opts o;
 	struct sa_httpd http;
+	char cgroup[PATH_MAX];
+	struct sa_status st;
 };
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-	char line[PATH_MAX + 256];
+	static char line[PATH_MAX + 256];
 	va_list ap;
 
 	/* One write per line: the journal never sees half of one. */
@@ -127,7 +129,7 @@ static void detach_held(struct agent *g)
  */
 static const char *fault(struct agent *g, char *why, size_t len)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];
 	struct stat st;
 	int i, fd, other;
 
@@ -281,15 +283,19 @@ static int stop(struct agent *g, int sig)
 
 int cmd_run(struct sa_args *a)
 {
-	struct agent g = { .a = a, .ops = -1, .msg = -1, .hash = -1, .opt = -1, .cg = -1 };
+	/* Static: its fields are reached RIP-relative; on the stack, above the
+	 * buffers, each took an rsp-relative 4-byte displacement (-130 B). */
+	static struct agent g;
 	struct signalfd_siginfo si = { .ssi_signo = 0 };
 	struct pollfd p[2] = { { .fd = -1 } };
-	char why[PATH_MAX + 128];
+	static char why[PATH_MAX + 128];
 	uint64_t now, next;
-	struct bo_object obj;
+	static struct bo_object obj;
 	uint64_t sigs;
 	int ret, timeout;
 
+	g.a = a;
+	g.ops = g.msg = g.hash = g.opt = g.cg = -1;
 	g.http.lfd = g.http.cfd = -1;
 	if (sa_check_caps(&a->ctx, "run") || sa_probe_install(&a->ctx))
 		return sa_report(a);

@@ -3,8 +3,11 @@
  * tiny_fmt.c: the printf-style formatter and the strerror table of the
  * static build (loader/tiny_libc.c wraps them as the C library functions).
  * Kept apart so that tests/unit/test_tiny_fmt.c can check them against
- * glibc's own.  Integer and string conversions only: sockaccel prints no
- * floating point.
+ * glibc's own.  The conversions sockaccel's messages use, no more: d u x
+ * c s %% with the flags - 0 #, a width, a precision (also .*), and the
+ * l ll z lengths (no floating point, no + or space, no h or hh, no
+ * o X p i, no * width: each would be code in the static binary that no
+ * message runs).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -72,30 +75,25 @@ static void pad(struct sink *s, char c, int n)
 		put(s, &c, 1);
 }
 
-enum { F_LEFT = 1, F_PLUS = 2, F_SPACE = 4, F_ALT = 8, F_ZERO = 16 };
+enum { F_LEFT = 1, F_ALT = 2, F_ZERO = 4 };
 
 static void fmt_int(struct sink *s, unsigned long long v, int neg, unsigned int base,
-		    int upper, int flags, int width, int prec)
+		    int flags, int width, int prec)
 {
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char num[24], prefix[3] = "";
 	int n = 0, plen = 0, zeros, total;
 
 	while (v) {
-		num[n++] = digits[v % base];
+		num[n++] = "0123456789abcdef"[v % base];
 		v /= base;
 	}
 	if (prec < 0 && !n)
 		num[n++] = '0';	/* "%d" of 0; "%.0d" of 0 prints nothing */
 	if (neg)
 		prefix[plen++] = '-';
-	else if (flags & F_PLUS)
-		prefix[plen++] = '+';
-	else if (flags & F_SPACE)
-		prefix[plen++] = ' ';
 	if ((flags & F_ALT) && base == 16 && n && num[n - 1] != '0') {
 		prefix[plen++] = '0';
-		prefix[plen++] = upper ? 'X' : 'x';
+		prefix[plen++] = 'x';
 	}
 	zeros = prec > n ? prec - n : 0;
 	if ((flags & F_ZERO) && !(flags & F_LEFT) && prec < 0 && width > plen + n)
@@ -116,9 +114,8 @@ _Static_assert(sizeof(long) == sizeof(long long) && sizeof(void *) == sizeof(lon
 static void format(struct sink *s, const char *f, va_list ap)
 {
 	while (*f) {
-		int flags = 0, width = 0, prec = -1, lng = 0, len, sh, neg;
+		int flags = 0, width = 0, prec = -1, lng = 0, len;
 		unsigned long long u;
-		long long d;
 		const char *str;
 		char c;
 
@@ -132,19 +129,9 @@ static void format(struct sink *s, const char *f, va_list ap)
 		}
 		for (f++;; f++) {
 			if (*f == '-') flags |= F_LEFT;
-			else if (*f == '+') flags |= F_PLUS;
-			else if (*f == ' ') flags |= F_SPACE;
 			else if (*f == '#') flags |= F_ALT;
 			else if (*f == '0') flags |= F_ZERO;
 			else break;
-		}
-		if (*f == '*') {
-			width = va_arg(ap, int);
-			if (width < 0) {
-				flags |= F_LEFT;
-				width = -width;
-			}
-			f++;
 		}
 		while (*f >= '0' && *f <= '9')
 			width = width * 10 + (*f++ - '0');
@@ -157,36 +144,18 @@ static void format(struct sink *s, const char *f, va_list ap)
 			while (*f >= '0' && *f <= '9')
 				prec = prec * 10 + (*f++ - '0');
 		}
-		for (;; f++) {	/* h: -1, hh: -2 (promoted to int, then cut) */
-			if (*f == 'l') lng++;
-			else if (*f == 'z' || *f == 'j' || *f == 't') lng = 2;
-			else if (*f == 'h') lng--;
-			else break;
-		}
+		while (*f == 'l' || *f == 'z')
+			lng = *f++;
 		switch (*f) {
 		case 'd':
-		case 'i':
 		case 'u':
 		case 'x':
-		case 'X':
-		case 'o':
-		case 'p':
-			/* One read for every length (long is long long: LP64), then
-			 * cut to it: h and hh are promoted ints, cut to 16 and 8 bits. */
-			if (*f == 'p') {
-				lng = 1;
-				flags |= F_ALT;
-			}
-			sh = lng > 0 ? 0 : lng == 0 ? 32 : lng == -1 ? 48 : 56;
-			u = *f == 'p' ? (uintptr_t)va_arg(ap, void *) :
-			    lng > 0 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			u <<= sh;
-			d = (long long)u >> sh;	/* as signed */
-			u >>= sh;
-			neg = (*f == 'd' || *f == 'i') && d < 0;
-			fmt_int(s, neg ? -(unsigned long long)d : u, neg,
-				*f == 'o' ? 8 : *f == 'x' || *f == 'X' || *f == 'p' ? 16 : 10,
-				*f == 'X', flags, width, prec);
+			/* One read for every length (long is long long: LP64). */
+			u = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			if (*f == 'd' && !lng)
+				u = (unsigned long long)(long long)(int)u;
+			len = *f == 'd' && (long long)u < 0;
+			fmt_int(s, len ? -u : u, len, *f == 'x' ? 16 : 10, flags, width, prec);
 			break;
 		case 'c':
 		case 's':

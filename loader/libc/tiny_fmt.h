@@ -5,8 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* C99 snprintf semantics for d i u x X o c s p %% with flags - + space # 0,
- * width, precision and the h hh l ll z j t lengths. */
+/* C99 snprintf semantics for d u x c s %% with the flags - # 0, width,
+ * precision (also .*) and the l ll z lengths: what sockaccel prints. */
 int tiny_vsnprintf(char *buf, size_t cap, const char *f, va_list ap);
 /* The same, written to fd (in 1 KiB pieces, retried on EINTR). */
 int tiny_vdprintf(int fd, const char *f, va_list ap);

@@ -21,18 +21,19 @@
 #include "sys/memlock.h"
 
 #define H(T, t, fn, since) \
-	{ #t ":" #fn, "bpf_" #fn "() for " #t " programs", since, SA_P_HELPER, 1, \
+	{ #t ":" #fn "\0bpf_" #fn "() for " #t " programs\0" since, SA_P_HELPER, 1, \
 	  BPF_PROG_TYPE_##T, BPF_FUNC_##fn }
 
+/* Each row's words: "id\0what\0" "since" (apart: "\0" "4.13" is not "\04.13"). */
 const struct sa_feature sa_features[] = {
-	{ "prog:sock_ops", "sock_ops programs", "4.13", SA_P_PROG, 1, BPF_PROG_TYPE_SOCK_OPS, 0 },
-	{ "prog:sk_msg", "sk_msg programs", "4.17", SA_P_PROG, 1, BPF_PROG_TYPE_SK_MSG, 0 },
-	{ "map:sockhash", "sockhash maps", "4.18", SA_P_MAP, 1, BPF_MAP_TYPE_SOCKHASH, 0 },
-	{ "map:array", "array maps", "3.19", SA_P_MAP, 1, BPF_MAP_TYPE_ARRAY, 0 },
-	{ "map:hash", "hash maps", "3.19", SA_P_MAP, 1, BPF_MAP_TYPE_HASH, 0 },
-	{ "map:percpu_array", "per-CPU array maps", "4.6", SA_P_MAP, 1, BPF_MAP_TYPE_PERCPU_ARRAY, 0 },
-	{ "map:lru_hash", "LRU hash maps", "4.10", SA_P_MAP, 1, BPF_MAP_TYPE_LRU_HASH, 0 },
-	{ "map:sk_storage", "socket-local storage maps", "5.2", SA_P_MAP, 1, BPF_MAP_TYPE_SK_STORAGE, 0 },
+	{ "prog:sock_ops\0sock_ops programs\0" "4.13", SA_P_PROG, 1, BPF_PROG_TYPE_SOCK_OPS, 0 },
+	{ "prog:sk_msg\0sk_msg programs\0" "4.17", SA_P_PROG, 1, BPF_PROG_TYPE_SK_MSG, 0 },
+	{ "map:sockhash\0sockhash maps\0" "4.18", SA_P_MAP, 1, BPF_MAP_TYPE_SOCKHASH, 0 },
+	{ "map:array\0array maps\0" "3.19", SA_P_MAP, 1, BPF_MAP_TYPE_ARRAY, 0 },
+	{ "map:hash\0hash maps\0" "3.19", SA_P_MAP, 1, BPF_MAP_TYPE_HASH, 0 },
+	{ "map:percpu_array\0per-CPU array maps\0" "4.6", SA_P_MAP, 1, BPF_MAP_TYPE_PERCPU_ARRAY, 0 },
+	{ "map:lru_hash\0LRU hash maps\0" "4.10", SA_P_MAP, 1, BPF_MAP_TYPE_LRU_HASH, 0 },
+	{ "map:sk_storage\0socket-local storage maps\0" "5.2", SA_P_MAP, 1, BPF_MAP_TYPE_SK_STORAGE, 0 },
 	H(SOCK_OPS, sock_ops, map_lookup_elem, "4.13"),
 	H(SOCK_OPS, sock_ops, sock_hash_update, "4.18"),
 	/* 6cf1770d63dd "bpf: Allow bpf_get_netns_cookie in BPF_PROG_TYPE_SOCK_OPS" */
@@ -43,35 +44,39 @@ const struct sa_feature sa_features[] = {
 	H(SK_MSG, sk_msg, msg_redirect_hash, "4.18"),
 	/* 13d70f5a5ecf "bpf, sk_msg: Add get socket storage helpers" */
 	H(SK_MSG, sk_msg, sk_storage_get, "5.10"),
-	{ "flag:allow_multi", "BPF_F_ALLOW_MULTI for cgroup programs", "4.10", SA_P_FLAG, 1,
+	{ "flag:allow_multi\0BPF_F_ALLOW_MULTI for cgroup programs\0" "4.10", SA_P_FLAG, 1,
 	  BPF_F_ALLOW_MULTI, 0 },
-	{ "flag:replace", "BPF_F_REPLACE for cgroup programs", "5.6", SA_P_FLAG, 0,
+	{ "flag:replace\0BPF_F_REPLACE for cgroup programs\0" "5.6", SA_P_FLAG, 0,
 	  BPF_F_ALLOW_MULTI | BPF_F_REPLACE, 0 },
-	{ "btf:load", "BTF loading (BPF_BTF_LOAD)", "4.18", SA_P_BTF, 1, 0, 0 },
-	{ "btf:kernel", "kernel BTF (/sys/kernel/btf/vmlinux)", "5.4", SA_P_KBTF, 0, 0, 0 },
-	{ "link", "bpf_link (BPF_LINK_CREATE)", "5.7", SA_P_LINK, 0, 0, 0 },
-	{ "memcg", "BPF memory charged to the memory cgroup, not RLIMIT_MEMLOCK", "5.11",
+	{ "btf:load\0BTF loading (BPF_BTF_LOAD)\0" "4.18", SA_P_BTF, 1, 0, 0 },
+	{ "btf:kernel\0kernel BTF (/sys/kernel/btf/vmlinux)\0" "5.4", SA_P_KBTF, 0, 0, 0 },
+	{ "link\0bpf_link (BPF_LINK_CREATE)\0" "5.7", SA_P_LINK, 0, 0, 0 },
+	{ "memcg\0BPF memory charged to the memory cgroup, not RLIMIT_MEMLOCK\0" "5.11",
 	  SA_P_MEMCG, 0, 0, 0 },
 };
 const unsigned int sa_nfeatures = sizeof(sa_features) / sizeof(sa_features[0]);
 
-/* How each row is asked; the static build (96 KiB) leaves the words out
- * ("how": "" in --json), the README's Kernels section has them. */
-#ifdef SOCKACCEL_SMALL
-#define HOW(s) ""
-#else
-#define HOW(s) s
-#endif
-const char *const sa_probe_how[] = {
-	[SA_P_PROG] = HOW("BPF_PROG_LOAD of 'return 1'"),
-	[SA_P_MAP] = HOW("BPF_MAP_CREATE"),
-	[SA_P_HELPER] = HOW("BPF_PROG_LOAD calling it, verifier log"),
-	[SA_P_FLAG] = HOW("BPF_PROG_ATTACH with the flag and no program: EBADF, not EINVAL"),
-	[SA_P_BTF] = HOW("BPF_BTF_LOAD of 3 types"),
-	[SA_P_KBTF] = HOW("the file exists"),
-	[SA_P_LINK] = HOW("BPF_LINK_CREATE with no program: EBADF, not EINVAL"),
-	[SA_P_MEMCG] = HOW("BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)"),
+const char *sa_feature_word(const struct sa_feature *f, enum sa_feature_word w)
+{
+	const char *s = f->words;
+
+	while (w--)
+		s += strlen(s) + 1;
+	return s;
+}
+
+#ifndef SOCKACCEL_SMALL
+const char *const sa_probe_how_words[] = {
+	[SA_P_PROG] = "BPF_PROG_LOAD of 'return 1'",
+	[SA_P_MAP] = "BPF_MAP_CREATE",
+	[SA_P_HELPER] = "BPF_PROG_LOAD calling it, verifier log",
+	[SA_P_FLAG] = "BPF_PROG_ATTACH with the flag and no program: EBADF, not EINVAL",
+	[SA_P_BTF] = "BPF_BTF_LOAD of 3 types",
+	[SA_P_KBTF] = "the file exists",
+	[SA_P_LINK] = "BPF_LINK_CREATE with no program: EBADF, not EINVAL",
+	[SA_P_MEMCG] = "BPF_PROG_LOAD calling bpf_ktime_get_coarse_ns() (5.11, as libbpf)",
 };
+#endif
 
 /* What a load or create says: 1 it worked, -EPERM the kernel would not
  * say (unprivileged; the verifier says EACCES or EINVAL), 0 it has not. */
@@ -170,7 +175,8 @@ int sa_probe_install(struct sa_ctx *c)
 
 		if (f->install && sa_probe(f) == 0)
 			return sa_failx(c, -EOPNOTSUPP, "this kernel has no %s (Linux %s); "
-					"nothing was changed (see 'sockaccel probe')", f->what, f->since);
+					"nothing was changed (see 'sockaccel probe')",
+					sa_feature_word(f, SA_F_WHAT), sa_feature_word(f, SA_F_SINCE));
 	}
 	return 0;
 }

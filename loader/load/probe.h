@@ -15,10 +15,15 @@ enum sa_probe_kind {
 	SA_P_LINK, SA_P_MEMCG,
 };
 
+/* Its words, one string each, in this order (a pointer each would cost
+ * the static binary 16 bytes a row): */
+enum sa_feature_word {
+	SA_F_ID,	/* JSON key */
+	SA_F_WHAT,	/* reads after "this kernel has no ..." */
+	SA_F_SINCE,	/* first mainline version that has it */
+};
 struct sa_feature {
-	const char *id;		/* JSON key */
-	const char *what;	/* reads after "this kernel has no ..." */
-	const char *since;	/* first mainline version that has it */
+	const char *words;	/* "id\0what\0since" */
 	unsigned char kind;	/* enum sa_probe_kind */
 	unsigned char install;	/* our programs need it */
 	unsigned short a, b;	/* prog/map type, helper id, flags */
@@ -26,8 +31,17 @@ struct sa_feature {
 
 extern const struct sa_feature sa_features[];
 extern const unsigned int sa_nfeatures;
-/* How each kind is asked, indexed by enum sa_probe_kind. */
-extern const char *const sa_probe_how[];
+/* One of f's words. */
+const char *sa_feature_word(const struct sa_feature *f, enum sa_feature_word w);
+/* How each kind is asked, indexed by enum sa_probe_kind; the static build
+ * (96 KiB) leaves the words out ("how": "" in --json), the README's
+ * Kernels section has them. */
+#ifdef SOCKACCEL_SMALL
+#define sa_probe_how(kind) ""
+#else
+extern const char *const sa_probe_how_words[];
+#define sa_probe_how(kind) sa_probe_how_words[kind]
+#endif
 
 /* 1 present, 0 absent, -errno when the kernel would not say (EPERM). */
 int sa_probe(const struct sa_feature *f);

@@ -8,17 +8,20 @@
 #ifndef SOCKACCEL_CTX_H
 #define SOCKACCEL_CTX_H
 
+/* The scalars first: within 128 bytes of the start, each is reached with
+ * a 1-byte displacement. */
 struct sa_ctx {
 	int verbose;
-	char err[1024];
 	int err_set;
 	char *vlog;		/* verifier log of the failed program, or NULL */
+	unsigned int warn_len;
+	char err[1024];
 	/* Warnings: things the user should know that do not make the command
 	 * fail (a counter that could not be read, an overlapping install).
 	 * Kept apart from err, which only the failure that decides the exit
-	 * status writes.  Lines, each ending in '\n'; the CLI prints them. */
+	 * status writes.  Lines, each ending in '\n' (warn_len bytes); the
+	 * CLI prints them. */
 	char warn[1024];
-	unsigned int warn_len;
 };
 
 /* Record "<fmt>: <strerror(-err)>" unless a message is already set; returns err. */

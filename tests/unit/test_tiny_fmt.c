@@ -59,19 +59,14 @@ int main(void)
 	SAME("%d", 0);
 	SAME("%d", -42);
 	SAME("%d", INT_MIN);
-	SAME("%i", INT_MAX);
 	SAME("%u", UINT_MAX);
 	SAME("%x", 0xdeadbeefu);
-	SAME("%X", 0xabcu);
 	SAME("%#x", 0u);
 	SAME("%#x", 0x80u);
-	SAME("%o", 8u);
 	SAME("%02x", 7u);
 	SAME("%08x", 0x1234u);
 	SAME("%5d|", 42);
 	SAME("%-5d|", 42);
-	SAME("%+d", 5);
-	SAME("% d", 5);
 	SAME("%.3d", 7);
 	SAME("%.0d|", 0);
 	SAME("%ld", LONG_MIN);
@@ -81,26 +76,28 @@ int main(void)
 	SAME("%llx", 0x123456789abcdefull);
 	SAME("%zu", (size_t)SIZE_MAX);
 	SAME("%zd", (ssize_t)-1);
-	SAME("%hhu", 300);
-	SAME("%hu", 70000);
-	SAME("%hd", 40000);
-	SAME("%hhd", 200);
 	SAME("%s", "plain");
 	SAME("%s|", "");
 	SAME("%-24s|", "sockets_added");
 	SAME("%8s|", "ab");
 	SAME("%.3s", "abcdef");
 	SAME("%.*s", 2, "abcdef");
-	SAME("%*d", 6, 12);
-	SAME("%-*d|", 6, 12);
 	SAME("%c", 'A');
 	SAME("%3c|", 'A');
 	SAME("100%% %s", "sure");
-	SAME("%p", (void *)0x1000);
 	SAME("%s %u %s", "map", 5u, "x");
-	SAME("%4zu: (%02x) r%d = *(u32 *)(r%d %+d)", (size_t)12, 0x61u, 1, 6, -8);
+	SAME("%4zu: (%02x) r%d = *(u32 *)(r%d %d)", (size_t)12, 0x61u, 1, 6, -8);
+	SAME("%d %ld %d", INT_MAX, -1L, -1);
 	SAME("%8llu bytes%s", 1296ull, "  exec");
 	SAME("bpf(BPF_%s, {map_type=%s, key_size=%u}) = %d", "MAP_CREATE", "SOCKHASH", 56u, 5);
+
+	/* What no message uses is not there: shown, not guessed. */
+	{
+		char b[32];
+
+		tiny(b, sizeof(b), "%+d|%X|%p", 5, 10u, (void *)b);
+		ok(!strcmp(b, "%?d|%?|%?"), "conversions sockaccel does not use print %%?: %s", b);
+	}
 
 	/* Output to an fd goes out in 1 KiB pieces: check it arrives whole. */
 	{
