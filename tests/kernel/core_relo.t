@@ -18,7 +18,8 @@ LIVE=$BUILD/tests/data/core-live/core_sockops.bpf.o
 [ -f "$OBJ" ] && [ -f "$LIVE" ] && [ -x "$TOOLS/core_conn" ] || bail "CO-RE test objects not built (make test-build)"
 FIELDS="ops_seen local_port remote_port family local_ip4 remote_ip4 sk_family sk_num sk_dport sk_type
 	reuse reuseport net_refcnt stream no_such_type future_exists future_value ops_size sock_exists
-	sock_id sock_local_id local_ip6_2 sk_mark sk_rcvbuf sk_protocol user_mss notsent_lowat"
+	sock_id sock_local_id local_ip6_2 sk_mark sk_rcvbuf sk_protocol user_mss notsent_lowat
+	veth_exists veth_headroom"
 # The kernel's own answer for two of them, from its BTF (bpftool reads it):
 # sizeof(struct bpf_sock_ops) and the id of struct sock.  One pass, and only
 # for a build with CO-RE (seconds under the kernel matrix's TCG).
@@ -28,6 +29,14 @@ kernel_btf() {
 		awk -v q="'" '$2 == "STRUCT" && $3 == q "bpf_sock_ops" q { sub(/size=/, "", $4); size = $4 }
 			$2 == "STRUCT" && $3 == q "sock" q { id = substr($1, 2, length($1) - 2) }
 			END { print size, id }')
+	# struct veth_priv: in veth's module BTF (split on vmlinux's) where veth
+	# is a loaded module, in vmlinux where it is built in, else nowhere.
+	local f=/sys/kernel/btf/veth base=(-B /sys/kernel/btf/vmlinux)
+	[ -e "$f" ] || { f=/sys/kernel/btf/vmlinux; base=(); }
+	VETH_WHERE=$f
+	VETH_OFF=$(bpftool btf dump "${base[@]}" file "$f" format raw |
+		awk -v q="'" '$2 == "STRUCT" { s = ($3 == q "veth_priv" q) }
+			s && $1 == q "requested_headroom" q { sub(/bits_offset=/, "", $3); print $3 / 8; exit }')
 }
 
 # The map's one value as "name=value" lines (u32s, little endian).
@@ -84,6 +93,13 @@ check_values() {	# check_values LABEL CG MAP_PIN
 	is "$(get "$v" sk_protocol)" 6 "[$L] sock.sk_protocol = IPPROTO_TCP"
 	is "$(get "$v" user_mss)" "$(opt mss)" "[$L] tcp_sock.rx_opt.user_mss (a named nested struct) = TCP_MAXSEG"
 	is "$(get "$v" notsent_lowat)" "$(opt lowat)" "[$L] tcp_sock.notsent_lowat = TCP_NOTSENT_LOWAT"
+	if [ -n "$VETH_OFF" ]; then
+		is "$(get "$v" veth_exists)/$(get "$v" veth_headroom)" "1/$VETH_OFF" \
+			"[$L] a module's type: struct veth_priv exists, requested_headroom at byte $VETH_OFF (as in $VETH_WHERE)"
+	else
+		is "$(get "$v" veth_exists)/$(get "$v" veth_headroom)" 0/0 \
+			"[$L] struct veth_priv is in no BTF here (veth not loaded): does not exist, its guarded read did not run"
+	fi
 	PEER_VALUES=$(grep -v '_port=\|sk_num=\|sk_dport=' <<<"$v")
 }
 
