@@ -5,8 +5,8 @@
 # under qemu's TCG with the host's root file system shared read-only over
 # virtiofs (tests/matrix/boot.sh, init.c), and runs a choice of
 # tests/kernel/*.t and tests/matrix/*.t in it (tests/matrix/guest.sh) with
-# the static binary; the CO-RE tests with the default build too (CO-RE is
-# left out of the static one).  Every test file becomes a TAP line naming the guest's
+# the static binary; the CO-RE tests with the default build too (its
+# libelf reader and glibc).  Every test file becomes a TAP line naming the guest's
 # uname -r and its count of checks; one line more per kernel sums it up.
 #
 # What runs where: kernels from 5.15 on get the accelerator's tests; older
@@ -50,8 +50,9 @@ TESTS_NEW="probe.t core.t datapath_netns.t live.t generic_accel.t generic_sectio
 # sk_callback_lock for reading under strp_data_ready(), which holds it).
 TESTS_OLD="probe.t refusal.t generic_accel.t hostile_verifier.t core_relo.t"
 # The tests that also run with the default build (build/sockaccel, libelf):
-# CO-RE, against each kernel's own BTF and struct layouts (issue 12).  Only
-# core_relo.t loads objects with CO-RE relocations.
+# CO-RE, against each kernel's own BTF, its modules' BTF (veth) and struct
+# layouts (issue 12), with both binaries.  Only core_relo.t loads objects
+# with CO-RE relocations.
 BOTH=${MATRIX_BOTH-core_relo.t}
 
 [ "$(id -u)" = 0 ] || skip_all "the matrix needs root (virtiofsd shares the root file system)"

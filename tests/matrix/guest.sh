@@ -5,7 +5,7 @@
 #   sa_top=DIR  sa_build=DIR  sa_tests=a.t,b.t (under tests/kernel or tests/matrix)
 #   sa_bins=PATH,PATH (the binaries under test, SA_BINS)
 #   sa_both=a.t,b.t (of those, the ones that run with $sa_build/sockaccel
-#   too, the default build: its CO-RE, which the static build leaves out)
+#   too, the default build: CO-RE through its libelf reader)
 # Each test's TAP output goes to the second serial port, framed by
 #   SA-MATRIX begin NAME  ...  SA-MATRIX end NAME RC
 # after one line naming the kernel: SA-MATRIX kernel $(uname -r).
