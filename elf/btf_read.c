@@ -25,21 +25,19 @@ uint32_t btf_last(const struct btf *b)
 	return BTF_FIRST(b) + b->n - 1;
 }
 
-struct btf_type type_at(const struct btf *b, uint32_t id)
-{
-	struct btf_type t;
-
-	while (BTF_SPLIT && b->base && id < b->first)
-		b = b->base;
-	memcpy(&t, b->types + b->off[id - BTF_FIRST(b) + 1], sizeof(t));
-	return t;
-}
-
 const uint8_t *btf_extra(const struct btf *b, uint32_t id)
 {
 	while (BTF_SPLIT && b->base && id < b->first)
 		b = b->base;
 	return b->types + b->off[id - BTF_FIRST(b) + 1] + sizeof(struct btf_type);
+}
+
+struct btf_type type_at(const struct btf *b, uint32_t id)
+{
+	struct btf_type t;
+
+	memcpy(&t, btf_extra(b, id) - sizeof(t), sizeof(t));
+	return t;
 }
 
 /*

@@ -52,11 +52,11 @@ int skip_mods(struct btf *b, uint32_t id, uint32_t *out);
 int type_size(struct btf *b, uint32_t id, uint64_t *size, int depth);
 
 /*
- * Split BTF (a module's, on top of vmlinux) is read only by the default
- * build (loader/load/core.c, load_modules); the static build reads
- * vmlinux's alone, so there every BTF starts at id 1 and string 0.
+ * Split BTF (a module's, on top of vmlinux) is read for CO-RE
+ * (loader/load/core.c, load_modules) and by inspect; a static build
+ * without CO-RE reads none, so there every BTF starts at id 1 and string 0.
  */
-#ifdef SOCKACCEL_NO_INSPECT
+#if defined(SOCKACCEL_NO_INSPECT) && defined(SOCKACCEL_NO_CORE)
 #define BTF_SPLIT 0
 #else
 #define BTF_SPLIT 1

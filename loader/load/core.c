@@ -92,7 +92,7 @@ static void load_modules(void)
 	DIR *d;
 	int err;
 
-	if (modules_read || sa_core_btf_path || !ntarg)
+	if (modules_read)	/* (called with vmlinux's read, not with --btf) */
 		return;
 	modules_read = 1;
 	d = opendir("/sys/kernel/btf");
@@ -141,9 +141,10 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 
 		bo_core_describe(&local, r, what + n, sizeof(what) - n);
 		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, &why);
-		/* Not in vmlinux: the modules' BTF too, for every kind (a type
-		 * that exists only in a module exists, as libbpf says). */
-		if (!err && res.missing && !modules_read && !sa_core_btf_path) {
+		/* Not in vmlinux: the modules' BTF too (read at the first
+		 * miss), for every kind: a type that exists only in a module
+		 * exists, as libbpf says. */
+		if (!err && res.missing && !sa_core_btf_path) {
 			load_modules();
 			err = bo_core_resolve(&local, targ, ntarg, r, &res, &why);
 		}
