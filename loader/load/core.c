@@ -141,12 +141,12 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 
 		bo_core_describe(&local, r, what + n, sizeof(what) - n);
 		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, &why);
-		/* Not in vmlinux: the modules' BTF too (read at the first
-		 * miss), for every kind: a type that exists only in a module
-		 * exists, as libbpf says. */
+		/* Not in vmlinux: the modules' BTF (read at the first miss),
+		 * for every kind: a type that exists only in a module exists,
+		 * as libbpf says.  vmlinux, just searched, is not again. */
 		if (!err && res.missing && !sa_core_btf_path) {
 			load_modules();
-			err = bo_core_resolve(&local, targ, ntarg, r, &res, &why);
+			err = bo_core_resolve(&local, targ + nvmlinux, ntarg - nvmlinux, r, &res, &why);
 		}
 		if (!err)
 			err = bo_core_patch(insns, p->insn_cnt, r, &res, &why);
