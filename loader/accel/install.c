@@ -368,8 +368,9 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 			continue;
 		if (errno != ENOENT)
 			sa_warn(c, "pin %s not renamed to %s: %s", from, to, strerror(errno));
-		else if (i >= SA_UNREAD)
-			unlink(to);
+		else if (i >= SA_UNREAD && (sa_items[i].kind != SA_K_MAP ||
+					    bo_find_map(o->obj, sa_items[i].name) < 0))
+			unlink(to);	/* (a kept map is not in dir) */
 	}
 	rmdir(dir);
 	if (!keep)

@@ -11,6 +11,10 @@
 #    the ones the table marks "stack N": sockaccel_opt left their
 #    connection to the stack (data segments, N sockets added, one counted
 #    in sockets_moved_sockopt);
+#  - where the install set a backpressure bound (Linux 6.3), a probe with a
+#    "bound R" line gives R through TCP once its writer was moved to the
+#    stack for backpressure (sockets_moved_backpressure counts it), after
+#    redirecting up to the bound;
 #  - accelerated, a probe without a known difference gives exactly the plain
 #    result, and one with a known difference gives exactly the known
 #    accelerated result (a field F@X.Y of the table replaces F on kernel
@@ -103,7 +107,10 @@ check_accel() {	# check_accel LABEL PLAIN-LABEL
 		want=${K[$p.accel]:-${K[$p.plain]}}
 		kind=same
 		[ "$want" != "${K[$p.plain]}" ] && kind="known difference"
-		if [ -n "${K[$p.stack]:-}" ]; then
+		if [ "$BOUND" != 0 ] && [ -n "${K[$p.bound]:-}" ]; then
+			through_tcp "[$label] $p: ${K[$p.bound]} within the bound, then through the stack" \
+				"$got" "$segs" "${K[$p.bound]}"
+		elif [ -n "${K[$p.stack]:-}" ]; then
 			through_tcp "[$label] $p: same, left to the stack by sockaccel" "$got" "$segs" "$want"
 		elif [ "$got" = "$want" ] && [ "$segs" = 0 ]; then
 			ok 0 "[$label] $p: $kind, redirected ($got)"
@@ -129,17 +136,21 @@ check_plain plain-v6
 
 # What accelerated probes add to the counters: 2 sockets each, N for a
 # probe marked "stack N", one of which sockaccel_opt moves.
-want_added=0 want_moved=0
+want_added=0 want_moved=0 n_bound=0
 for p in "${PROBES[@]}"; do
 	want_added=$((want_added + ${K[$p.stack]:-2}))
 	[ -n "${K[$p.stack]:-}" ] && want_moved=$((want_moved + 1))
+	[ -n "${K[$p.bound]:-}" ] && n_bound=$((n_bound + 1))
 done
 
 accel() {
-	local B=$1 L=$2 cg pin fam s0 s1 added bytes moved
+	local B=$1 L=$2 cg pin fam s0 s1 added bytes moved bp
 	new_cgroup cg
 	new_pin_dir pin
-	"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
+	"$B" install --cgroup "$cg" --pin-dir "$pin" >/dev/null 2>&1 || bail "[$L] install failed"
+	BOUND=$(json_get "$("$B" status --pin-dir "$pin" --json)" unread_max_kib)
+	[ "$BOUND" != 0 ] || diag "[$L] no backpressure bound on $(uname -r): the unbounded results"
+
 	for fam in v4 v6; do
 		s0=$("$B" status --pin-dir "$pin" --json)
 		run_probes "$L-$fam" "$cg" "$ns" $([ $fam = v6 ] && echo -6)
@@ -149,7 +160,15 @@ accel() {
 		moved=$(($(json_get "$s1" sockets_moved_sockopt) - $(json_get "$s0" sockets_moved_sockopt)))
 		is "$added" "$want_added" "[$L-$fam] status: both ends of every probe's connection entered the sockhash (N of a probe marked stack N)"
 		is "$moved" "$want_moved" "[$L-$fam] status: sockets_moved_sockopt counts one socket for each probe left to the stack"
-		lt $((8 << 20)) "$bytes" "[$L-$fam] status: bytes_redirected grew by more than the 8 MiB the probes move besides eagain's"
+		bp=$(($(json_get "$s1" sockets_moved_backpressure) - $(json_get "$s0" sockets_moved_backpressure)))
+		if [ "$BOUND" = 0 ]; then
+			lt $((8 << 20)) "$bytes" "[$L-$fam] status: bytes_redirected grew by more than 8 MiB (eagain's alone, unbounded)"
+			is "$bp" 0 "[$L-$fam] status: no bound, no socket moved for backpressure"
+		else
+			lt $((BOUND << 10)) "$bytes" "[$L-$fam] status: bytes_redirected grew by more than the bound ($BOUND KiB: eagain's before its move)"
+			check "[$L-$fam] status: sockets_moved_backpressure counts the writer of each probe with a bound ($bp >= $n_bound)" \
+				test "$bp" -ge "$n_bound"
+		fi
 		check_accel "$L-$fam" "plain-$fam"
 	done
 	"$B" remove --pin-dir "$pin" >/dev/null
