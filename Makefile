@@ -487,16 +487,16 @@ $(BUILD)/tests/data/styles/%/sockaccel.bpf.o: bpf/sockaccel.bpf.c $(wildcard bpf
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(if $(filter elfmap,$*),-DSA_MAP_STYLE=1,-DSA_MAP_STYLE=2 -g) -c $< -o $@
 test-build: $(SA_STYLE_OBJS)
-# Our programs without backpressure (bpf/sockaccel.h SA_BACKPRESSURE=0), as
-# earlier versions installed them: tests/kernel/backpressure.t replaces one
-# install with the other (`install --objects $(BUILD)/bpf/unbounded`).
-SA_UNBOUNDED_OBJ := $(BUILD)/bpf/unbounded/sockaccel.bpf.o
-$(SA_UNBOUNDED_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
+# The backpressure build (bpf/sockaccel.h SA_BACKPRESSURE; README
+# "Backpressure"), for `install --objects $(BUILD)/bpf/backpressure`.
+SA_BP_OBJ := $(BUILD)/bpf/backpressure/sockaccel.bpf.o
+$(SA_BP_OBJ): bpf/sockaccel.bpf.c $(wildcard bpf/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_BACKPRESSURE=0 -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DSA_BACKPRESSURE=1 -c $< -o $@
 	$(Q)$(LLVM_OBJCOPY) --discard-all --remove-section=.llvm_addrsig $@
-test-build: $(SA_UNBOUNDED_OBJ)
+all: $(SA_BP_OBJ)
+test-build: $(SA_BP_OBJ)
 
 # ---- make bench: real applications, datapath and loader (bench/, BENCHMARKS.md) ----
 # bench/apps.sh runs nginx, redis, PostgreSQL and iperf3 (tests/deps.sh
@@ -550,10 +550,10 @@ bench:
 	$(Q)$(MAKE) --no-print-directory static all $(BENCH_OBJS)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
 
-# What backpressure costs (issue 17; README "Backpressure").
+# The cost of the backpressure build (issue 17; README "Backpressure").
 bench-backpressure:
 	$(Q)tests/deps.sh build bench
-	$(Q)$(MAKE) --no-print-directory all $(BENCH)/netbench
+	$(Q)$(MAKE) --no-print-directory all $(BENCH)/netbench $(SA_BP_OBJ)
 	$(Q)BUILD=$(abspath $(BUILD)) bench/backpressure.sh
 
 # ---- deploy/: container image, Kubernetes manifests (make install: above) ----

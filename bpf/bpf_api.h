@@ -77,13 +77,6 @@ static void *(*bpf_sk_storage_get)(void *map, void *sk, void *value,
 	(void *)BPF_FUNC_sk_storage_get;
 static long (*bpf_map_delete_elem)(void *map, const void *key) =
 	(void *)BPF_FUNC_map_delete_elem;
-/* sock_ops programs: Linux 4.19.  Never 0: the first call gives the socket
- * its cookie (sock_gen_cookie(), kept in sk->sk_cookie). */
-static __u64 (*bpf_get_socket_cookie)(void *ctx) =
-	(void *)BPF_FUNC_get_socket_cookie;
-/* Linux 5.5; tracing programs only, which need CAP_PERFMON. */
-static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) =
-	(void *)BPF_FUNC_probe_read_kernel;
 static long (*bpf_sock_ops_cb_flags_set)(struct bpf_sock_ops *skops,
 					 int flags) =
 	(void *)BPF_FUNC_sock_ops_cb_flags_set;

@@ -15,10 +15,9 @@
  *
  * Needs Linux 5.15: bpf_get_netns_cookie() for sock_ops.
  *
- * Backpressure (below; Linux 6.3, CAP_PERFMON, kernel BTF): a raw
- * tracepoint program counts what each reader reads, and a socket whose
- * peer has too much unread is moved to the stack.  Built in unless
- * SA_BACKPRESSURE=0 (bpf/sockaccel.h).
+ * With SA_BACKPRESSURE=1 (see "Backpressure" below), a tracing program
+ * counts what each reader reads, and a socket whose peer has too much
+ * unread is moved to the stack.
  */
 #include <linux/bpf.h>
 #define AF_INET		2	/* values are ABI; <sys/socket.h> is libc, not UAPI */
@@ -262,37 +261,32 @@ static __always_inline void conn_id(struct sa_sk_state *st, const struct sa_key 
  * follows.  An fexit program on tcp_bpf_recvmsg() sees every read, but
  * needs kernel BTF and trampolines, and some kernels refuse tracing
  * programs outright (this 6.18 VM: EPERM before the verifier runs).
- * What works without trampolines: the tracepoint sock:sock_recv_length
- * (Linux 6.3), fired by sock_recvmsg() after every recvmsg()/read() of
- * every socket with (sk, bytes read, flags).  A raw tracepoint program
- * reads those three arguments as plain numbers, attached by name
- * (BPF_RAW_TRACEPOINT_OPEN, 4.17) and kept by pinning its link (5.7).
- * The socket is known by its cookie: sockops records readers[cookie] =
- * the key at ESTABLISHED (bpf_get_socket_cookie(), which also stores the
- * cookie in the socket) and forgets it at CLOSE; sockaccel_read reads the
- * cookie back from the socket, sk->__sk_common.skc_cookie, with
- * bpf_probe_read_kernel() at config.cookie_off, the offset the installer
- * found in the kernel's BTF (struct sock_common, Linux 4.5: skc_cookie).
- * So no program stores a kernel address, and only sockaccel_read needs
- * CAP_PERFMON: without it the rest loads and runs unbounded, as before.
+ * What works without BTF: the tracepoint sock:sock_recv_length (Linux 6.3),
+ * fired by sock_recvmsg() after every recvmsg()/read() of every socket with
+ * (sk, bytes read, flags).  A raw tracepoint program reads those three
+ * arguments as plain numbers: no BTF, no CO-RE, attached by name
+ * (BPF_RAW_TRACEPOINT_OPEN, 4.17) and kept by pinning its link (5.7).  The
+ * socket address is the key: sockops records readers[address] = the key
+ * at ESTABLISHED and forgets it at CLOSE (storing an address needs
+ * CAP_PERFMON, which loading these programs needs anyway).
  *  - The writer's sk_msg program adds each message to unread[peer key]
  *    (one count per verdict, redirected or passed).
  *  - sockaccel_read subtracts what the reader got, from either queue.
- * config.unread_max_kib is set once the tracepoint program is attached
- * and the offset found; while it is 0 (a kernel before 6.3, no
- * CAP_PERFMON, no BTF) unread[] is not trusted and nothing is moved: the
- * redirect is unbounded, as before.
+ * config.unread_max_kib is set once the tracepoint program is attached;
+ * while it is 0 (a kernel before 6.3) unread[] is not trusted and nothing
+ * is moved: the redirect is unbounded, as before.
  */
 SA_MAP(readers, BPF_MAP_TYPE_HASH, __u64, struct sa_key, SA_SOCKHASH_MAX, BPF_F_NO_PREALLOC);
 
-static __always_inline int track_unread(struct bpf_sock_ops *skops, struct sa_key *key)
+static __always_inline int track_unread(struct bpf_sock_ops *skops, struct bpf_sock *sk,
+					struct sa_key *key)
 {
-	__u64 cookie = bpf_get_socket_cookie(skops);
+	__u64 addr = (__u64)(long)sk;
 	__s64 zero = 0;
 
 	if (bpf_map_update_elem(&unread, key, &zero, BPF_NOEXIST))
 		return 0;
-	if (bpf_map_update_elem(&readers, &cookie, key, BPF_ANY)) {
+	if (bpf_map_update_elem(&readers, &addr, key, BPF_ANY)) {
 		bpf_map_delete_elem(&unread, key);
 		return 0;
 	}
@@ -306,13 +300,13 @@ static __always_inline void forget_unread(struct bpf_sock_ops *skops)
 {
 	struct bpf_sock *sk = skops->sk;
 	struct sa_sk_state *st;
-	__u64 cookie;
+	__u64 addr;
 
 	/* args[1]: the new state (Linux 4.16) */
 	if (skops->args[1] != BPF_TCP_CLOSE || !sk)
 		return;
-	cookie = bpf_get_socket_cookie(skops);
-	bpf_map_delete_elem(&readers, &cookie);
+	addr = (__u64)(long)sk;
+	bpf_map_delete_elem(&readers, &addr);
 	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
 	if (st)
 		bpf_map_delete_elem(&unread, &st->own);
@@ -324,20 +318,14 @@ static __always_inline void forget_unread(struct bpf_sock_ops *skops)
 SEC("raw_tracepoint/sock_recv_length")
 int sockaccel_read(__u64 *ctx)
 {
+	__u64 addr = ctx[0];
 	int got = (int)ctx[1], flags = (int)ctx[2];
-	struct sa_config *cfg;
 	struct sa_key *key;
-	__u64 cookie = 0;
-	__u32 zero = 0;
 	__s64 *n;
 
 	if (got <= 0 || (flags & MSG_PEEK))
 		return 0;
-	cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!cfg || !cfg->cookie_off ||
-	    bpf_probe_read_kernel(&cookie, sizeof(cookie), (void *)(ctx[0] + cfg->cookie_off)))
-		return 0;
-	key = bpf_map_lookup_elem(&readers, &cookie);
+	key = bpf_map_lookup_elem(&readers, &addr);
 	if (!key)
 		return 0;
 	n = bpf_map_lookup_elem(&unread, key);
@@ -417,7 +405,7 @@ int sockaccel_ops(struct bpf_sock_ops *skops)
 #if SA_BACKPRESSURE
 	/* Before the socket is in the sockhash: a writer that can reach it
 	 * finds its count. */
-	if (!track_unread(skops, &key)) {
+	if (!track_unread(skops, sk, &key)) {
 		count(SA_SOCK_ADD_FAILED, 1);
 		return 1;
 	}

@@ -72,7 +72,7 @@ struct sa_streak {
 /* sa_sk_state.stack_only: for good, or until the reader caught up. */
 #define SA_STACK_ALWAYS	1
 #define SA_STACK_OPTION	2	/* for good: an option set (sockaccel_opt) */
-#define SA_STACK_BEHIND	3	/* until the reader read all (backpressure) */
+#define SA_STACK_BEHIND	3	/* SA_BACKPRESSURE builds */
 
 /* Index into the per-CPU counter array. */
 enum sa_counter {
@@ -127,21 +127,21 @@ enum sa_counter {
  * sets half of net.ipv4.tcp_wmem's max (2 MiB by default): the total stays
  * below twice what TCP alone would queue.
  *
- * Built in.  SA_BACKPRESSURE=0 leaves it out: `make` builds that object as
- * build/bpf/unbounded/sockaccel.bpf.o (what earlier versions installed;
- * the tests replace one with the other).
+ * SA_BACKPRESSURE=1 builds it in: `make` builds that object as
+ * build/bpf/backpressure/sockaccel.bpf.o, for `install --objects`.  The
+ * built-in object leaves it out: it slows down bulk streams whose writer
+ * outpaces its reader (README "Backpressure"), and loading it needs
+ * CAP_PERFMON (a raw tracepoint program; kernel addresses in a map).
  */
 #ifndef SA_BACKPRESSURE
-#define SA_BACKPRESSURE	1
+#define SA_BACKPRESSURE	0
 #endif
 
 /* config[0]: install-time settings. */
 struct sa_config {
 	__u32 port_filter;	/* non-zero: only ports listed in "ports" */
-	__u32 unread_max_kib;	/* the bound, set once sockaccel_read is
-				 * attached; 0: no bound */
-	__u32 cookie_off;	/* offsetof(struct sock, __sk_common.skc_cookie)
-				 * in the running kernel; 0: not known */
+	__u32 unread_max_kib;	/* SA_BACKPRESSURE builds: the bound, set once
+				 * sockaccel_read is attached; 0: no bound */
 };
 
 #ifndef SA_SOCKHASH_MAX
@@ -161,11 +161,11 @@ struct sa_config {
 #define SA_MAP_SKSTATE	"sk_state"
 #define SA_MAP_STREAK	"streak"
 #define SA_MAP_TOSTACK	"to_stack"
-#define SA_MAP_UNREAD	"unread"	/* not with SA_BACKPRESSURE=0 */
-#define SA_MAP_READERS	"readers"	/* not with SA_BACKPRESSURE=0 */
+#define SA_MAP_UNREAD	"unread"	/* SA_BACKPRESSURE builds only */
+#define SA_MAP_READERS	"readers"	/* SA_BACKPRESSURE builds only */
 #define SA_PROG_SOCKOPS	"sockaccel_ops"
 #define SA_PROG_SKMSG	"sockaccel_msg"
 #define SA_PROG_SOCKOPT	"sockaccel_opt"
-#define SA_PROG_READ	"sockaccel_read"	/* not with SA_BACKPRESSURE=0 */
+#define SA_PROG_READ	"sockaccel_read"	/* SA_BACKPRESSURE builds only */
 
 #endif

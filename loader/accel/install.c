@@ -11,7 +11,6 @@
 
 #include "accel/accel.h"
 #include "accel/internal.h"
-#include "load/core.h"
 #include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/fs.h"
@@ -87,10 +86,11 @@ static int has_port(const uint16_t *ports, size_t n, uint16_t p)
 }
 
 /* Ports into the config and ports maps; ports not asked for leave (replace).
- * cfg: the backpressure fields (bpf/sockaccel.bpf.c "Backpressure"). */
+ * kib: the backpressure bound (bpf/sockaccel.bpf.c "Backpressure"). */
 static int write_config(struct sa_ctx *c, const struct sa_loaded *l,
-			const struct sa_accel_opts *o, struct sa_config cfg)
+			const struct sa_accel_opts *o, uint32_t kib)
 {
+	struct sa_config cfg = { o->nports > 0, kib };
 	int pfd = sa_map_fd(l, SA_MAP_PORTS), err;
 	uint32_t zero = 0, one = 1, port, old[SA_PORTS_MAX];
 	size_t i, n = 0;
@@ -106,7 +106,6 @@ static int write_config(struct sa_ctx *c, const struct sa_loaded *l,
 		if (err)
 			return sa_fail(c, err, "map '%s': port %u", SA_MAP_PORTS, port);
 	}
-	cfg.port_filter = o->nports > 0;
 	err = sys_map_update_elem(sa_map_fd(l, SA_MAP_CONFIG), &zero, &cfg, BPF_ANY);
 	if (err)
 		return sa_fail(c, err, "map '%s'", SA_MAP_CONFIG);
@@ -213,19 +212,16 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
  * link pinned in dir; old: the pin directory of the install it replaces,
  * whose link goes first (two programs counting each read would send a
  * writer back early; a read neither counts keeps it on the stack).
- * Fills cfg's backpressure fields: the offset sockaccel_read reads a
- * socket's cookie at (struct sock begins with its struct sock_common,
- * include/net/sock.h: "must be first"), and the bound on a reader's
- * unread bytes, in KiB: half the largest send buffer TCP gives a writer
- * (net.ipv4.tcp_wmem's max, this network namespace), which a stalled
- * reader's writer then queues again through the stack: 2 MiB on Linux's
- * defaults.  Both stay 0 when anything is missing: then the sk_msg
- * program moves no stream for backpressure.
+ * Returns the bound on a reader's unread bytes, in KiB: half the largest
+ * send buffer TCP gives a writer (net.ipv4.tcp_wmem's max, this network
+ * namespace), which a stalled reader's writer then queues again through
+ * the stack: 2 MiB on Linux's defaults.  0 without the tracepoint: then
+ * the sk_msg program moves no stream for backpressure.
  */
-static void read_link(struct sa_ctx *c, const struct sa_loaded *l, const char *dir,
-		      const char *old, struct sa_config *cfg)
+static uint32_t read_link(struct sa_ctx *c, const struct sa_loaded *l, const char *dir,
+			  const char *old)
 {
-	const char *name = sa_items[SA_READ_LINK].name, *what = "tracepoint sock:sock_recv_length (Linux 6.3)";
+	const char *name = sa_items[SA_READ_LINK].name;
 	char path[PATH_MAX];
 	long wmem;
 	int fd, err;
@@ -233,32 +229,21 @@ static void read_link(struct sa_ctx *c, const struct sa_loaded *l, const char *d
 	if (old && !sa_path(path, sizeof(path), old, name))
 		unlink(path);
 	fd = sa_prog_fd(l, SA_PROG_READ);
-	if (fd < 0) {	/* an object built without backpressure, or refused */
-		if (bo_find_prog(l->obj, SA_PROG_READ) >= 0)
-			sa_warn(c, "no backpressure: program '%s' not loaded (it needs CAP_PERFMON)",
-				SA_PROG_READ);
-		return;
-	}
-	err = sa_core_member_off("sock_common", "skc_cookie");
-	if (err < 0) {
-		what = "kernel BTF, struct sock_common";
-		goto fail;
-	}
-	cfg->cookie_off = (uint32_t)err;
+	if (fd < 0)	/* an object built without backpressure */
+		return 0;
 	fd = sys_raw_tp_open(fd, "sock_recv_length");
 	err = fd < 0 ? fd : sa_path(path, sizeof(path), dir, name);
 	if (!err)
 		err = sys_obj_pin(fd, path);
 	if (fd >= 0)
 		close(fd);
-	if (err)
-		goto fail;
+	if (err) {
+		sa_warn(c, "tracepoint sock:sock_recv_length (Linux 6.3): %s: no backpressure",
+			strerror(-err));
+		return 0;
+	}
 	wmem = sa_last_number("/proc/sys/net/ipv4/tcp_wmem");
-	cfg->unread_max_kib = wmem > 2048 ? (uint32_t)(wmem >> 11) : 2048;
-	return;
-fail:
-	cfg->cookie_off = 0;
-	sa_warn(c, "%s: %s: no backpressure", what, strerror(-err));
+	return wmem > 2048 ? (uint32_t)(wmem >> 11) : 2048;
 }
 
 /*
@@ -284,7 +269,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
 	int keep = 0, old_cg[SA_NCG] = { -1, -1 }, old_msg = -1, created = 0, pinned = 0;
 	int msg_on = 0, ncg = 0, hash = -1, msg, i, err;
-	struct sa_config cfg = { 0 };
+	uint32_t kib = 0;
 
 	if (st)
 		keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
@@ -302,9 +287,6 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	if (st)
 		old_msg = sa_pin_get(o->pin_dir, SA_PROG_SKMSG);
 	err = sa_load_maps(c, &copy, &l, keep ? o->pin_dir : NULL);
-	i = bo_find_prog(&copy, SA_PROG_READ);
-	if (i >= 0 && i < 32)	/* without it: no backpressure (read_link says so) */
-		l.optional = 1u << i;
 	if (!err)
 		err = sa_load_progs(c, &l);
 	if (!err)
@@ -322,9 +304,9 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	if (!err && !st)
 		err = write_record(c, dir, SA_REC_CGROUP, cgroup);
 	if (!err)
-		read_link(c, &l, dir, st ? o->pin_dir : NULL, &cfg);
+		kib = read_link(c, &l, dir, st ? o->pin_dir : NULL);
 	if (!err)	/* kept maps: the old programs see the new ports from here */
-		err = write_config(c, &l, o, cfg);
+		err = write_config(c, &l, o, kib);
 	if (err)
 		goto undo;
 	hash = sa_map_fd(&l, SA_MAP_SOCKHASH);
@@ -392,7 +374,7 @@ undo:
 	if (keep && hash >= 0) {	/* the old programs, as they were */
 		before.ports = st->ports;
 		before.nports = st->port_filter ? st->nports : 0;
-		write_config(c, &l, &before, (struct sa_config){ 0 });	/* their read link is gone */
+		write_config(c, &l, &before, 0);	/* their read link is gone */
 		if (old_msg >= 0)
 			sys_prog_attach(old_msg, hash, BPF_SK_MSG_VERDICT, 0);
 	} else if (msg_on) {

@@ -190,41 +190,6 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 		 p->name, what, bo_core_kind_name(r->kind), HOW(poisoned[i] & 1), r->insn);
 }
 
-/*
- * Byte offset of member m of struct s in the running kernel's BTF, or
- * -errno: for a field a program reads through an untyped pointer (a raw
- * tracepoint's argument, bpf_probe_read_kernel()), where no relocation
- * applies.  A bitfield is -EINVAL.
- */
-int sa_core_member_off(const char *s, const char *m)
-{
-	struct btf *b = sa_core_read_btf(VMLINUX, NULL, &targ_err);
-	const struct btf_member *mb;
-	struct btf_type t;
-	uint32_t id, i;
-	int off = -ENOENT;
-
-	if (!b)
-		return targ_err;
-	for (id = 1; id <= btf_last(b) && off == -ENOENT; id++) {
-		t = type_at(b, id);
-		mb = (const void *)btf_extra(b, id);
-		if (BTF_INFO_KIND(t.info) != BTF_KIND_STRUCT || strcmp(str_at(b, t.name_off) ?: "", s))
-			continue;
-		for (i = 0; i < BTF_INFO_VLEN(t.info); i++, mb++)
-			if (!strcmp(str_at(b, mb->name_off) ?: "", m)) {
-				uint32_t bits = BTF_INFO_KFLAG(t.info) ? BTF_MEMBER_BIT_OFFSET(mb->offset) :
-					mb->offset;
-
-				off = bits % 8 ? -EINVAL : (int)(bits / 8);
-				break;
-			}
-	}
-	btf_close(b);
-	free(b);
-	return off;
-}
-
 #else	/* SOCKACCEL_NO_CORE: the static build, within its 96 KiB */
 /*
  * CO-RE costs 8,768 bytes of the static build (program BTF 800 more); left
@@ -245,12 +210,6 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p)
 {
 	(void)c, (void)o, (void)p;
-}
-
-int sa_core_member_off(const char *s, const char *m)
-{
-	(void)s, (void)m;
-	return -EOPNOTSUPP;
 }
 #endif
 

@@ -33,9 +33,6 @@ int sa_core_without_btf(struct sa_ctx *c, const struct bo_prog *p,
 /* After the verifier refused p: if it reached an instruction poisoned for
  * a relocation this kernel cannot satisfy, say which, first. */
 void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct bo_prog *p);
-/* offsetof(struct s, m) in the kernel's BTF, or -errno (-EOPNOTSUPP:
- * built without CO-RE). */
-int sa_core_member_off(const char *s, const char *m);
 /* Close the program BTF (the programs hold their own references). */
 void sa_core_release(void);
 

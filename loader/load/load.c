@@ -361,13 +361,6 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 		free(insns);
 		if (fd >= 0)
 			l->prog_fds[i] = fd;
-		else if (i < 32 && (l->optional >> i & 1)) {
-			sa_warn(c, "%s: left out", c->err);
-			free(c->vlog);
-			c->vlog = NULL;
-			c->err_set = 0;
-			fd = 0;
-		}
 	}
 	sa_core_release();
 	return fd < 0 ? fd : 0;
@@ -397,8 +390,6 @@ static int pin_path_of(const struct sa_loaded *l, const struct sa_pins *p, size_
 		return err ? err : 1;
 	}
 	k -= o->nmaps;
-	if (l->prog_fds[k] < 0)	/* an optional program the kernel refused */
-		return 0;
 	if (p->prog_dir) {
 		err = sa_pin_path(buf, len, p->prog_dir, o->progs[k].name);
 		return err ? err : 1;

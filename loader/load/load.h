@@ -15,9 +15,6 @@ struct sa_loaded {
 	int *map_fds;		/* per o->maps[i]; -1 until created */
 	int *map_reused;	/* 1: taken from an existing pin */
 	int *prog_fds;		/* per o->progs[i]; -1 until loaded */
-	/* Programs (bit i: o->progs[i]) the caller can do without: one the
-	 * kernel refuses stays -1 and unpinned, its message a warning. */
-	uint32_t optional;
 };
 
 /*

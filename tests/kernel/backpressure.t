@@ -3,9 +3,9 @@
 # writer, must not let a redirect queue without bound.
 #  - Plain TCP first, on this kernel: what a writer queues for a stalled
 #    reader (both directions) and for a rate-limited one (20 MiB/s).
-#  - An install (the built-in object), by each binary (status shows the
-#    bound it set: half of net.ipv4.tcp_wmem's max; its read link is
-#    pinned):
+#  - The install of the backpressure build (install --objects
+#    build/bpf/backpressure), by each binary (status shows the bound it
+#    set: half of net.ipv4.tcp_wmem's max; its read link is pinned):
 #    stalled reader, IPv4 and IPv6: the writer queues at most twice what
 #    plain TCP queued, sees only EAGAIN (never ENOMEM), and once the reader
 #    reads every byte arrives in order (SHA-256 on both ends, both ways);
@@ -19,17 +19,13 @@
 #    plain TCP's run.
 #  - The unread/readers maps are empty once the connections are closed
 #    (nothing leaks); remove takes the tracepoint link with it.
-#  - Without CAP_PERFMON (and CAP_SYS_ADMIN) sockaccel_read cannot load:
-#    the install goes on without backpressure, says so naming CAP_PERFMON,
-#    bound 0, no sockaccel_read or read_link pin, and still redirects.
-#  - The object built without backpressure (build/bpf/unbounded, what
-#    earlier versions installed): status shows bound 0 and none of its
-#    pins.
+#  - The built-in object has no backpressure: status shows bound 0 and
+#    none of its pins.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 BL=$TOOLS/backlog
-UNB=$BUILD/bpf/unbounded
-for f in "$BL" "$UNB/sockaccel.bpf.o"; do
+BP=$BUILD/bpf/backpressure
+for f in "$BL" "$BP/sockaccel.bpf.o"; do
 	[ -e "$f" ] || bail "$f is not built (run make test)"
 done
 command -v bpftool >/dev/null || bail "bpftool is not installed (tests/deps.sh test)"
@@ -63,7 +59,7 @@ KIB=$(( $(awk '{ print $3 }' /proc/sys/net/ipv4/tcp_wmem) >> 11 ))
 run_binary() {	# run_binary BIN LABEL
 	local b=$1 L=$2 pin js tp=1 fam opt m m0 r0 d q p out read_id
 	new_pin_dir pin
-	"$b" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
+	"$b" install --cgroup "$cg" --pin-dir "$pin" --objects "$BP" >/dev/null || bail "[$L] install failed"
 	counter() { json_get "$("$b" status --pin-dir "$pin" --json)" "$1"; }
 	js=$("$b" status --pin-dir "$pin" --json)
 	read_id=$(status_id "$js" sockaccel_read)
@@ -110,7 +106,7 @@ run_binary() {	# run_binary BIN LABEL
 	# With no bound set (what an install leaves on a kernel without the
 	# tracepoint), nothing is moved: the redirect is unbounded, as before.
 	# backlog stops itself at 16 MiB queued.
-	bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 0 0 0 0 0 0 0 0 ||
+	bpftool map update pinned "$pin/config" key 0 0 0 0 value 0 0 0 0 0 0 0 0 ||
 		bail "[$L] cannot clear the bound"
 	m0=$(counter sockets_moved_backpressure)
 	r0=$(counter bytes_redirected)
@@ -132,33 +128,12 @@ run_binary() {	# run_binary BIN LABEL
 	nolink() { ! bpftool link show | grep -qw "prog $read_id"; }
 	check "[$L] remove: no link of $SA_PROG_READ (id $read_id) is left" eventually nolink
 
-	# Without CAP_PERFMON: the rest loads (no program stores a kernel
-	# address), unbounded as before, and the install says why.
-	if [ $tp = 1 ]; then
-		out=$(setpriv --bounding-set=-perfmon,-sys_admin -- "$b" install --cgroup "$cg" \
-			--pin-dir "$pin" 2>&1); rc=$?
-		is "$rc" 0 "[$L] no CAP_PERFMON: installed anyway"
-		warned() { printf '%s\n' "$out" | grep -q "no backpressure: program .$SA_PROG_READ. not loaded (it needs CAP_PERFMON)"; }
-		check "[$L] no CAP_PERFMON: the warning names it ($(printf '%s' "$out" | grep -m1 -o 'no backpressure.*'))" warned
-		js=$("$b" status --pin-dir "$pin" --json)
-		is "$(json_get "$js" unread_max_kib)/$(json_get "$js" state)" 0/installed \
-			"[$L] no CAP_PERFMON: installed, bound 0"
-		check "[$L] no CAP_PERFMON: no $SA_PROG_READ or read_link pin" \
-			sh -c "! ls '$pin' | grep -Eq '^($SA_PROG_READ|read_link)\$'"
-		r0=$(counter bytes_redirected)
-		out=$(in_cg "$cg" "$BL" stall -c $((8 << 20)) -T 60); rc=$?
-		intact "[$L] no CAP_PERFMON: stall" "$out" "0 1"
-		r=$(( $(counter bytes_redirected) - r0 ))
-		check "[$L] no CAP_PERFMON: redirected, unbounded ($r bytes)" test "$r" -ge $((8 << 20))
-		"$b" remove --pin-dir "$pin" >/dev/null || bail "[$L] remove failed"
-	fi
-
-	# The object built without backpressure: bound 0, none of its items.
-	"$b" install --cgroup "$cg" --pin-dir "$pin" --objects "$UNB" >/dev/null || bail "[$L] install failed"
+	# The built-in object: no backpressure, none of its items.
+	"$b" install --cgroup "$cg" --pin-dir "$pin" >/dev/null || bail "[$L] install failed"
 	js=$("$b" status --pin-dir "$pin" --json)
 	is "$(json_get "$js" unread_max_kib)/$(json_get "$js" state)" 0/installed \
-		"[$L] object without backpressure: installed, bound 0"
-	check "[$L] object without backpressure: no unread, readers, $SA_PROG_READ, read_link pins, none listed" \
+		"[$L] built-in object: installed, bound 0 (no backpressure)"
+	check "[$L] built-in object: no unread, readers, $SA_PROG_READ, read_link pins, none listed" \
 		sh -c "! ls '$pin' | grep -Eq '^(unread|readers|$SA_PROG_READ|read_link)\$' &&
 			! printf '%s' '$js' | grep -Eq '\"(unread|readers|$SA_PROG_READ|read_link)\"'"
 	"$b" remove --pin-dir "$pin" >/dev/null || bail "[$L] remove failed"
