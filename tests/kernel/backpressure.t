@@ -17,6 +17,8 @@
 #    tracepoint sock:sock_recv_length, before 6.3), nothing is moved: the
 #    redirect is unbounded, as before.  On such a kernel only this part and
 #    plain TCP's run.
+#  - Replaced by the same build (install --replace), the maps and their
+#    pins are kept; the checks above run on that install.
 #  - The unread/readers maps are empty once the connections are closed
 #    (nothing leaks); remove takes the tracepoint link with it.
 #  - The built-in object has no backpressure: status shows bound 0 and
@@ -60,6 +62,13 @@ run_binary() {	# run_binary BIN LABEL
 	local b=$1 L=$2 pin js tp=1 fam opt m m0 r0 d q p out read_id
 	new_pin_dir pin
 	"$b" install --cgroup "$cg" --pin-dir "$pin" --objects "$BP" >/dev/null || bail "[$L] install failed"
+	# Replaced by the same build: every map is kept, its pins too (the
+	# ones of unread and readers went, up to 0.9.0); what follows runs on it.
+	out=$("$b" install --replace --cgroup "$cg" --pin-dir "$pin" --objects "$BP" 2>&1) ||
+		bail "[$L] install --replace failed: $out"
+	check "[$L] replaced by the same build: maps kept (no warning)" test -z "$(printf '%s' "$out" | grep warning)"
+	check "[$L] replaced: unread, readers, $SA_PROG_READ pinned, status installed (exit 0)" \
+		sh -c "ls '$pin/unread' '$pin/readers' '$pin/$SA_PROG_READ' >/dev/null && '$b' status --pin-dir '$pin' >/dev/null"
 	counter() { json_get "$("$b" status --pin-dir "$pin" --json)" "$1"; }
 	js=$("$b" status --pin-dir "$pin" --json)
 	read_id=$(status_id "$js" sockaccel_read)
