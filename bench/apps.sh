@@ -66,7 +66,8 @@ apps_bench() {
 	APP_CG[unix]=${APP_CG[plain]}
 	new_pin_dir pin_app_accel
 	new_pin_dir pin_app_ref
-	"$SA" install --cgroup "${APP_CG[accel]}" --pin-dir "$pin_app_accel" >>"$LOG" ||
+	"$SA" install --cgroup "${APP_CG[accel]}" --pin-dir "$pin_app_accel" \
+		${BENCH_OBJECTS:+--objects "$BENCH_OBJECTS"} >>"$LOG" ||
 		{ say "apps: sockaccel install failed"; return 1; }
 	"$SA" load "${APP_REF_OBJ:-$OUT/ref/ref.bpf.o}" --pin-dir "$pin_app_ref" >>"$LOG" &&
 		"$SA" prog attach pinned "$pin_app_ref/ref_msg" msg_verdict pinned "$pin_app_ref/ref_hash" >>"$LOG" &&
@@ -334,7 +335,8 @@ app_run() {	# app_run MODE CMD...
 	g1=$(outsegs "$ans"); s1=$(cpu_usec "$cg/srv"); c1=$(cpu_usec "$cg/cli"); b1=$(busy_usec)
 	if [ "$m" = accel ]; then
 		j1=$("$SA" status --pin-dir "$pin_app_accel" --json 2>/dev/null)
-		for k in sockets_added msgs_redirected bytes_redirected msgs_passed bytes_passed sockets_moved_to_stack; do
+		for k in sockets_added msgs_redirected bytes_redirected msgs_passed bytes_passed sockets_moved_to_stack \
+			 sockets_moved_backpressure; do
 			R_CNT="$R_CNT $k=$(($(json_get "$j1" "$k") - $(json_get "$j0" "$k")))"
 		done
 	fi

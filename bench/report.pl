@@ -295,14 +295,15 @@ if (@app_order) {
 	p "";
 	p "What sockaccel's counters saw during its runs (`sockaccel status --json`, the change over each";
 	p "run, summed over the repetitions): sockets put in the sockhash, sockets moved to the stack by";
-	p "the small-write rule, messages redirected to the peer and messages that took the stack.";
+	p "the small-write rule, moves for backpressure (the backpressure build: BENCH_OBJECTS), messages";
+	p "redirected to the peer and messages that took the stack.";
 	p "";
-	p "| scenario | sockets added | moved to the stack | messages redirected | messages through the stack | redirected bytes per message |";
-	p "|---|---:|---:|---:|---:|---:|";
+	p "| scenario | sockets added | moved to the stack | moved for backpressure | messages redirected | messages through the stack | redirected bytes per message |";
+	p "|---|---:|---:|---:|---:|---:|---:|";
 	for my $k (@app_order) {
 		my %s;
-		for my $r (aruns($k, 'accel')) { $s{$_} += $r->{$_} // 0 for qw(sockets_added sockets_moved_to_stack msgs_redirected msgs_passed bytes_redirected) }
-		p "| " . app_label($k) . " | $s{sockets_added} | $s{sockets_moved_to_stack} | $s{msgs_redirected} | $s{msgs_passed} | " .
+		for my $r (aruns($k, 'accel')) { $s{$_} += $r->{$_} // 0 for qw(sockets_added sockets_moved_to_stack sockets_moved_backpressure msgs_redirected msgs_passed bytes_redirected) }
+		p "| " . app_label($k) . " | $s{sockets_added} | $s{sockets_moved_to_stack} | $s{sockets_moved_backpressure} | $s{msgs_redirected} | $s{msgs_passed} | " .
 		  ($s{msgs_redirected} ? fmt($s{bytes_redirected} / $s{msgs_redirected}) : '-') . " |";
 	}
 	p "";

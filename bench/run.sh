@@ -29,7 +29,8 @@
 # (seconds for the datapath measurements, 270: waits for a quiet machine
 # shrink as it runs out), BENCH_HF_RUNS (hyperfine runs per loader command,
 # 30), APP_REPS and APP_SECS (bench/apps.sh), BENCH_V6=1 (IPv6 datapath
-# runs too).  BENCH_QUICK=1: one short pass of everything (2-3 minutes),
+# runs too), BENCH_OBJECTS=DIR (the accelerated cgroups get DIR's objects,
+# e.g. build/bpf/backpressure, instead of the built-in ones).  BENCH_QUICK=1: one short pass of everything (2-3 minutes),
 # to try the bench, not to quote.
 . "$(dirname "$0")/../tests/lib.sh"
 . "$(dirname "$0")/apps.sh"
@@ -108,7 +109,8 @@ new_cgroup cg_pass
 new_pin_dir pin_accel
 new_pin_dir pin_always
 new_pin_dir pin_pass
-"$SA" install --cgroup "$cg_accel" --pin-dir "$pin_accel" >>"$LOG" || bail "sockaccel install failed"
+"$SA" install --cgroup "$cg_accel" --pin-dir "$pin_accel" ${BENCH_OBJECTS:+--objects "$BENCH_OBJECTS"} >>"$LOG" ||
+	bail "sockaccel install failed"
 "$SA" install --cgroup "$cg_always" --pin-dir "$pin_always" --objects "$OUT/always" >>"$LOG" ||
 	bail "sockaccel install --objects $OUT/always failed"
 "$SA" install --cgroup "$cg_pass" --pin-dir "$pin_pass" --objects "$OUT/at-once" >>"$LOG" ||
