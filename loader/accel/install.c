@@ -266,7 +266,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	struct bo_object copy = *o->obj;
 	struct bo_map *maps = NULL;
 	struct sa_loaded l;
-	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
+	static char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];	/* scratch: cli.h */
 	int keep = 0, old_cg[SA_NCG] = { -1, -1 }, old_msg = -1, created = 0, pinned = 0;
 	int msg_on = 0, ncg = 0, hash = -1, msg, i, err;
 	uint32_t kib = 0;
@@ -418,8 +418,8 @@ static int check_overlap(struct sa_ctx *c, const char *cgroup, uint32_t self)
 int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
 	       char *cgroup_out)
 {
-	struct sa_status st;
-	char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
+	static struct sa_status st;	/* scratch: cli.h */
+	static char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
 	int cg = -1, lock = -1, staged, err;
 
 	*res = SA_DONE;
