@@ -14,6 +14,7 @@
 #include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/fs.h"
+#include "sys/names.h"
 #include "sys/readfile.h"
 
 /* The object's identity in the version record: FNV-1a over what shapes
@@ -170,14 +171,13 @@ static int differs(struct sa_ctx *c, const struct sa_status *st,
 /* Are the pinned maps what obj defines?  Else the first difference into why. */
 static int maps_compatible(const struct bo_object *obj, const char *dir, char *why, size_t len)
 {
-	static const char fields[] = "type\0key_size\0value_size\0max_entries\0map_flags";
 	int i, k, f;
 
 	for (i = 0; i < SA_NITEMS; i++) {
 		struct bpf_map_info mi;
 		uint32_t mlen = sizeof(mi), have;
 		const struct bo_map *m;
-		const char *name = fields;
+		const char *name = BPF_MAP_FIELD_NAMES;
 		int fd;
 
 		k = bo_find_map(obj, sa_items[i].name);
