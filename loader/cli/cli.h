@@ -16,7 +16,8 @@
  * are RIP-relative, where a frame of PATH_MAX buffers puts most locals past
  * the 1-byte rsp displacements.  No static may hold an initializer (it
  * would go into .data: the whole buffer in the file).
- * Below loader/cli only as scratch a call fills before it reads (install.c):
+ * Below loader/cli only as scratch a call fills before it reads (install.c,
+ * elf/object.c, elf/btf_ext.c; nothing there runs in threads or recurses):
  * nothing below loader/cli keeps state between calls.
  */
 #define EXIT_FAIL  1
