@@ -295,15 +295,16 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 		     const struct bo_prog *p, const struct bpf_insn *insns)
 {
-	struct sys_prog_load_args a = {
+	static struct sys_prog_load_args a;	/* scratch, filled first: cli.h */
+	uint32_t size;
+	int fd = -EAGAIN, i;
+
+	a = (struct sys_prog_load_args){
 		.type = p->type, .expected_attach_type = p->expected_attach_type,
 		.kern_version = o->kern_version, .name = p->name,
 		.license = o->license, .insns = insns,
 		.insn_cnt = (uint32_t)p->insn_cnt,
 	};
-	uint32_t size;
-	int fd = -EAGAIN, i;
-
 	sa_core_btf_args(c, o, p, &a);
 	for (i = 0; i < LOAD_RETRIES && fd == -EAGAIN; i++)
 		fd = sys_prog_load(&a);
