@@ -174,7 +174,7 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 	int i, k, f;
 
 	for (i = 0; i < SA_NITEMS; i++) {
-		struct bpf_map_info mi;
+		static struct bpf_map_info mi;	/* scratch: cli.h */
 		uint32_t mlen = sizeof(mi), have;
 		const struct bo_map *m;
 		const char *name = BPF_MAP_FIELD_NAMES;
