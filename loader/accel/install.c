@@ -263,7 +263,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		  const char *cgroup, const char *version, const struct sa_status *st)
 {
 	struct sa_accel_opts before = *o;
-	struct bo_object copy = *o->obj;
+	static struct bo_object copy;	/* scratch: cli.h */
 	struct bo_map *maps = NULL;
 	struct sa_loaded l;
 	static char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];	/* scratch: cli.h */
@@ -271,6 +271,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	int msg_on = 0, ncg = 0, hash = -1, msg, i, err;
 	uint32_t kib = 0;
 
+	copy = *o->obj;
 	if (st)
 		keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
 	if (keep) {	/* reuse every pinned map: sa_load_maps checks each again */
