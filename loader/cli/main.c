@@ -444,11 +444,10 @@ static int run_verb(struct sa_args *a, const char *noun, const struct sa_verbs *
 
 int main(int argc, char **argv)
 {
-	struct sa_args a;
+	static struct sa_args a;	/* zeroed: .bss (cli.h) */
 	int i = 1, ret;
 	size_t c;
 
-	memset(&a, 0, sizeof(a));
 	/* Options every command takes may come first: "sockaccel -v install". */
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const struct opt_def *o;
