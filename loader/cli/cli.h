@@ -63,7 +63,10 @@ int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
  * bpftool's nouns (prog, map, cgroup) and their verbs: the verb is the
  * first word after the noun, its arguments follow (min_args..max_args).
  * to: the attach types the noun's help lists (BO_ATTACH_*, -2: none).
+ * args is a format: SA_REF, at most once, stands for bpftool's "{id ID |
+ * pinned FILE}" (main.c fills it in: once in the binary, not in 8 strings).
  */
+#define SA_REF "%s"
 struct sa_verb {
 	const char *name;
 	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */
