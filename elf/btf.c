@@ -74,13 +74,12 @@ static int member_type(struct btf *b, const char *map, const char *field,
 /* The fields of a definition: __array(values, ...), the two __type()s,
  * then the __uint()s and the word of struct bo_map each fills ("pinning"
  * is checked and turned into enum bo_pinning after). */
-static const char fields[] = "values\0key\0value\0"
-	"type\0max_entries\0map_flags\0numa_node\0key_size\0value_size\0pinning\0";
+const char bo_map_fields[] = BO_MAP_FIELDS_HEAD BO_MAP_SIZE_FIELDS;	/* internal.h */
 static const uint8_t uint_at[] = {
-	offsetof(struct bo_map, type), offsetof(struct bo_map, max_entries),
-	offsetof(struct bo_map, flags), offsetof(struct bo_map, numa_node),
+	offsetof(struct bo_map, type), offsetof(struct bo_map, flags),
+	offsetof(struct bo_map, numa_node), offsetof(struct bo_map, pinning),
 	offsetof(struct bo_map, key_size), offsetof(struct bo_map, value_size),
-	offsetof(struct bo_map, pinning),
+	offsetof(struct bo_map, max_entries),
 };
 _Static_assert(sizeof(enum bo_pinning) == 4, "pinning is a word");
 
@@ -104,7 +103,7 @@ static int map_def(struct btf *b, const char *name, uint32_t sid, struct bo_map 
 		f = str_at(b, mb.name_off);
 		if (!f)
 			return bfail(b, "member name out of range");
-		u = bo_name_index(fields, f);
+		u = bo_name_index(bo_map_fields, f);
 		if (u == 0) {	/* __array(values, struct {...}) */
 			*values_type = mb.type;
 			*values_off = (BTF_INFO_KFLAG(st.info) ? BTF_MEMBER_BIT_OFFSET(mb.offset) :

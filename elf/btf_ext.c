@@ -194,7 +194,7 @@ int bo_btf_ext(struct parse *ps, uint32_t btf_sec, uint32_t ext_sec)
 	const struct ev_section *es = ext_sec ? &ps->v->sec[ext_sec] : NULL;
 	struct bo_object *o = ps->o;
 	struct ext_hdr h;
-	struct btf b;
+	static struct btf b;	/* scratch, filled by btf_open(): loader/cli/cli.h */
 	int err, part;
 
 	if (!bs->data || bs->size > UINT32_MAX)

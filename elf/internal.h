@@ -66,6 +66,13 @@ size_t bo_symbols_in(const struct elf_view *v, uint32_t sec, int want_type,
 /* maps.c */
 /* Sanity of one map definition (sizes, type); 0 or -errno. */
 int bo_check_map(struct bo_object *o, const struct bo_map *m);
+
+/* The fields of a .maps definition (btf.c), the last three of them the
+ * sizes bo_check_map() names (one list of the names, one of the strings). */
+#define BO_MAP_FIELDS_HEAD "values\0key\0value\0type\0map_flags\0numa_node\0pinning\0"
+#define BO_MAP_SIZE_FIELDS "key_size\0value_size\0max_entries\0"
+extern const char bo_map_fields[sizeof(BO_MAP_FIELDS_HEAD BO_MAP_SIZE_FIELDS)];
+#define BO_SIZE_FIELD_NAMES (bo_map_fields + sizeof(BO_MAP_FIELDS_HEAD) - 1)
 int bo_legacy_maps(struct parse *ps);
 int bo_is_data_section(const struct ev_section *s);
 /* The index of the array map holding data section sec, made when first

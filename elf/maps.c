@@ -50,13 +50,13 @@ int bo_check_map(struct bo_object *o, const struct bo_map *m)
 	static const uint64_t zero_ok[3] = { KEYLESS, VALUELESS, SIZELESS };
 	static const uint32_t limit[3] = { MAX_KEY_SIZE, MAX_VALUE_SIZE, MAX_ENTRIES };
 	uint32_t t = m->type, k, val[3];
+	const char *f = BO_SIZE_FIELD_NAMES;
 
 	/* key_size and the two words after it */
 	memcpy(val, (const uint8_t *)m + offsetof(struct bo_map, key_size), sizeof(val));
 	if (t == BPF_MAP_TYPE_UNSPEC || t > SA_MAP_TYPE_LAST)
 		return bo_failn(o, -EINVAL, "map", m->name, "unknown map type %u", t);
-	for (k = 0; k < 3; k++) {
-		const char *f = k == 0 ? "key_size" : k == 1 ? "value_size" : "max_entries";
+	for (k = 0; k < 3; k++, f += strlen(f) + 1) {
 		uint32_t max = k == 2 && t == BPF_MAP_TYPE_RINGBUF ? MAX_RINGBUF : limit[k];
 
 		if (!val[k] && !((zero_ok[k] >> t) & 1))

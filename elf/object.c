@@ -367,10 +367,11 @@ static int init_object(struct bo_object *o, const char *name, int err, const cha
 int bo_object_parse_view(struct bo_object *o, const struct elf_view *v,
 			  const char *name, const char *prog_type_override)
 {
-	struct parse ps = { .o = o, .v = v, .type_override = prog_type_override };
+	static struct parse ps;	/* scratch, filled first: loader/cli/cli.h */
 	uint32_t i;
 	int err;
 
+	ps = (struct parse){ .o = o, .v = v, .type_override = prog_type_override };
 	init_object(o, name, 0, NULL);
 	if (prog_type_override && !bo_sec_def_by_type(prog_type_override))
 		return bo_fail(o, -EINVAL, "unknown program type '%s'", prog_type_override);

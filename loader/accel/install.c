@@ -14,6 +14,7 @@
 #include "load/load.h"
 #include "sys/bpf.h"
 #include "sys/fs.h"
+#include "sys/names.h"
 #include "sys/readfile.h"
 
 /* The object's identity in the version record: FNV-1a over what shapes
@@ -170,14 +171,13 @@ static int differs(struct sa_ctx *c, const struct sa_status *st,
 /* Are the pinned maps what obj defines?  Else the first difference into why. */
 static int maps_compatible(const struct bo_object *obj, const char *dir, char *why, size_t len)
 {
-	static const char fields[] = "type\0key_size\0value_size\0max_entries\0map_flags";
 	int i, k, f;
 
 	for (i = 0; i < SA_NITEMS; i++) {
-		struct bpf_map_info mi;
+		static struct bpf_map_info mi;	/* scratch: cli.h */
 		uint32_t mlen = sizeof(mi), have;
 		const struct bo_map *m;
-		const char *name = fields;
+		const char *name = BPF_MAP_FIELD_NAMES;
 		int fd;
 
 		k = bo_find_map(obj, sa_items[i].name);
@@ -263,14 +263,15 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		  const char *cgroup, const char *version, const struct sa_status *st)
 {
 	struct sa_accel_opts before = *o;
-	struct bo_object copy = *o->obj;
+	static struct bo_object copy;	/* scratch: cli.h */
 	struct bo_map *maps = NULL;
 	struct sa_loaded l;
-	char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];
+	static char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];	/* scratch: cli.h */
 	int keep = 0, old_cg[SA_NCG] = { -1, -1 }, old_msg = -1, created = 0, pinned = 0;
 	int msg_on = 0, ncg = 0, hash = -1, msg, i, err;
 	uint32_t kib = 0;
 
+	copy = *o->obj;
 	if (st)
 		keep = maps_compatible(o->obj, o->pin_dir, why, sizeof(why));
 	if (keep) {	/* reuse every pinned map: sa_load_maps checks each again */
@@ -419,8 +420,8 @@ static int check_overlap(struct sa_ctx *c, const char *cgroup, uint32_t self)
 int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
 	       char *cgroup_out)
 {
-	struct sa_status st;
-	char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
+	static struct sa_status st;	/* scratch: cli.h */
+	static char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
 	int cg = -1, lock = -1, staged, err;
 
 	*res = SA_DONE;

@@ -93,7 +93,7 @@ static int cgroup_show(struct sa_args *a)
 	return 0;
 }
 
-#define PROG_ARG "{id ID | pinned FILE}"
+#define PROG_ARG SA_REF
 
 static const struct sa_verb verbs[] = {
 	{ "attach", cgroup_attach, 3, 5, "CGROUP ATTACH_TYPE " PROG_ARG " [multi | override]" },

@@ -16,7 +16,9 @@
  * are RIP-relative, where a frame of PATH_MAX buffers puts most locals past
  * the 1-byte rsp displacements.  No static may hold an initializer (it
  * would go into .data: the whole buffer in the file).
- * Only in commands: nothing below loader/cli keeps state between calls.
+ * Below loader/cli only as scratch a call fills before it reads (install.c,
+ * elf/object.c, elf/btf_ext.c; nothing there runs in threads or recurses):
+ * nothing below loader/cli keeps state between calls.
  */
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
@@ -61,7 +63,10 @@ int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
  * bpftool's nouns (prog, map, cgroup) and their verbs: the verb is the
  * first word after the noun, its arguments follow (min_args..max_args).
  * to: the attach types the noun's help lists (BO_ATTACH_*, -2: none).
+ * args is a format: SA_REF, at most once, stands for bpftool's "{id ID |
+ * pinned FILE}" (main.c fills it in: once in the binary, not in 8 strings).
  */
+#define SA_REF "%s"
 struct sa_verb {
 	const char *name;
 	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */

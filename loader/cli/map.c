@@ -259,7 +259,7 @@ out:
 	return err;
 }
 
-#define MAP_ARG "{id ID | pinned FILE}"
+#define MAP_ARG SA_REF
 
 static const struct sa_verb verbs[] = {
 	{ "show", map_show, 0, 2, "[" MAP_ARG "]" },

@@ -238,8 +238,8 @@ int sa_prog_attach_cmd(struct sa_args *a, int detach)
 static int prog_attach(struct sa_args *a) { return sa_prog_attach_cmd(a, 0); }
 static int prog_detach(struct sa_args *a) { return sa_prog_attach_cmd(a, 1); }
 
-#define PROG_ARG "{id ID | pinned FILE}"
-#define LOAD_OPTS "[type TYPE] [map {idx N | name NAME} {id ID | pinned FILE}]... [pinmaps DIR]"
+#define PROG_ARG SA_REF
+#define LOAD_OPTS "[type TYPE] [map {idx N | name NAME} " SA_REF "]... [pinmaps DIR]"
 
 static const struct sa_verb verbs[] = {
 	{ "load", prog_load, 2, 40, "OBJ PATH " LOAD_OPTS },

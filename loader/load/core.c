@@ -39,7 +39,7 @@ static const uint8_t *prog_btf_of;
 #ifndef SOCKACCEL_NO_CORE
 /* The target BTF, read once per process: [0] vmlinux (or --btf), then modules. */
 static struct btf **targ;	/* malloc'd: 1 + MAX_MODULES */
-static size_t ntarg, nvmlinux;
+static size_t ntarg;	/* targ[0] is vmlinux once ntarg > 0 */
 static int targ_err, modules_read;
 
 /* Poisoned relocations of the program last relocated, for the message:
@@ -75,7 +75,7 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 		targ = calloc(1 + MAX_MODULES, sizeof(*targ));
 		targ_err = -ENOMEM;
 		if (targ && (targ[0] = sa_core_read_btf(path, NULL, &targ_err)))
-			ntarg = nvmlinux = 1;
+			ntarg = 1;
 	}
 	if (ntarg)
 		return 0;
@@ -140,13 +140,13 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 					    p->name, r->insn, bo_core_kind_name(r->kind));
 
 		bo_core_describe(&local, r, what + n, sizeof(what) - n);
-		err = bo_core_resolve(&local, targ, nvmlinux, r, &res, &why);
+		err = bo_core_resolve(&local, targ, 1, r, &res, &why);
 		/* Not in vmlinux: the modules' BTF (read at the first miss),
 		 * for every kind: a type that exists only in a module exists,
 		 * as libbpf says.  vmlinux, just searched, is not again. */
 		if (!err && res.missing && !sa_core_btf_path) {
 			load_modules();
-			err = bo_core_resolve(&local, targ + nvmlinux, ntarg - nvmlinux, r, &res, &why);
+			err = bo_core_resolve(&local, targ + 1, ntarg - 1, r, &res, &why);
 		}
 		if (!err)
 			err = bo_core_patch(insns, p->insn_cnt, r, &res, &why);

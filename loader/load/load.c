@@ -169,17 +169,16 @@ static int check_pinned(struct sa_ctx *c, const struct bo_map *m, int fd,
 			       m->name, path);
 	/* struct bpf_map_info opens with type, id, key_size, value_size,
 	 * max_entries, map_flags (Linux 4.13): all but the id must match. */
-	const uint32_t ours[] = { m->type, info.id, m->key_size, m->value_size,
-				  sa_max_entries(m), m->flags };
+	const uint32_t ours[] = { m->type, m->key_size, m->value_size, sa_max_entries(m), m->flags };
 	const uint32_t *pinned = (const uint32_t *)&info;
-	const char *field = "type\0id\0key_size\0value_size\0max_entries\0map_flags";
+	const char *field = BPF_MAP_FIELD_NAMES;
 
 	_Static_assert(offsetof(struct bpf_map_info, map_flags) == 5 * 4, "bpf_map_info");
-	for (i = 0; i < 6; i++, field += strlen(field) + 1)
-		if (pinned[i] != ours[i])
+	for (i = 0; i < 5; i++, field += strlen(field) + 1)	/* not the id, pinned[1] */
+		if (pinned[i + !!i] != ours[i])
 			return sa_failx(c, -EEXIST,
 					"map '%s': pinned at %s with %s %u, the object wants %u (remove the pin or rename the map)",
-					m->name, path, field, pinned[i], ours[i]);
+					m->name, path, field, pinned[i + !!i], ours[i]);
 	return 0;
 }
 
@@ -296,15 +295,16 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 		     const struct bo_prog *p, const struct bpf_insn *insns)
 {
-	struct sys_prog_load_args a = {
+	static struct sys_prog_load_args a;	/* scratch, filled first: cli.h */
+	uint32_t size;
+	int fd = -EAGAIN, i;
+
+	a = (struct sys_prog_load_args){
 		.type = p->type, .expected_attach_type = p->expected_attach_type,
 		.kern_version = o->kern_version, .name = p->name,
 		.license = o->license, .insns = insns,
 		.insn_cnt = (uint32_t)p->insn_cnt,
 	};
-	uint32_t size;
-	int fd = -EAGAIN, i;
-
 	sa_core_btf_args(c, o, p, &a);
 	for (i = 0; i < LOAD_RETRIES && fd == -EAGAIN; i++)
 		fd = sys_prog_load(&a);

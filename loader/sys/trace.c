@@ -62,7 +62,9 @@ enum { U, HEX, U64, STR, NAME, MAPT, PROGT, ATTT, AFLAGS };
 
 enum { FIELDS(F_IDX) N_FIELDS };
 static const struct { uint8_t off, kind; } fields[] = { FIELDS(F_DEF) };
-static const char names[] = FIELDS(F_NAME);
+const char bpf_attr_field_names[] = FIELDS(F_NAME);	/* names.h */
+_Static_assert(F_map_create == 0 && F_key_size == 1 && F_value_size == 2 &&
+	       F_max_entries == 3 && F_map_flags == 4, "names.h: BPF_MAP_FIELD_NAMES");
 
 /* Per command: its first and last field; a command reading a prefix or a
  * suffix of another's fields shares them. */
@@ -122,7 +124,7 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	}
 	if (!n)
 		fputs("...", f);
-	for (name = skip(names, i); n--; i++, name += strlen(name) + 1) {
+	for (name = skip(bpf_attr_field_names, i); n--; i++, name += strlen(name) + 1) {
 		const char *p = (const char *)a + fields[i].off;
 		unsigned int k = fields[i].kind, v;
 		uint64_t q;
