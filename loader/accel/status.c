@@ -199,6 +199,14 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 		sa_warn(c, "map '%s': per-CPU counters not read: %s", SA_MAP_COUNTERS, strerror(-r));
 	if (fds[SA_CONFIG] >= 0 && fds[SA_PORTS] >= 0)
 		read_ports(fds[SA_CONFIG], fds[SA_PORTS], s);
+	/* The install had a read link exactly when config's bound is not 0:
+	 * install writes the bound only once the link is pinned (install.c
+	 * read_link()).  A pinned sockaccel_read says less: it is pinned also
+	 * where the tracepoint is missing (before Linux 6.3), with bound 0.
+	 * Without the link no read is counted, and a writer moved to the stack
+	 * for backpressure never comes back: partial, install repairs it. */
+	if (s->unread_max_kib && !s->ids[SA_READ_LINK] && s->state == SA_INSTALLED)
+		s->state = SA_PARTIAL;
 	ev_sort(s->ports, s->nports, sizeof(s->ports[0]), cmp_u16);
 
 	for (i = 0; i < SA_NITEMS; i++)
