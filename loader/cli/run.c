@@ -47,7 +47,7 @@ struct agent {
 		uint32_t id[3];		/* of ops, msg and opt */
 		struct { uint32_t ops_id, msg_id, opt_id; };
 	};
-	int link;		/* the install pinned read_link: watched too */
+	int link;		/* read_link: 0 none, 1 pinned, 2 found missing once */
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
 	uint64_t st_time;
@@ -142,11 +142,16 @@ static const char *fault(struct agent *g, char *why, size_t len)
 
 	/* Every pin an install leaves; and the read link where it made one:
 	 * without it no read is counted, and writers moved to the stack for
-	 * backpressure never come back (status calls that partial). */
-	for (i = 0; i < SA_UNREAD + g->link; i++) {
+	 * backpressure never come back (status calls that partial).  Missing
+	 * once, it may be a replace by another sockaccel, which unlinks it
+	 * before its own pins are renamed in (install.c read_link()), and the
+	 * adoption below follows a moment later; missing twice is a fault. */
+	for (i = 0; i < SA_UNREAD + !!g->link; i++) {
 		if (sa_path(path, sizeof(path), g->o.pin_dir,
 			    sa_items[i < SA_UNREAD ? i : SA_READ_LINK].name) ||
 		    lstat(path, &st) < 0) {
+			if (i == SA_UNREAD && g->link++ < 2)
+				break;
 			snprintf(why, len, "pin %s is gone (deleted behind our back)", path);
 			return why;
 		}
