@@ -173,6 +173,8 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 	}
 	if (!s->present)
 		return 0;
+	if (fds[SA_CONFIG] >= 0 && fds[SA_PORTS] >= 0)
+		read_ports(fds[SA_CONFIG], fds[SA_PORTS], s);
 	if ((s->present & SA_REQUIRED) != SA_REQUIRED) {
 		s->state = SA_PARTIAL;
 	} else {
@@ -189,16 +191,22 @@ int sa_status_read(struct sa_ctx *c, const char *pin_dir, struct sa_status *s,
 		/* BPF_PROG_QUERY on a sockmap: Linux 6.0; older kernels: unknown. */
 		r = is_attached(fds[SA_SOCKHASH], BPF_SK_MSG_VERDICT, s->ids[SA_MSG]);
 		s->msg_attached = r < 0 ? -1 : r;
+		/* The install had a read link exactly when config's bound is
+		 * not 0: install writes the bound only once the link is pinned
+		 * (install.c read_link()).  A pinned sockaccel_read says less:
+		 * it is pinned also where the tracepoint is missing (before
+		 * Linux 6.3), with bound 0.  Without the link no read is
+		 * counted, and a writer moved to the stack for backpressure
+		 * never comes back: partial, install repairs it. */
 		s->state = cg < 0 ? SA_CGROUP_GONE : !s->attached || !s->msg_attached ?
-			   SA_DETACHED : SA_INSTALLED;
+			   SA_DETACHED : s->unread_max_kib && !s->ids[SA_READ_LINK] ?
+			   SA_PARTIAL : SA_INSTALLED;
 	}
 	if (fds[SA_SOCKHASH] >= 0 && !(what & SA_READ_BRIEF))
 		read_sockets(fds[SA_SOCKHASH], s, what & SA_READ_SOCKETS);
 	if (fds[SA_COUNTERS] >= 0 && !(what & SA_READ_BRIEF) &&
 	    (r = read_counters(fds[SA_COUNTERS], s->counters)) < 0)
 		sa_warn(c, "map '%s': per-CPU counters not read: %s", SA_MAP_COUNTERS, strerror(-r));
-	if (fds[SA_CONFIG] >= 0 && fds[SA_PORTS] >= 0)
-		read_ports(fds[SA_CONFIG], fds[SA_PORTS], s);
 	ev_sort(s->ports, s->nports, sizeof(s->ports[0]), cmp_u16);
 
 	for (i = 0; i < SA_NITEMS; i++)

@@ -313,7 +313,8 @@ static void status_json(const struct sa_status *s, const char *pin_dir, int conn
 	       tf(s->port_filter));
 	for (i = 0; i < s->nports; i++)
 		printf("%s%u", i ? "," : "", s->ports[i]);
-	printf("],\"unread_max_kib\":%u,\"counters\":{", s->unread_max_kib);
+	printf("],\"unread_max_kib\":%u,\"read_link_id\":%u,\"counters\":{", s->unread_max_kib,
+	       s->ids[SA_READ_LINK]);
 	for (i = 0; i < SA_COUNTER_MAX; i++)
 		printf("%s\"%s\":%" PRIu64, i ? "," : "", sa_counter_names[i], s->counters[i]);
 	printf("}");
@@ -365,8 +366,8 @@ static void status_text(const struct sa_status *s, const char *pin_dir, int conn
 		printf("all");
 	for (i = 0; s->port_filter && i < s->nports; i++)
 		printf("%s%u", i ? " " : "", s->ports[i]);
-	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\nbound:     %u KiB unread\n",
-	       s->sockets, s->sockhash_max, s->unread_max_kib);
+	printf("\nsockets:   %" PRIu64 " in sock_hash (at most %u)\nbound:     %u KiB unread, read_link id %u\n",
+	       s->sockets, s->sockhash_max, s->unread_max_kib, s->ids[SA_READ_LINK]);
 	if (conns)
 		print_conns(s, 0);
 	printf("counters:\n");

@@ -47,6 +47,7 @@ struct agent {
 		uint32_t id[3];		/* of ops, msg and opt */
 		struct { uint32_t ops_id, msg_id, opt_id; };
 	};
+	int link;		/* read_link: 0 none, 1 pinned, 2 found missing once */
 	int broken;		/* the last check found a fault (said once) */
 	int metrics_failed;	/* the last status read failed (said once) */
 	uint64_t st_time;
@@ -102,6 +103,7 @@ static void release(struct agent *g)
 static void grab(struct agent *g)
 {
 	size_t i;
+	int fd;
 
 	release(g);
 	for (i = 0; i < 4; i++)
@@ -110,6 +112,11 @@ static void grab(struct agent *g)
 	g->ops_id = id_of(g->ops);
 	g->msg_id = id_of(g->msg);
 	g->opt_id = id_of(g->opt);
+	/* Whether the install made a read link, for fault() to watch.  Not
+	 * held open: the pin is what keeps it attached for every process. */
+	fd = pin_open(g, sa_items[SA_READ_LINK].name);
+	g->link = fd >= 0;
+	close(fd);
 }
 
 /* Detach what we hold, wherever its pins went (not attached: fine). */
@@ -133,9 +140,18 @@ static const char *fault(struct agent *g, char *why, size_t len)
 	struct stat st;
 	int i, fd, other;
 
-	for (i = 0; i < SA_UNREAD; i++) {	/* every pin an install leaves */
-		if (sa_path(path, sizeof(path), g->o.pin_dir, sa_items[i].name) ||
+	/* Every pin an install leaves; and the read link where it made one:
+	 * without it no read is counted, and writers moved to the stack for
+	 * backpressure never come back (status calls that partial).  Missing
+	 * once, it may be a replace by another sockaccel, which unlinks it
+	 * before its own pins are renamed in (install.c read_link()), and the
+	 * adoption below follows a moment later; missing twice is a fault. */
+	for (i = 0; i < SA_UNREAD + !!g->link; i++) {
+		if (sa_path(path, sizeof(path), g->o.pin_dir,
+			    sa_items[i < SA_UNREAD ? i : SA_READ_LINK].name) ||
 		    lstat(path, &st) < 0) {
+			if (i == SA_UNREAD && g->link++ < 2)
+				break;
 			snprintf(why, len, "pin %s is gone (deleted behind our back)", path);
 			return why;
 		}

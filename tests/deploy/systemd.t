@@ -40,7 +40,8 @@ check "sandbox exposure at most 3.0 (systemd's 'OK' band)" awk -v l="$level" 'BE
 
 grep -q '^Type=simple' "$UNIT" && grep -q '^ExecStart=.* run ' "$UNIT"
 ok $? "Type=simple running the agent"
-is "$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT")" "CAP_BPF CAP_NET_ADMIN" "capabilities: CAP_BPF and CAP_NET_ADMIN only"
+is "$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT")" "CAP_BPF CAP_NET_ADMIN CAP_PERFMON" \
+	"capabilities: CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (backpressure's raw tracepoint program) only"
 grep -q '^ReadWritePaths=/sys/fs/bpf$' "$UNIT" && grep -q '^ProtectSystem=strict$' "$UNIT"
 ok $? "file system read-only but for the pins (ProtectSystem=strict, ReadWritePaths=/sys/fs/bpf)"
 # make install: the binary and the unit, ExecStart= pointing at the binary

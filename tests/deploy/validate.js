@@ -82,8 +82,8 @@ if (ds) {
 	ok(c.readinessProbe && c.readinessProbe.httpGet && c.readinessProbe.httpGet.path === '/metrics',
 	   'readiness is the metrics endpoint answering');
 	ok(sc.privileged !== true && sc.capabilities.drop.includes('ALL') &&
-	   JSON.stringify([...sc.capabilities.add].sort()) === JSON.stringify(['BPF', 'NET_ADMIN']),
-	   'not privileged: every capability dropped but BPF and NET_ADMIN');
+	   JSON.stringify([...sc.capabilities.add].sort()) === JSON.stringify(['BPF', 'NET_ADMIN', 'PERFMON']),
+	   'not privileged: every capability dropped but BPF, NET_ADMIN and PERFMON (backpressure\'s raw tracepoint program)');
 	ok(sc.allowPrivilegeEscalation === false && sc.readOnlyRootFilesystem === true,
 	   'no privilege escalation, read-only root file system');
 	const mounts = Object.fromEntries(c.volumeMounts.map(m => [m.mountPath, m]));

@@ -10,8 +10,13 @@
 # --metrics-any; --cgroup auto picks the kubelet's cgroup under either
 # driver, on a unified and on a hybrid layout; two agents on one install
 # (a rolling update's surge) never fight; and its whole life under valgrind.
+# The backpressure build's read_link deleted: repaired like the other pins
+# (a writer moved to the stack comes back to the redirect after), and an
+# agent starting on an install without it repairs it rather than adopt it.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
+BP=$BUILD/bpf/backpressure
+[ -e "$BP/sockaccel.bpf.o" ] && [ -x "$TOOLS/comeback" ] || bail "$BP/sockaccel.bpf.o or $TOOLS/comeback is not built (run make test)"
 PY=/usr/bin/python3	# Debian's, with python3-prometheus-client
 $PY -c 'import prometheus_client' 2>/dev/null || bail "python3-prometheus-client missing (tests/deps.sh deploy)"
 command -v curl >/dev/null || bail "curl missing (tests/deps.sh deploy)"
@@ -195,6 +200,64 @@ agent() {
 	is "$rc" 2 "[$L] unknown option: usage error (2)"
 }
 
+# comeback CG PIN BIN: a writer to a reader that stops is moved to the stack
+# for backpressure; the reader then reads everything, and the writer writes
+# twice more (tests/tools/comeback).  Sets rc (0: every byte intact, in
+# order, SHA-256 alike), cb_moved (moves for backpressure) and cb_back
+# (messages redirected by the last write: 1 once it came back).
+comeback() {
+	local snaps=$T_TMP/comeback.json
+	: >"$snaps"
+	out=$(in_cg "$1" "$TOOLS/comeback" -n 2 -x "'$3' status --pin-dir '$2' --json >>'$snaps'"); rc=$?
+	[ "$rc" = 0 ] || diag "comeback: $out"
+	snap() { local v; v=$(json_get "$(sed -n "$1p" "$snaps")" "$2"); echo "${v:-0}"; }
+	cb_moved=$(( $(snap 2 sockets_moved_backpressure) - $(snap 1 sockets_moved_backpressure) ))
+	cb_back=$(( $(snap 4 msgs_redirected) - $(snap 3 msgs_redirected) ))
+}
+
+# The backpressure build's read link (tracepoint sock:sock_recv_length,
+# Linux 6.3) deleted behind the agent's back: no read is counted any more,
+# and a writer moved to the stack for backpressure would never come back.
+agent_read_link() {
+	local B=$1 L=$2 cg pin log pid st link out rc
+	new_cgroup cg
+	new_pin_dir pin
+	log=$T_TMP/read-link-$L.log
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --objects "$BP" --keep 2>"$log"
+	pid=${T_PIDS[-1]}
+	check "[$L] read_link: run installs the backpressure build" \
+		eventually grep -q "run: installed on cgroup $cg" "$log"
+	[ -e "$pin/read_link" ] || bail "[$L] no read_link: $(uname -r) lacks sock:sock_recv_length (Linux 6.3)?"
+	rm "$pin/read_link"
+	check "[$L] read_link deleted: the agent reinstalls" eventually count_is 2 "$log" "run: installed on cgroup $cg"
+	check "[$L] ... naming the pin" grep -q "pin $pin/read_link is gone (deleted behind our back); reinstalling" "$log"
+	st=$("$B" status --pin-dir "$pin" --json); rc=$?
+	is "$rc/$(json_get "$st" state)" 0/installed "[$L] ... status: installed, exit 0"
+	link=$(json_get "$st" read_link_id)
+	check "[$L] ... read_link $link is sockaccel_read's link on sock_recv_length" \
+		grep -q "\"id\":$link,\"type\":\"raw_tracepoint\",\"prog_id\":$(status_id "$st" sockaccel_read),\"tp_name\":\"sock_recv_length\"" \
+		<<<"$(bpftool -j link show pinned "$pin/read_link")"
+	comeback "$cg" "$pin" "$B"
+	is "$rc" 0 "[$L] ... stalled, then resumed reader: every byte intact, in order (SHA-256)"
+	check "[$L] ... the writer was moved for backpressure ($cb_moved)" test "$cb_moved" -ge 1
+	is "$cb_back" 1 "[$L] ... and came back to the redirect once its reader read everything"
+	kill -TERM "$pid"; wait "$pid"
+
+	# Stopped with --keep; the link deleted while no agent runs: the next
+	# one finds the install partial and repairs it, rather than adopt it.
+	rm "$pin/read_link"
+	bg "$B" run --cgroup "$cg" --pin-dir "$pin" --objects "$BP" 2>"$log"
+	pid=${T_PIDS[-1]}
+	check "[$L] an agent starting on an install without its read_link repairs it" \
+		eventually grep -q "run: cleaned up an incomplete install; installed on cgroup $cg" "$log"
+	st=$("$B" status --pin-dir "$pin" --json); rc=$?
+	is "$rc/$(json_get "$st" state)" 0/installed "[$L] ... status: installed, exit 0"
+	check "[$L] ... with a read link" test "$(json_get "$st" read_link_id)" -gt 0
+	kill -TERM "$pid"; wait "$pid"
+	check "[$L] SIGTERM: no pin directory left" test ! -e "$pin"
+	is "$(cgroup_prog_count "$cg")" 0 "[$L] SIGTERM: nothing attached to the cgroup"
+}
+
 # A DaemonSet's rolling update (maxSurge): the new agent starts beside the
 # old one on the same pins, adopts; the old one stops with --keep; a repair
 # after that is the new one's, and nothing is fought over.
@@ -329,6 +392,7 @@ auto() {
 }
 
 for_each_binary agent
+for_each_binary agent_read_link
 for_each_binary surge
 for_each_binary pair
 for_each_binary agent_valgrind

@@ -10,8 +10,15 @@
 #   status --all                                    every instance, and pins
 #                                                   left without attachment
 #   install --replace with incompatible maps        new maps, the reason given
+#   the backpressure build's read_link deleted      partial (4), named; the
+#                                                   writer moved to the stack
+#                                                   stays there; install
+#                                                   re-attaches it, and the
+#                                                   writer comes back again
 . "$(dirname "$0")/../lib.sh"
 need_kernel
+BP=$BUILD/bpf/backpressure
+[ -e "$BP/sockaccel.bpf.o" ] && [ -x "$TOOLS/comeback" ] || bail "$BP/sockaccel.bpf.o or $TOOLS/comeback is not built (run make test)"
 
 run() {	# run CMD...: $out (stdout and stderr), $rc
 	out=$("$@" 2>&1)
@@ -189,5 +196,70 @@ ops() {
 	check "[$L] ... no pins left" test ! -e "$pin"
 }
 
+# comeback CG PIN BIN [-6]: a writer to a reader that stops is moved to the
+# stack for backpressure; the reader then reads everything, and the writer
+# writes twice more (tests/tools/comeback).  Sets rc (0: every byte intact,
+# in order, SHA-256 alike), cb_moved (moves for backpressure) and cb_back
+# (messages redirected by the last write: 1 once it came back, 0 on the stack).
+comeback() {
+	local snaps=$T_TMP/comeback.json
+	: >"$snaps"
+	out=$(in_cg "$1" "$TOOLS/comeback" ${4-} -n 2 -x "'$3' status --pin-dir '$2' --json >>'$snaps'"); rc=$?
+	[ "$rc" = 0 ] || diag "comeback: $out"
+	snap() { local v; v=$(json_get "$(sed -n "$1p" "$snaps")" "$2"); echo "${v:-0}"; }
+	cb_moved=$(( $(snap 2 sockets_moved_backpressure) - $(snap 1 sockets_moved_backpressure) ))
+	cb_back=$(( $(snap 4 msgs_redirected) - $(snap 3 msgs_redirected) ))
+}
+
+# The backpressure build's read link (the tracepoint sock:sock_recv_length,
+# Linux 6.3) deleted behind our back: no read is counted any more, so a
+# writer moved to the stack for backpressure never comes back.  status
+# calls it partial and names it; install re-attaches it.
+read_link_ops() {
+	local B=$1 L=$2 cg pin st link
+	new_cgroup cg
+	new_pin_dir pin
+	run "$B" install --cgroup "$cg" --pin-dir "$pin" --objects "$BP"
+	is "$rc" 0 "[$L] install of the backpressure build: exit 0"
+	[ -e "$pin/read_link" ] || bail "[$L] no read_link: $(uname -r) lacks sock:sock_recv_length (Linux 6.3)?"
+	run "$B" status --pin-dir "$pin"
+	check "[$L] status names the read link and its id: $(grep '^bound:' <<<"$out")" \
+		grep -q "^bound: *[1-9][0-9]* KiB unread, read_link id [1-9][0-9]*$" <<<"$out"
+	comeback "$cg" "$pin" "$B"
+	is "$rc" 0 "[$L] stalled, then resumed reader: every byte intact, in order (SHA-256)"
+	check "[$L] ... the writer was moved for backpressure ($cb_moved)" test "$cb_moved" -ge 1
+	is "$cb_back" 1 "[$L] ... and came back to the redirect once its reader read everything"
+
+	rm "$pin/read_link"
+	run "$B" status --pin-dir "$pin"
+	is "$rc" 4 "[$L] status, read_link deleted: exit 4 (partial)"
+	check "[$L] ... says partly: $(head -1 <<<"$out")" grep -q "^installed: partly" <<<"$out"
+	check "[$L] ... naming it (id 0): $(grep '^bound:' <<<"$out")" grep -q "read_link id 0$" <<<"$out"
+	run "$B" status --pin-dir "$pin" --json
+	is "$rc/$(json_get "$out" state)/$(json_get "$out" read_link_id)" 4/partial/0 \
+		"[$L] status --json: exit 4, state partial, read_link_id 0"
+	comeback "$cg" "$pin" "$B"
+	is "$rc" 0 "[$L] without the read link: every byte intact"
+	check "[$L] ... the writer was moved ($cb_moved)" test "$cb_moved" -ge 1
+	is "$cb_back" 0 "[$L] ... and stays on the stack: its reader's reads are not counted"
+
+	run "$B" install --cgroup "$cg" --pin-dir "$pin" --objects "$BP"
+	is "$rc" 0 "[$L] install repairs it: exit 0"
+	check "[$L] ... saying so: $(head -1 <<<"$out")" grep -q "cleaned up an incomplete" <<<"$out"
+	st=$("$B" status --pin-dir "$pin" --json); rc=$?
+	link=$(json_get "$st" read_link_id)
+	is "$rc/$(json_get "$st" state)" 0/installed "[$L] ... status: installed, exit 0"
+	check "[$L] ... read_link $link is sockaccel_read's link on sock_recv_length" \
+		grep -q "\"id\":$link,\"type\":\"raw_tracepoint\",\"prog_id\":$(status_id "$st" sockaccel_read),\"tp_name\":\"sock_recv_length\"" \
+		<<<"$(bpftool -j link show pinned "$pin/read_link")"
+	comeback "$cg" "$pin" "$B" -6
+	is "$rc" 0 "[$L] after the repair (IPv6): every byte intact"
+	check "[$L] ... the writer was moved ($cb_moved)" test "$cb_moved" -ge 1
+	is "$cb_back" 1 "[$L] ... and comes back to the redirect again"
+	run "$B" remove --pin-dir "$pin"
+	is "$rc" 0 "[$L] remove: exit 0"
+}
+
 for_each_binary ops
+for_each_binary read_link_ops
 done_testing
