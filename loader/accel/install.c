@@ -277,7 +277,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	if (keep) {	/* reuse every pinned map: sa_load_maps checks each again */
 		maps = malloc(copy.nmaps * sizeof(*maps));
 		if (!maps)
-			return sa_failx(c, -ENOMEM, "out of memory");
+			return sa_oom(c);
 		memcpy(maps, copy.maps, copy.nmaps * sizeof(*maps));
 		for (i = 0; i < (int)copy.nmaps; i++)
 			maps[i].pinning = BO_PIN_BY_NAME;

@@ -131,7 +131,7 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	/* o->btf was read whole when the object was (elf/btf_ext.c): indexing
 	 * it again can only run out of memory. */
 	if (!o->btf || btf_open(&local, o->btf, o->btf_len, NULL, NULL))
-		return sa_failx(c, -ENOMEM, "out of memory");
+		return sa_oom(c);
 	for (i = 0; !err && i < p->ncore; i++) {
 		const struct bo_core_relo *r = &p->core[i];
 		/* "program 'x': CO-RE insn 3: field byte offset struct sock.sk_mark",

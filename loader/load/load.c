@@ -255,7 +255,7 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 	memset(l, 0, sizeof(*l));
 	l->map_fds = malloc((2 * n + o->nprogs + 1) * sizeof(int));
 	if (!l->map_fds)
-		return sa_failx(c, -ENOMEM, "out of memory");
+		return sa_oom(c);
 	l->obj = o;
 	l->prog_fds = l->map_fds + n;
 	l->map_reused = l->prog_fds + o->nprogs;
@@ -353,7 +353,7 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 		struct bpf_insn *insns = malloc(p->insn_cnt * sizeof(*insns));
 
 		if (!insns)
-			return sa_failx(c, -ENOMEM, "out of memory");
+			return sa_oom(c);
 		bo_relocate(p, l->map_fds, insns);
 		fd = sa_core_apply(c, o, p, insns);
 		if (!fd)
