@@ -138,14 +138,20 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 		fprintf(f, "%s%s=", sep, name);
 		sep = ", ";
 		switch (k & 15) {
-		case U: fprintf(f, "%u", v); break;
-		case HEX: fprintf(f, "%#x", v); break;
-		case U64: fprintf(f, "%llu", (unsigned long long)q); break;
+		case U:	/* the u32 fields as u64: "%llu" and "%#llx" print them alike */
+		case HEX:
+		case U64:
+			fprintf(f, (k & 15) == HEX ? "%#llx" : "%llu",
+				(unsigned long long)((k & 15) == U64 ? q : v));
+			break;
 		case STR: fprintf(f, "\"%s\"", (const char *)(uintptr_t)q); break;
 		case NAME: fprintf(f, "\"%.*s\"", BPF_OBJ_NAME_LEN, p); break;
-		case MAPT: fputs(bpf_map_type_name(v), f); break;
-		case PROGT: fputs(bpf_prog_type_name(v), f); break;
-		case ATTT: fputs(bpf_attach_type_name(v), f); break;
+		case MAPT:
+		case PROGT:
+		case ATTT:
+			fputs(((k & 15) == MAPT ? bpf_map_type_name : (k & 15) == PROGT ?
+			       bpf_prog_type_name : bpf_attach_type_name)(v), f);
+			break;
 		default:
 			fputs(v == BPF_F_ALLOW_MULTI ? "BPF_F_ALLOW_MULTI" :
 			      v == (BPF_F_ALLOW_MULTI | BPF_F_REPLACE) ?
