@@ -16,6 +16,7 @@
 #include "sys/bpf.h"
 #include "load/core.h"
 #include "sys/memlock.h"
+#include "sys/names.h"
 
 #ifndef SOCKACCEL_VERSION
 #define SOCKACCEL_VERSION "unknown"
@@ -180,15 +181,6 @@ static void verbs_usage(FILE *f, const char *noun, const struct sa_verbs *vs)
 		fprintf(f, "  %-7s %s %s\n", noun, vs->v[i].name, verb_args(&vs->v[i]));
 }
 
-static const char *arg_name(unsigned int arg)
-{
-	const char *s = ARG_NAMES;
-
-	while (arg--)
-		s += strlen(s) + 1;
-	return s;
-}
-
 static void usage(FILE *f)
 {
 	size_t i, g;
@@ -235,7 +227,7 @@ static void command_usage(const struct command *c)
 	for (i = 0; i < NOPTS; i++)
 		if (!opt_defs[i].bit || (c->opts & opt_defs[i].bit))
 			printf("  --%-11s %-9s %s\n", opt_defs[i].name,
-			       arg_name(opt_defs[i].arg), OPT_HELP(&opt_defs[i]));
+			       sa_nth(ARG_NAMES, opt_defs[i].arg), OPT_HELP(&opt_defs[i]));
 }
 
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)

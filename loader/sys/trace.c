@@ -104,13 +104,6 @@ static const char errno_names[] = "EPERM\0ENOENT\0ESRCH\0EBADF\0EAGAIN\0ENOMEM\0
 	"EACCES\0EFAULT\0EBUSY\0EEXIST\0ENOTDIR\0EINVAL\0ENOSPC\0E2BIG\0EOPNOTSUPP\0"
 	"ENOTSUPP\0E?";
 
-static const char *skip(const char *list, unsigned int n)
-{
-	while (n--)
-		list += strlen(list) + 1;
-	return list;
-}
-
 void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 {
 	unsigned int i = 0, n = 0, hide = 0, e;
@@ -124,7 +117,7 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	}
 	if (!n)
 		fputs("...", f);
-	for (name = skip(bpf_attr_field_names, i); n--; i++, name += strlen(name) + 1) {
+	for (name = sa_nth(bpf_attr_field_names, i); n--; i++, name += strlen(name) + 1) {
 		const char *p = (const char *)a + fields[i].off;
 		unsigned int k = fields[i].kind, v;
 		uint64_t q;
@@ -167,5 +160,5 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	}
 	for (e = 0; e < sizeof(errnos) / sizeof(errnos[0]) && errnos[e] != -ret; e++)
 		;
-	fprintf(f, "}) = -1 %s (%s)\n", skip(errno_names, e), strerror(-ret));
+	fprintf(f, "}) = -1 %s (%s)\n", sa_nth(errno_names, e), strerror(-ret));
 }
