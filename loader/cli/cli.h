@@ -68,7 +68,7 @@ int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
  */
 #define SA_REF "%s"
 struct sa_verb {
-	const char *name;
+	char name[8];		/* in the table, not a pointer to it */
 	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */
 	unsigned char min_args, max_args;
 	const char *args;
