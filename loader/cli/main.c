@@ -158,11 +158,10 @@ static const struct command {
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char *const group_titles[] = {
-	"Socket acceleration (same-host TCP skips the TCP/IP stack):",
-	"Any BPF object, in bpftool's words (PROG, MAP: id ID | pinned FILE):",
-	"Short forms:",
-};
+static const char group_titles[] =
+	"Socket acceleration (same-host TCP skips the TCP/IP stack):\0"
+	"Any BPF object, in bpftool's words (PROG, MAP: id ID | pinned FILE):\0"
+	"Short forms:";
 
 /* A verb's arguments with SA_REF filled in (cli.h); not inlined into its two callers. */
 static __attribute__((noinline)) const char *verb_args(const struct sa_verb *v)
@@ -187,7 +186,7 @@ static void usage(FILE *f)
 
 	fputs("usage: sockaccel [-v] [-j] COMMAND [ARGS]\n", f);
 	for (g = 0; g < 3; g++) {
-		fprintf(f, "\n%s\n", group_titles[g]);
+		fprintf(f, "\n%s\n", sa_nth(group_titles, g));
 		for (i = 0; i < NCMDS; i++) {
 			if (commands[i].group != g)
 				continue;
