@@ -17,7 +17,8 @@
  * the 1-byte rsp displacements.  No static may hold an initializer (it
  * would go into .data: the whole buffer in the file).
  * Below loader/cli only as scratch a call fills before it reads (install.c,
- * elf/object.c, elf/btf_ext.c; nothing there runs in threads or recurses):
+ * load.c, elf/object.c, elf/btf_ext.c; nothing there runs in threads or
+ * recurses):
  * nothing below loader/cli keeps state between calls.
  */
 #define EXIT_FAIL  1
