@@ -101,9 +101,10 @@ static int detach_dir(struct sa_ctx *c, const char *dir, const char *rec, const 
  */
 int sa_remove_locked(struct sa_ctx *c, const char *dir, const char *cgroup)
 {
-	char rec[PATH_MAX] = "", staging[PATH_MAX];
+	static char rec[PATH_MAX], staging[PATH_MAX];	/* scratch: loader/cli/cli.h */
 	int err;
 
+	rec[0] = '\0';	/* no record: "" */
 	sa_read_record(dir, "cgroup", rec, sizeof(rec));
 	err = sa_staging_dir(staging, sizeof(staging), dir);
 	if (!err)
