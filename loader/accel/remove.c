@@ -22,7 +22,7 @@ int sa_staging_dir(char *buf, size_t len, const char *pin_dir)
 /* Each item's path in dir: unlink it (del), or is any there? */
 static int each_item(const char *dir, int del)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];	/* scratch: loader/cli/cli.h */
 	struct stat st;
 	int i, any = 0;
 
