@@ -209,7 +209,7 @@ static int fill_slots(struct sa_ctx *c, struct sa_loaded *l)
 static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *share_dir,
 		      const struct sa_given *g)
 {
-	char buf[4096];
+	static char buf[4096];	/* scratch: loader/cli/cli.h */
 	const char *path = buf;
 	int fd, err;
 
