@@ -117,7 +117,7 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 {
 	struct bo_core_res res;
 	struct btf local;
-	char what[300];
+	static char what[300];	/* scratch: loader/cli/cli.h */
 	const char *why = "";
 	size_t i;
 	int err;
