@@ -403,7 +403,7 @@ static int pin_path_of(const struct sa_loaded *l, const struct sa_pins *p, size_
 
 void sa_unpin(const struct sa_loaded *l, const struct sa_pins *p)
 {
-	char path[4096];
+	static char path[4096];	/* scratch: loader/cli/cli.h */
 	size_t k;
 
 	for (k = 0; k < l->obj->nmaps + l->obj->nprogs; k++)
