@@ -169,7 +169,7 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 	const struct bo_core_relo *r;
 	const char *log = c->vlog;
 	struct btf local;
-	char what[200], at[32];
+	static char what[200], at[32];	/* scratch: loader/cli/cli.h */
 	size_t i;
 
 	if (!npoisoned || !log || !strstr(log, "unknown#195896080") ||
