@@ -15,6 +15,7 @@
 #include "load/core.h"
 #include "sys/fs.h"
 #include "sys/names.h"
+#include "sys/readfile.h"
 #include "uapi_compat.h"
 
 #define LOAD_RETRIES	5		/* BPF_PROG_LOAD may say EAGAIN */
@@ -84,22 +85,11 @@ int sa_btf_load_min(uint32_t value_size)
 int sa_possible_cpus(int fallback)
 {
 	static int n;
-	char buf[4096] = "", *p;
-	int v = 0, fd;
+	long v;
 
-	if (n)
-		return n;
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, buf, sizeof(buf) - 1) < 0)
-			buf[0] = '\0';
-		close(fd);
-	}
-	/* The ranges go up: the highest CPU is the last number. */
-	for (p = buf; *p; p++) {
-		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
-		if (v || *p == '0')
-			n = v + 1;
+	if (!n) {	/* the ranges go up: the highest CPU is the last number */
+		v = sa_last_number("/sys/devices/system/cpu/possible");
+		n = v >= 0 && v < 65536 ? (int)v + 1 : 0;
 	}
 	return n ? n : fallback;
 }
