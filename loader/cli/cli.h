@@ -16,9 +16,8 @@
  * are RIP-relative, where a frame of PATH_MAX buffers puts most locals past
  * the 1-byte rsp displacements.  No static may hold an initializer (it
  * would go into .data: the whole buffer in the file).
- * Below loader/cli only as scratch a call fills before it reads (install.c,
- * load.c, elf/object.c, elf/btf_ext.c; nothing there runs in threads or
- * recurses):
+ * Below loader/cli only as scratch that a call fills before it reads, in
+ * a function that never recurses (each says "scratch: loader/cli/cli.h"):
  * nothing below loader/cli keeps state between calls.
  */
 #define EXIT_FAIL  1

@@ -285,7 +285,7 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 		     const struct bo_prog *p, const struct bpf_insn *insns)
 {
-	static struct sys_prog_load_args a;	/* scratch, filled first: cli.h */
+	static struct sys_prog_load_args a;	/* scratch: loader/cli/cli.h */
 	uint32_t size;
 	int fd = -EAGAIN, i;
 
