@@ -88,7 +88,7 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 static void load_modules(void)
 {
 	struct dirent *de;
-	char path[512];
+	static char path[512];	/* scratch: loader/cli/cli.h */
 	DIR *d;
 	int err;
 
