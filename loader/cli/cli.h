@@ -68,7 +68,7 @@ int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
  */
 #define SA_REF "%s"
 struct sa_verb {
-	char name[8];		/* in the table, not a pointer to it */
+	char name[8];		/* in the table, not a pointer; at most 7 chars (C drops an 8th's NUL silently) */
 	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */
 	unsigned char min_args, max_args;
 	const char *args;

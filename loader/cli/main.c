@@ -69,7 +69,7 @@ enum { A_DIR = 1, A_N, A_TYPE, A_FILE, A_ADDR };
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
  * bit 0: every command takes it (and it may come before the command). */
 static const struct opt_def {
-	char name[12];		/* in the table, not a pointer: -6 bytes an option */
+	char name[12];		/* in the table, not a pointer; at most 11 chars (C drops a 12th's NUL silently) */
 	char shortname;
 	unsigned char slot;	/* where it goes in struct sa_args, by OFF() */
 	uint16_t bit;
