@@ -115,6 +115,7 @@ int ev_build(struct elf_view *v, const struct ev_decoder *d, void *ctx,
 	     size_t len, const struct ev_header *h);
 int ev_fail(struct elf_view *v, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int ev_oom(struct elf_view *v);	/* ev_fail(v, -ENOMEM, "out of memory") */
 /*
  * Sort n elements of size bytes: heapsort, O(n log n) whatever the input
  * (a crafted file must not make sorting slow), in a few dozen bytes of code.

@@ -37,6 +37,11 @@ int ev_fail(struct elf_view *v, int err, const char *fmt, ...)
 	return err;
 }
 
+int ev_oom(struct elf_view *v)
+{
+	return ev_fail(v, -ENOMEM, "out of memory");
+}
+
 int ev_check_header(struct elf_view *v, const void *buf, size_t len,
 		    struct ev_header *h)
 {
@@ -170,7 +175,7 @@ static int build_sections(struct elf_view *v, const struct ev_decoder *d,
 	name_off = calloc(h->shnum, sizeof(*name_off));
 	if (!v->sec || !name_off) {
 		free(name_off);
-		return ev_fail(v, -ENOMEM, "out of memory");
+		return ev_oom(v);
 	}
 	v->nsec = h->shnum;
 	for (i = 0; i < h->shnum; i++) {
@@ -250,7 +255,7 @@ static int build_symbols(struct elf_view *v, const struct ev_decoder *d,
 		return 0;
 	v->sym = calloc(n, sizeof(*v->sym));
 	if (!v->sym)
-		return ev_fail(v, -ENOMEM, "out of memory");
+		return ev_oom(v);
 	v->nsym = n;
 	for (i = 0; i < n; i++) {
 		struct ev_symbol *s = &v->sym[i];
@@ -281,7 +286,7 @@ static int build_relocations(struct elf_view *v, const struct ev_decoder *d,
 		return 0;
 	v->relsec = calloc(n, sizeof(*v->relsec));
 	if (!v->relsec)
-		return ev_fail(v, -ENOMEM, "out of memory");
+		return ev_oom(v);
 	for (i = 1; i < v->nsec; i++) {
 		const struct ev_section *s = &v->sec[i];
 		struct ev_relsec *r;
@@ -301,7 +306,7 @@ static int build_relocations(struct elf_view *v, const struct ev_decoder *d,
 			continue;
 		r->rel = calloc(r->count, sizeof(*r->rel));
 		if (!r->rel)
-			return ev_fail(v, -ENOMEM, "out of memory");
+			return ev_oom(v);
 		for (j = 0; j < r->count; j++) {
 			Elf64_Rel er;
 
@@ -373,7 +378,7 @@ static int check_overlap(struct elf_view *v)
 
 	s = calloc(v->nsec ? v->nsec : 1, sizeof(*s));
 	if (!s)
-		return ev_fail(v, -ENOMEM, "out of memory");
+		return ev_oom(v);
 	for (i = 1; i < v->nsec; i++)
 		if (v->sec[i].type != SHT_NOBITS && v->sec[i].size)
 			s[n++] = &v->sec[i];

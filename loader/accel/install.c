@@ -174,7 +174,7 @@ static int maps_compatible(const struct bo_object *obj, const char *dir, char *w
 	int i, k, f;
 
 	for (i = 0; i < SA_NITEMS; i++) {
-		static struct bpf_map_info mi;	/* scratch: cli.h */
+		static struct bpf_map_info mi;	/* scratch: loader/cli/cli.h */
 		uint32_t mlen = sizeof(mi), have;
 		const struct bo_map *m;
 		const char *name = BPF_MAP_FIELD_NAMES;
@@ -263,10 +263,10 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 		  const char *cgroup, const char *version, const struct sa_status *st)
 {
 	struct sa_accel_opts before = *o;
-	static struct bo_object copy;	/* scratch: cli.h */
+	static struct bo_object copy;	/* scratch: loader/cli/cli.h */
 	struct bo_map *maps = NULL;
 	struct sa_loaded l;
-	static char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];	/* scratch: cli.h */
+	static char dir[PATH_MAX], why[160], from[PATH_MAX], to[PATH_MAX];	/* scratch: loader/cli/cli.h */
 	int keep = 0, old_cg[SA_NCG] = { -1, -1 }, old_msg = -1, created = 0, pinned = 0;
 	int msg_on = 0, ncg = 0, hash = -1, msg, i, err;
 	uint32_t kib = 0;
@@ -277,7 +277,7 @@ static int put_in(struct sa_ctx *c, const struct sa_accel_opts *o, int cg,
 	if (keep) {	/* reuse every pinned map: sa_load_maps checks each again */
 		maps = malloc(copy.nmaps * sizeof(*maps));
 		if (!maps)
-			return sa_failx(c, -ENOMEM, "out of memory");
+			return sa_oom(c);
 		memcpy(maps, copy.maps, copy.nmaps * sizeof(*maps));
 		for (i = 0; i < (int)copy.nmaps; i++)
 			maps[i].pinning = BO_PIN_BY_NAME;
@@ -420,7 +420,7 @@ static int check_overlap(struct sa_ctx *c, const char *cgroup, uint32_t self)
 int sa_install(struct sa_ctx *c, const struct sa_accel_opts *o, enum sa_result *res,
 	       char *cgroup_out)
 {
-	static struct sa_status st;	/* scratch: cli.h */
+	static struct sa_status st;	/* scratch: loader/cli/cli.h */
 	static char cgroup[PATH_MAX], staging[PATH_MAX], version[96];
 	int cg = -1, lock = -1, staged, err;
 

@@ -22,7 +22,7 @@ int sa_staging_dir(char *buf, size_t len, const char *pin_dir)
 /* Each item's path in dir: unlink it (del), or is any there? */
 static int each_item(const char *dir, int del)
 {
-	char path[PATH_MAX];
+	static char path[PATH_MAX];	/* scratch: loader/cli/cli.h */
 	struct stat st;
 	int i, any = 0;
 
@@ -101,9 +101,10 @@ static int detach_dir(struct sa_ctx *c, const char *dir, const char *rec, const 
  */
 int sa_remove_locked(struct sa_ctx *c, const char *dir, const char *cgroup)
 {
-	char rec[PATH_MAX] = "", staging[PATH_MAX];
+	static char rec[PATH_MAX], staging[PATH_MAX];	/* scratch: loader/cli/cli.h */
 	int err;
 
+	rec[0] = '\0';	/* no record: "" */
 	sa_read_record(dir, "cgroup", rec, sizeof(rec));
 	err = sa_staging_dir(staging, sizeof(staging), dir);
 	if (!err)

@@ -16,8 +16,8 @@
  * are RIP-relative, where a frame of PATH_MAX buffers puts most locals past
  * the 1-byte rsp displacements.  No static may hold an initializer (it
  * would go into .data: the whole buffer in the file).
- * Below loader/cli only as scratch a call fills before it reads (install.c,
- * elf/object.c, elf/btf_ext.c; nothing there runs in threads or recurses):
+ * Below loader/cli only as scratch that a call fills before it reads, in
+ * a function that never recurses (each says "scratch: loader/cli/cli.h"):
  * nothing below loader/cli keeps state between calls.
  */
 #define EXIT_FAIL  1
@@ -68,7 +68,7 @@ int sa_parse_file(struct sa_args *a, const char *path, struct bo_object *o);
  */
 #define SA_REF "%s"
 struct sa_verb {
-	const char *name;
+	char name[8];		/* in the table, not a pointer; at most 7 chars (C drops an 8th's NUL silently) */
 	int (*fn)(struct sa_args *a);	/* a->argv: the words after the verb */
 	unsigned char min_args, max_args;
 	const char *args;

@@ -16,6 +16,7 @@
 #include "sys/bpf.h"
 #include "load/core.h"
 #include "sys/memlock.h"
+#include "sys/names.h"
 
 #ifndef SOCKACCEL_VERSION
 #define SOCKACCEL_VERSION "unknown"
@@ -60,42 +61,47 @@ enum opt {
 #define OFF(f) (offsetof(struct sa_args, f) + 1)
 _Static_assert(offsetof(struct sa_args, keep) < 255, "options beyond a byte's reach");
 
+/* What an option's value is called in the usage: the arg-th name (0: a
+ * flag, no value), an index rather than a pointer: -8 bytes an option. */
+#define ARG_NAMES "\0DIR\0N\0TYPE\0FILE\0ADDR:PORT"
+enum { A_DIR = 1, A_N, A_TYPE, A_FILE, A_ADDR };
+
 /* Options: --name VALUE, --name=VALUE, and the flags; "--" ends them.
  * bit 0: every command takes it (and it may come before the command). */
 static const struct opt_def {
-	const char *name;
+	char name[12];		/* in the table, not a pointer; at most 11 chars (C drops a 12th's NUL silently) */
 	char shortname;
 	unsigned char slot;	/* where it goes in struct sa_args, by OFF() */
 	uint16_t bit;
-	const char *arg;	/* NULL: a flag */
+	unsigned char arg;	/* A_*: the value it takes; 0: a flag */
 #ifndef SOCKACCEL_SMALL
 	const char *help;
 #endif
 } opt_defs[] = {
-	{ "cgroup", 0, OFF(cgroup), O_CGROUP, "DIR", HELP("cgroup v2 directory (default: the cgroup v2 mount; "
+	{ "cgroup", 0, OFF(cgroup), O_CGROUP, A_DIR, HELP("cgroup v2 directory (default: the cgroup v2 mount; "
 	  "auto: the kubelet's kubepods.slice or kubepods there, else the mount)") },
-	{ "pin-dir", 0, OFF(pin_dir), O_PIN, "DIR", HELP("bpffs directory for the pins") },
-	{ "port", 0, 0, O_PORT, "N", HELP("only connections with port N at either end (repeatable)") },
-	{ "objects", 0, OFF(objects), O_OBJECTS, "DIR", HELP("load DIR/sockaccel.bpf.o, not the built-in object") },
-	{ "type", 0, OFF(type), O_TYPE, "TYPE", HELP("program type for sections the table does not know") },
+	{ "pin-dir", 0, OFF(pin_dir), O_PIN, A_DIR, HELP("bpffs directory for the pins") },
+	{ "port", 0, 0, O_PORT, A_N, HELP("only connections with port N at either end (repeatable)") },
+	{ "objects", 0, OFF(objects), O_OBJECTS, A_DIR, HELP("load DIR/sockaccel.bpf.o, not the built-in object") },
+	{ "type", 0, OFF(type), O_TYPE, A_TYPE, HELP("program type for sections the table does not know") },
 #ifndef SOCKACCEL_NO_CORE	/* no CO-RE in the static build: nothing to target */
-	{ "btf", 0, 0, O_BTF, "FILE", HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)") },
+	{ "btf", 0, 0, O_BTF, A_FILE, HELP("CO-RE target BTF (default: /sys/kernel/btf/vmlinux and modules)") },
 #endif
-	{ "json", 'j', OFF(json), O_JSON, NULL, HELP("one JSON object on stdout") },
-	{ "pretty", 'p', OFF(json), O_JSON, NULL, HELP("JSON (bpftool's -p; printed on one line)") },
-	{ "mapcompat", 'm', 0, O_MAPCOMPAT, NULL, HELP("accepted for bpftool (legacy maps always load)") },
+	{ "json", 'j', OFF(json), O_JSON, 0, HELP("one JSON object on stdout") },
+	{ "pretty", 'p', OFF(json), O_JSON, 0, HELP("JSON (bpftool's -p; printed on one line)") },
+	{ "mapcompat", 'm', 0, O_MAPCOMPAT, 0, HELP("accepted for bpftool (legacy maps always load)") },
 #ifndef SOCKACCEL_NO_INSPECT	/* inspect's only */
-	{ "disasm", 0, OFF(disasm), O_DISASM, NULL, HELP("disassemble every program") },
+	{ "disasm", 0, OFF(disasm), O_DISASM, 0, HELP("disassemble every program") },
 #endif
-	{ "metrics", 0, OFF(metrics), O_METRICS, "ADDR:PORT", HELP("serve Prometheus metrics at http://ADDR:PORT/metrics") },
-	{ "metrics-any", 0, OFF(metrics_any), O_METRICS_ANY, NULL, HELP("let --metrics listen on a non-loopback address") },
-	{ "keep", 0, OFF(keep), O_KEEP, NULL, HELP("on SIGTERM leave the install for the next run to adopt") },
-	{ "replace", 0, OFF(replace), O_REPLACE, NULL, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)") },
-	{ "all", 0, OFF(all), O_ALL, NULL, HELP("every instance on the host, found from the kernel") },
-	{ "sockets", 0, OFF(sockets), O_SOCKETS, NULL, HELP("list the accelerated connections") },
-	{ "prometheus", 0, OFF(prometheus), O_PROMETHEUS, NULL, HELP("Prometheus text format (node_exporter's textfile collector)") },
-	{ "verbose", 'v', 0, 0, NULL, HELP(V_HELP) },
-	{ "help", 'h', 0, 0, NULL, HELP(H_HELP) },
+	{ "metrics", 0, OFF(metrics), O_METRICS, A_ADDR, HELP("serve Prometheus metrics at http://ADDR:PORT/metrics") },
+	{ "metrics-any", 0, OFF(metrics_any), O_METRICS_ANY, 0, HELP("let --metrics listen on a non-loopback address") },
+	{ "keep", 0, OFF(keep), O_KEEP, 0, HELP("on SIGTERM leave the install for the next run to adopt") },
+	{ "replace", 0, OFF(replace), O_REPLACE, 0, HELP("swap in other programs or ports without a gap (BPF_F_REPLACE)") },
+	{ "all", 0, OFF(all), O_ALL, 0, HELP("every instance on the host, found from the kernel") },
+	{ "sockets", 0, OFF(sockets), O_SOCKETS, 0, HELP("list the accelerated connections") },
+	{ "prometheus", 0, OFF(prometheus), O_PROMETHEUS, 0, HELP("Prometheus text format (node_exporter's textfile collector)") },
+	{ "verbose", 'v', 0, 0, 0, HELP(V_HELP) },
+	{ "help", 'h', 0, 0, 0, HELP(H_HELP) },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -152,11 +158,10 @@ static const struct command {
 };
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char *const group_titles[] = {
-	"Socket acceleration (same-host TCP skips the TCP/IP stack):",
-	"Any BPF object, in bpftool's words (PROG, MAP: id ID | pinned FILE):",
-	"Short forms:",
-};
+static const char group_titles[] =
+	"Socket acceleration (same-host TCP skips the TCP/IP stack):\0"
+	"Any BPF object, in bpftool's words (PROG, MAP: id ID | pinned FILE):\0"
+	"Short forms:";
 
 /* A verb's arguments with SA_REF filled in (cli.h); not inlined into its two callers. */
 static __attribute__((noinline)) const char *verb_args(const struct sa_verb *v)
@@ -181,7 +186,7 @@ static void usage(FILE *f)
 
 	fputs("usage: sockaccel [-v] [-j] COMMAND [ARGS]\n", f);
 	for (g = 0; g < 3; g++) {
-		fprintf(f, "\n%s\n", group_titles[g]);
+		fprintf(f, "\n%s\n", sa_nth(group_titles, g));
 		for (i = 0; i < NCMDS; i++) {
 			if (commands[i].group != g)
 				continue;
@@ -221,7 +226,7 @@ static void command_usage(const struct command *c)
 	for (i = 0; i < NOPTS; i++)
 		if (!opt_defs[i].bit || (c->opts & opt_defs[i].bit))
 			printf("  --%-11s %-9s %s\n", opt_defs[i].name,
-			       opt_defs[i].arg ? opt_defs[i].arg : "", OPT_HELP(&opt_defs[i]));
+			       sa_nth(ARG_NAMES, opt_defs[i].arg), OPT_HELP(&opt_defs[i]));
 }
 
 int sa_usage_error(const struct sa_args *a, const char *fmt, ...)

@@ -157,7 +157,7 @@ static int map_dump(struct sa_args *a)
 	/* One buffer: the key, the next key, the value(s). */
 	key = calloc(2 * (size_t)mi.key_size + (size_t)vs * ncpu + 8, 1);
 	if (!key) {
-		err = sa_failx(&a->ctx, -ENOMEM, "out of memory");
+		err = sa_oom(&a->ctx);
 		goto out;
 	}
 	next = key + mi.key_size;

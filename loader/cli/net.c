@@ -49,7 +49,7 @@
 /* The one table of what `net` attaches: bpftool's names, the kernel's
  * attach type, the XDP mode flag, the program type it takes, since when. */
 static const struct net_type {
-	const char *name;
+	char name[12];		/* at most 11 chars (C drops a 12th's NUL silently) */
 	uint8_t attach_type, xdp_flags, prog_type;
 	uint8_t since_major, since_minor;
 } net_types[] = {

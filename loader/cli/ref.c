@@ -183,8 +183,8 @@ int sa_attach_fd(struct sa_args *a, int prog, const char *prog_what,
 		 const struct bo_attach_def *d, int target, const char *target_what,
 		 int detach, uint32_t flags)
 {
-	struct bpf_prog_info pi;
-	uint32_t map_ids[MAX_IDS];
+	static struct bpf_prog_info pi;	/* cli.h */
+	static uint32_t map_ids[MAX_IDS];
 	int err = target, in;
 
 	if (target < 0)		/* its opener said why */

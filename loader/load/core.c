@@ -88,7 +88,7 @@ static int load_vmlinux(struct sa_ctx *c, const struct bo_prog *p)
 static void load_modules(void)
 {
 	struct dirent *de;
-	char path[512];
+	static char path[512];	/* scratch: loader/cli/cli.h */
 	DIR *d;
 	int err;
 
@@ -117,7 +117,7 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 {
 	struct bo_core_res res;
 	struct btf local;
-	char what[300];
+	static char what[300];	/* scratch: loader/cli/cli.h */
 	const char *why = "";
 	size_t i;
 	int err;
@@ -131,7 +131,7 @@ int sa_core_apply(struct sa_ctx *c, const struct bo_object *o, const struct bo_p
 	/* o->btf was read whole when the object was (elf/btf_ext.c): indexing
 	 * it again can only run out of memory. */
 	if (!o->btf || btf_open(&local, o->btf, o->btf_len, NULL, NULL))
-		return sa_failx(c, -ENOMEM, "out of memory");
+		return sa_oom(c);
 	for (i = 0; !err && i < p->ncore; i++) {
 		const struct bo_core_relo *r = &p->core[i];
 		/* "program 'x': CO-RE insn 3: field byte offset struct sock.sk_mark",
@@ -169,7 +169,7 @@ void sa_core_explain(struct sa_ctx *c, const struct bo_object *o, const struct b
 	const struct bo_core_relo *r;
 	const char *log = c->vlog;
 	struct btf local;
-	char what[200], at[32];
+	static char what[200], at[32];	/* scratch: loader/cli/cli.h */
 	size_t i;
 
 	if (!npoisoned || !log || !strstr(log, "unknown#195896080") ||

@@ -15,6 +15,7 @@
 #include "load/core.h"
 #include "sys/fs.h"
 #include "sys/names.h"
+#include "sys/readfile.h"
 #include "uapi_compat.h"
 
 #define LOAD_RETRIES	5		/* BPF_PROG_LOAD may say EAGAIN */
@@ -84,22 +85,11 @@ int sa_btf_load_min(uint32_t value_size)
 int sa_possible_cpus(int fallback)
 {
 	static int n;
-	char buf[4096] = "", *p;
-	int v = 0, fd;
+	long v;
 
-	if (n)
-		return n;
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, buf, sizeof(buf) - 1) < 0)
-			buf[0] = '\0';
-		close(fd);
-	}
-	/* The ranges go up: the highest CPU is the last number. */
-	for (p = buf; *p; p++) {
-		v = *p >= '0' && *p <= '9' && v < 65536 ? v * 10 + (*p - '0') : 0;
-		if (v || *p == '0')
-			n = v + 1;
+	if (!n) {	/* the ranges go up: the highest CPU is the last number */
+		v = sa_last_number("/sys/devices/system/cpu/possible");
+		n = v >= 0 && v < 65536 ? (int)v + 1 : 0;
 	}
 	return n ? n : fallback;
 }
@@ -209,7 +199,7 @@ static int fill_slots(struct sa_ctx *c, struct sa_loaded *l)
 static int shared_map(struct sa_ctx *c, const struct bo_map *m, const char *share_dir,
 		      const struct sa_given *g)
 {
-	char buf[4096];
+	static char buf[4096];	/* scratch: loader/cli/cli.h */
 	const char *path = buf;
 	int fd, err;
 
@@ -255,7 +245,7 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 	memset(l, 0, sizeof(*l));
 	l->map_fds = malloc((2 * n + o->nprogs + 1) * sizeof(int));
 	if (!l->map_fds)
-		return sa_failx(c, -ENOMEM, "out of memory");
+		return sa_oom(c);
 	l->obj = o;
 	l->prog_fds = l->map_fds + n;
 	l->map_reused = l->prog_fds + o->nprogs;
@@ -295,7 +285,7 @@ int sa_load_maps_given(struct sa_ctx *c, const struct bo_object *o, struct sa_lo
 static int load_prog(struct sa_ctx *c, const struct bo_object *o,
 		     const struct bo_prog *p, const struct bpf_insn *insns)
 {
-	static struct sys_prog_load_args a;	/* scratch, filled first: cli.h */
+	static struct sys_prog_load_args a;	/* scratch: loader/cli/cli.h */
 	uint32_t size;
 	int fd = -EAGAIN, i;
 
@@ -353,7 +343,7 @@ int sa_load_progs(struct sa_ctx *c, struct sa_loaded *l)
 		struct bpf_insn *insns = malloc(p->insn_cnt * sizeof(*insns));
 
 		if (!insns)
-			return sa_failx(c, -ENOMEM, "out of memory");
+			return sa_oom(c);
 		bo_relocate(p, l->map_fds, insns);
 		fd = sa_core_apply(c, o, p, insns);
 		if (!fd)
@@ -403,7 +393,7 @@ static int pin_path_of(const struct sa_loaded *l, const struct sa_pins *p, size_
 
 void sa_unpin(const struct sa_loaded *l, const struct sa_pins *p)
 {
-	char path[4096];
+	static char path[4096];	/* scratch: loader/cli/cli.h */
 	size_t k;
 
 	for (k = 0; k < l->obj->nmaps + l->obj->nprogs; k++)

@@ -19,6 +19,7 @@
 #include "load/probe.h"
 #include "sys/bpf.h"
 #include "sys/memlock.h"
+#include "sys/names.h"
 
 #define H(T, t, fn, since) \
 	{ #t ":" #fn "\0bpf_" #fn "() for " #t " programs\0" since, SA_P_HELPER, 1, \
@@ -58,11 +59,7 @@ const unsigned int sa_nfeatures = sizeof(sa_features) / sizeof(sa_features[0]);
 
 const char *sa_feature_word(const struct sa_feature *f, enum sa_feature_word w)
 {
-	const char *s = f->words;
-
-	while (w--)
-		s += strlen(s) + 1;
-	return s;
+	return sa_nth(f->words, w);
 }
 
 #ifndef SOCKACCEL_SMALL

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,11 @@ int sa_failx(struct sa_ctx *c, int err, const char *fmt, ...)
 	err = vfail(c, err, 0, fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+int sa_oom(struct sa_ctx *c)
+{
+	return sa_failx(c, -ENOMEM, "out of memory");
 }
 
 int sa_warn(struct sa_ctx *c, const char *fmt, ...)

@@ -30,6 +30,8 @@ int sa_fail(struct sa_ctx *c, int err, const char *fmt, ...)
 /* Same without the strerror part. */
 int sa_failx(struct sa_ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* sa_failx(c, -ENOMEM, "out of memory"), in one call. */
+int sa_oom(struct sa_ctx *c);
 /* Append one warning line (dropped when the buffer is full); returns 0. */
 int sa_warn(struct sa_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

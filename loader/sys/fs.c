@@ -90,7 +90,7 @@ static const struct { const char *dir, *why; } workload_cgroups[] = {
 
 int sa_cgroup_auto(struct sa_ctx *c, char *buf, size_t len, const char **why)
 {
-	char root[PATH_MAX];
+	static char root[PATH_MAX];	/* scratch: loader/cli/cli.h */
 	struct stat st;
 	size_t i;
 	int err = sa_cgroup_default(c, root, sizeof(root));

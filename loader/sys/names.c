@@ -94,6 +94,13 @@ static const char attach_types[] = ATTACH_TYPES(STR) "STRUCT_OPS\0" "NETFILTER\0
 	"TCX_INGRESS\0" "TCX_EGRESS\0";
 #define N_ATTACH_NAMES (SA_ATTACH_TCX_EGRESS + 1)
 
+const char *sa_nth(const char *list, unsigned int n)
+{
+	while (n--)
+		list += strlen(list) + 1;
+	return list;
+}
+
 /* The nth name of a list, or the number in buf when we have no name for it. */
 static const char *nth(const char *list, unsigned int count, unsigned int v,
 		       char *buf, size_t len)
@@ -102,9 +109,7 @@ static const char *nth(const char *list, unsigned int count, unsigned int v,
 		snprintf(buf, len, "%u", v);
 		return buf;
 	}
-	while (v--)
-		list += strlen(list) + 1;
-	return list;
+	return sa_nth(list, v);
 }
 
 const char *bpf_cmd_name(unsigned int v)

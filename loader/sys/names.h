@@ -12,6 +12,8 @@ const char *bpf_attach_type_name(unsigned int v);
 int bpf_attach_type_by_name(const char *name);
 /* "sockhash" or "SOCKHASH" -> BPF_MAP_TYPE_SOCKHASH; -1 if none. */
 int bpf_map_type_by_name(const char *name);
+/* The nth string of a NUL-separated list. */
+const char *sa_nth(const char *list, unsigned int n);
 /* -v's names of union bpf_attr fields (trace.c), "map_type\0key_size\0
  * value_size\0max_entries\0map_flags\0..."; after its "map_", the names of
  * the map fields a pin is checked on, in struct bpf_map_info's order

@@ -32,7 +32,7 @@ int sa_read_file(struct sa_ctx *c, const char *path, void **buf, size_t *len)
 	}
 	b = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!b) {
-		err = sa_failx(c, -ENOMEM, "out of memory");
+		err = sa_oom(c);
 		goto out;
 	}
 	while (got < (size_t)st.st_size) {

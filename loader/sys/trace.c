@@ -104,13 +104,6 @@ static const char errno_names[] = "EPERM\0ENOENT\0ESRCH\0EBADF\0EAGAIN\0ENOMEM\0
 	"EACCES\0EFAULT\0EBUSY\0EEXIST\0ENOTDIR\0EINVAL\0ENOSPC\0E2BIG\0EOPNOTSUPP\0"
 	"ENOTSUPP\0E?";
 
-static const char *skip(const char *list, unsigned int n)
-{
-	while (n--)
-		list += strlen(list) + 1;
-	return list;
-}
-
 void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 {
 	unsigned int i = 0, n = 0, hide = 0, e;
@@ -124,7 +117,7 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	}
 	if (!n)
 		fputs("...", f);
-	for (name = skip(bpf_attr_field_names, i); n--; i++, name += strlen(name) + 1) {
+	for (name = sa_nth(bpf_attr_field_names, i); n--; i++, name += strlen(name) + 1) {
 		const char *p = (const char *)a + fields[i].off;
 		unsigned int k = fields[i].kind, v;
 		uint64_t q;
@@ -138,14 +131,20 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 		fprintf(f, "%s%s=", sep, name);
 		sep = ", ";
 		switch (k & 15) {
-		case U: fprintf(f, "%u", v); break;
-		case HEX: fprintf(f, "%#x", v); break;
-		case U64: fprintf(f, "%llu", (unsigned long long)q); break;
+		case U:	/* the u32 fields as u64: "%llu" and "%#llx" print them alike */
+		case HEX:
+		case U64:
+			fprintf(f, (k & 15) == HEX ? "%#llx" : "%llu",
+				(unsigned long long)((k & 15) == U64 ? q : v));
+			break;
 		case STR: fprintf(f, "\"%s\"", (const char *)(uintptr_t)q); break;
 		case NAME: fprintf(f, "\"%.*s\"", BPF_OBJ_NAME_LEN, p); break;
-		case MAPT: fputs(bpf_map_type_name(v), f); break;
-		case PROGT: fputs(bpf_prog_type_name(v), f); break;
-		case ATTT: fputs(bpf_attach_type_name(v), f); break;
+		case MAPT:
+		case PROGT:
+		case ATTT:
+			fputs(((k & 15) == MAPT ? bpf_map_type_name : (k & 15) == PROGT ?
+			       bpf_prog_type_name : bpf_attach_type_name)(v), f);
+			break;
 		default:
 			fputs(v == BPF_F_ALLOW_MULTI ? "BPF_F_ALLOW_MULTI" :
 			      v == (BPF_F_ALLOW_MULTI | BPF_F_REPLACE) ?
@@ -161,5 +160,5 @@ void sys_trace_call(int cmd, const union bpf_attr *a, int ret)
 	}
 	for (e = 0; e < sizeof(errnos) / sizeof(errnos[0]) && errnos[e] != -ret; e++)
 		;
-	fprintf(f, "}) = -1 %s (%s)\n", skip(errno_names, e), strerror(-ret));
+	fprintf(f, "}) = -1 %s (%s)\n", sa_nth(errno_names, e), strerror(-ret));
 }
