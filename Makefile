@@ -149,9 +149,9 @@ STATIC_OPT := -Oz -flto -flto-partition=one -fipa-pta -fno-inline-small-function
               -fno-tree-loop-ivcanon -fno-tree-vrp -fno-caller-saves -fno-ssa-phiopt -fno-tree-slsr \
               -fno-tree-forwprop -fno-tree-switch-conversion -fno-optimize-sibling-calls -fno-tree-sra \
               -fno-tree-tail-merge -fno-defer-pop
-# CO-RE, with the modules' BTF, costs 9,344 B here, and program BTF
-# (func_info/line_info) 896 B more: both are in (98,300 bytes).  For a
-# smaller binary, STATIC_CORE=-DSOCKACCEL_NO_CORE leaves both out (88,060
+# CO-RE, with the modules' BTF, costs 9,152 B here, and program BTF
+# (func_info/line_info) 848 B more: both are in (97,164 bytes).  For a
+# smaller binary, STATIC_CORE=-DSOCKACCEL_NO_CORE leaves both out (87,164
 # bytes: CO-RE objects are refused, naming the default build), and
 # STATIC_CORE=-DSOCKACCEL_NO_PROG_BTF program BTF alone (into a fresh
 # BUILD=: objects do not depend on flags).
