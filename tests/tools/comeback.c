@@ -49,32 +49,6 @@ static struct sha256 sha_sent, sha_got;
 static uint64_t sent, got, mismatches;
 static int err;
 
-static int pair(int v6, int *cfd, int *sfd)
-{
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *s4 = (void *)&ss;
-	struct sockaddr_in6 *s6 = (void *)&ss;
-	socklen_t sl = v6 ? sizeof(*s6) : sizeof(*s4);
-	int l = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
-
-	if (v6) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-	} else {
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	}
-	if (l < 0 || bind(l, (void *)&ss, sl) || listen(l, 1) ||
-	    getsockname(l, (void *)&ss, &sl))
-		return -1;
-	*cfd = socket(ss.ss_family, SOCK_STREAM, 0);
-	if (*cfd < 0 || connect(*cfd, (void *)&ss, sl))
-		return -1;
-	*sfd = accept(l, NULL, NULL);
-	close(l);
-	return *sfd < 0 ? -1 : 0;
-}
-
 /* Up to `until` bytes in all; block=0: stop once nothing moved for 300 ms. */
 static void send_to(int fd, uint64_t until, int block)
 {
@@ -158,7 +132,7 @@ int main(int argc, char **argv)
 	gen_init(&rx, 23, 0, 0);
 	sha256_init(&sha_sent);
 	sha256_init(&sha_got);
-	if (pair(v6, &cfd, &sfd)) {
+	if (loopback_pair(v6, &cfd, &sfd)) {
 		perror("comeback: connection");
 		return 1;
 	}

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * common.h: what the traffic tools share (tests/tools/xfer.c, flow.c and
- * bench/netbench.c): seeded data streams and the TCP segment counter.
+ * common.h: what the traffic tools share (tests/tools/xfer.c, flow.c,
+ * backlog.c, comeback.c and bench/netbench.c): seeded data streams, the
+ * TCP segment counter and a connected loopback pair.
  */
 #ifndef SA_TOOLS_COMMON_H
 #define SA_TOOLS_COMMON_H
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* ---- seeded streams: splitmix64, one per (seed, connection, direction) ---- */
 struct gen {
@@ -76,6 +81,34 @@ static inline uint64_t tcp_outsegs(void)
 	if (f)
 		fclose(f);
 	return v;
+}
+
+/* A connected TCP pair over 127.0.0.1 (v6: ::1) on a port the kernel picks:
+ * the client in *cfd, the accepted end in *sfd; 0, or -1 with errno set. */
+static inline int loopback_pair(int v6, int *cfd, int *sfd)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *s4 = (void *)&ss;
+	struct sockaddr_in6 *s6 = (void *)&ss;
+	socklen_t sl = v6 ? sizeof(*s6) : sizeof(*s4);
+	int l = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+
+	if (v6) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_loopback;
+	} else {
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	}
+	if (l < 0 || bind(l, (void *)&ss, sl) || listen(l, 1) ||
+	    getsockname(l, (void *)&ss, &sl))
+		return -1;
+	*cfd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (*cfd < 0 || connect(*cfd, (void *)&ss, sl))
+		return -1;
+	*sfd = accept(l, NULL, NULL);
+	close(l);
+	return *sfd < 0 ? -1 : 0;
 }
 
 #endif
